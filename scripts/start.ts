@@ -1,0 +1,84 @@
+/**
+ * `npm start`: the whole app from a fresh checkout. Provides a database (DATABASE_URL or an embedded PostgreSQL),
+ * migrates, seeds the demo data (idempotent), builds when the build is missing or stale, then serves on PORT.
+ * `npm run dev` does the same with `next dev` instead of a build.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { buildIsStale, recordBuild } from "./build-state";
+import { runCli } from "./cli";
+
+const dev = process.argv.includes("--dev");
+const nextBin = path.resolve("node_modules/.bin/next");
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(command, args, { stdio: "inherit", env });
+}
+
+function waitFor(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+runCli(async () => {
+  const started = Date.now();
+  const { env } = await import("~/env");
+  const { ensureDatabase, readOrCreateSecret } = await import("~/server/db/runtime");
+  const { migrateDatabase } = await import("~/server/db/migrator");
+  const { runMaintenance, scheduleMaintenance } = await import("~/server/db/maintenance");
+  const { createPool } = await import("~/server/db/pool");
+  const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
+
+  const database = await ensureDatabase({ log: () => {} });
+  console.log(database.embedded ? `▸ Embedded PostgreSQL ready (${path.join(env.VAPORFORM_DATA_DIR, "postgres")})` : "▸ Using DATABASE_URL");
+  const migrated = await migrateDatabase(database.url, { log: (line) => console.log(`  ${line}`) });
+  console.log(`▸ Migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied.length} already there`);
+  const pool = createPool(database.url, 4);
+  await runMaintenance(pool, { retentionMonths: env.ACTIVITY_RETENTION_MONTHS });
+  const stopMaintenance = scheduleMaintenance(pool, {
+    retentionMonths: env.ACTIVITY_RETENTION_MONTHS,
+    log: (line) => console.warn(line),
+  });
+  const summary = await seedDatabase(pool, {
+    log: (line) => console.log(`  ${line}`),
+    adminPassword: env.SEED_ADMIN_PASSWORD,
+    demoPassword: env.SEED_DEMO_PASSWORD,
+  });
+  console.log("▸ Demo data ready. Sign in with:");
+  for (const line of describeCredentials(summary.credentials)) console.log(`    ${line}`);
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    PORT: String(env.PORT),
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+    NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? readOrCreateSecret(path.join(env.VAPORFORM_DATA_DIR, "nextauth.secret"), 32),
+  };
+
+  if (!dev && buildIsStale()) {
+    console.log("▸ Building (the build is missing or older than the sources)…");
+    const buildStarted = Date.now();
+    const code = await waitFor(run(nextBin, ["build"], { ...childEnv, NODE_ENV: "production" }));
+    if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+    recordBuild();
+    console.log(`▸ Built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`);
+  }
+
+  const server = run(nextBin, [dev ? "dev" : "start", "-p", String(env.PORT)], childEnv);
+  console.log(`▸ Starting on http://localhost:${env.PORT} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s after launch)`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    server.kill(signal);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+
+  const code = await waitFor(server);
+  stopMaintenance();
+  await pool.end();
+  await database.stop();
+  if (code !== 0 && !stopping) throw new Error(`The server exited with code ${code}.`);
+});

@@ -1,0 +1,71 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of `process.env`. Everything else imports `env`.
+ * Validated once at import; a bad value stops the process with one clear message per variable.
+ */
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "" && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, "must be a URL like postgresql://user:password@host:5432/database");
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Unset: an embedded PostgreSQL is started with its data under `${VAPORFORM_DATA_DIR}/postgres`. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() === "" ? undefined : value))
+    .pipe(postgresUrl.optional()),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where local state lives: the embedded database, generated secrets. */
+  VAPORFORM_DATA_DIR: z
+    .string()
+    .default(".data")
+    .transform((value) => path.resolve(value)),
+  /** 32 bytes, base64: encrypts integration keys and env var values at rest. Generated into the data dir when unset. */
+  ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes encoded as base64")
+      .optional(),
+  ),
+  /** Unset: the activity log is kept forever. Otherwise whole months older than this are dropped daily. */
+  ACTIVITY_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
+  NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
+  NEXTAUTH_SECRET: optionalString,
+  /** Passwords of the demo accounts, used when the seed first creates them. */
+  SEED_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
+  SEED_DEMO_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses an environment; throws one Error listing every invalid variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,95 @@
+/**
+ * tRPC wiring, top to bottom: context, initialisation, procedure builders.
+ * Authorization is the procedure type: a procedure cannot forget to check who is calling.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { getSession, type Session } from "~/server/auth/session";
+import { db } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Context
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Built once per request (HTTP handler, server components) or by tests with a session of their choosing. */
+export async function createTRPCContext(opts: { headers: Headers; session?: Session | null }) {
+  const session = opts.session === undefined ? await getSession(opts.headers) : opts.session;
+  return { db, session, headers: opts.headers };
+}
+
+export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Initialisation
+// ---------------------------------------------------------------------------------------------------------------
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Field-level messages for forms; nothing else of an internal error reaches the client.
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        app: cause instanceof AppError ? (cause.data ?? null) : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+/** Maps the services' AppError to tRPC codes, and hides the message of anything unexpected. */
+const errorMapping = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      console.error(`[trpc] ${path} failed:`, cause ?? result.error);
+      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Please try again." });
+    }
+  }
+  return result;
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Procedure builders
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure.use(errorMapping);
+
+/** A signed-in, active user; `ctx.session` is non-null. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return next({ ctx: { session: ctx.session } });
+});
+
+/**
+ * A procedure on one of the caller's projects: the input carries `projectId`, ownership is checked here and the
+ * project is put on `ctx`. Someone else's project answers NOT_FOUND, as does one that does not exist.
+ */
+export const projectProcedure = protectedProcedure
+  .input(z.object({ projectId: z.uuid() }))
+  .use(async ({ ctx, input, next }) => {
+    const project = await ctx.db.project.findFirst({
+      where: { id: input.projectId, userId: ctx.session.user.id },
+      select: { id: true, name: true, userId: true },
+    });
+    if (!project) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found." });
+    return next({ ctx: { project } });
+  });
+
+/** An administrator. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.session.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Administrators only." });
+  return next();
+});

@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "~/env";
+import { DatabaseSetupError } from "~/server/db/errors";
+import { checkConnection, ensureDatabase } from "~/server/db/runtime";
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vf-runtime-"));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+describe("database runtime", () => {
+  it("rejects a malformed DATABASE_URL with one clear message", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://localhost/x" })).toThrow(
+      /Invalid environment variables:\n {2}DATABASE_URL: must be a URL like postgresql:\/\/user:password@host:5432\/database/,
+    );
+    expect(() => parseEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL: must be a URL/);
+    expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+    expect(parseEnv({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it("explains an unreachable database", async () => {
+    const attempt = checkConnection("postgresql://nobody@127.0.0.1:1/vaporform");
+    await expect(attempt).rejects.toBeInstanceOf(DatabaseSetupError);
+    await expect(attempt).rejects.toThrow(/Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(database "vaporform"\): connection refused/);
+  });
+
+  it("starts an embedded server, and refuses a second one on the same locked data directory", async () => {
+    const dataDir = path.join(tempDir(), "postgres");
+    const first = await ensureDatabase({ url: undefined, dataDir, tuning: "fast" });
+    try {
+      expect(first.embedded).toBe(true);
+      expect(first.url).toMatch(/^postgresql:\/\/postgres:.+@127\.0\.0\.1:\d+\/vaporform$/);
+      await checkConnection(first.url);
+      const second = ensureDatabase({ url: undefined, dataDir, tuning: "fast" });
+      await expect(second).rejects.toThrow(/is locked: PostgreSQL \(pid \d+\) is already running on it/);
+      await checkConnection(first.url);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it("refuses a data directory owned by someone else, changing nothing", async () => {
+    const asRoot = process.getuid?.() === 0;
+    // As root the directory must belong to the postgres user; as anyone else, to them. "/" belongs to neither.
+    const dataDir = asRoot ? path.join(tempDir(), "postgres") : "/";
+    if (asRoot) {
+      fs.mkdirSync(dataDir);
+      fs.chownSync(dataDir, 65534, 65534);
+    }
+    const before = fs.readdirSync(dataDir);
+
+    const attempt = ensureDatabase({ url: undefined, dataDir });
+
+    await expect(attempt).rejects.toBeInstanceOf(DatabaseSetupError);
+    await expect(attempt).rejects.toThrow(/belongs to uid \d+, not/);
+    expect(fs.readdirSync(dataDir)).toEqual(before);
+  });
+
+  it("refuses to initialise over a directory that is not a PostgreSQL data directory", async () => {
+    const dataDir = path.join(tempDir(), "postgres");
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(path.join(dataDir, "notes.txt"), "mine");
+    if (process.getuid?.() === 0) {
+      const postgresUid = Number(
+        fs.readFileSync("/etc/passwd", "utf8").split("\n").find((line) => line.startsWith("postgres:"))?.split(":")[2],
+      );
+      if (Number.isInteger(postgresUid)) fs.chownSync(dataDir, postgresUid, postgresUid);
+    }
+    await expect(ensureDatabase({ url: undefined, dataDir })).rejects.toThrow(/is not a PostgreSQL data directory/);
+    expect(fs.readFileSync(path.join(dataDir, "notes.txt"), "utf8")).toBe("mine");
+  });
+});

@@ -1,0 +1,256 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { verify } from "@node-rs/argon2";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { seedDatabase, type SeedSummary } from "../../prisma/seed/index";
+import { pool } from "../db";
+
+const templatesDir = fileURLToPath(new URL("../../prisma/seed/templates", import.meta.url));
+
+async function rowCounts(): Promise<Record<string, number>> {
+  const { rows: tables } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+      ORDER BY c.relname`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM ${pg.escapeIdentifier(name)}`);
+    counts[name] = Number(rows[0]?.count);
+  }
+  return counts;
+}
+
+describe("seedDatabase", () => {
+  let first: SeedSummary;
+  let second: SeedSummary;
+  let countsAfterFirst: Record<string, number>;
+  let countsAfterSecond: Record<string, number>;
+  let templatesAfterFirst: unknown[];
+
+  beforeAll(async () => {
+    first = await seedDatabase(pool);
+    countsAfterFirst = await rowCounts();
+    templatesAfterFirst = (await pool.query("SELECT * FROM project_templates ORDER BY id")).rows;
+    second = await seedDatabase(pool);
+    countsAfterSecond = await rowCounts();
+  });
+
+  it("is idempotent: a second run leaves every table as it was", async () => {
+    expect(first.demo.generated).toBe(true);
+    expect(second.demo.generated).toBe(false);
+    expect(second.templates).toEqual({ inserted: 0, updated: 0, unchanged: first.templates.inserted });
+    expect(second.credentials.every((c) => !c.created)).toBe(true);
+    expect(countsAfterSecond).toEqual(countsAfterFirst);
+    for (const table of ["users", "project_templates", "projects", "project_files", "project_file_versions",
+      "project_activity", "claude_interactions", "claude_usage_daily", "model_prices", "template_ratings",
+      "infrastructure_resources"]) {
+      expect(countsAfterFirst[table], table).toBeGreaterThan(0);
+    }
+    const { rows: templatesAfterSecond } = await pool.query("SELECT * FROM project_templates ORDER BY id");
+    expect(templatesAfterSecond).toEqual(templatesAfterFirst);
+  });
+
+  it("creates an admin and a demo user with argon2id passwords", async () => {
+    const { rows } = await pool.query<{ username: string; role: string; password_hash: string; email_verified: boolean }>(
+      "SELECT username, role, password_hash, email_verified FROM users ORDER BY username",
+    );
+    expect(rows.map((u) => [u.username, u.role, u.email_verified])).toEqual([
+      ["admin", "admin", true],
+      ["demo", "user", true],
+    ]);
+    for (const user of rows) expect(user.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const demo = rows.find((u) => u.username === "demo");
+    expect(await verify(demo?.password_hash ?? "", "vaporform-demo")).toBe(true);
+    expect(first.credentials.map((c) => [c.email, c.password, c.created])).toEqual([
+      ["admin@vaporform.dev", "vaporform-admin", true],
+      ["demo@vaporform.dev", "vaporform-demo", true],
+    ]);
+  });
+
+  it("loads at least eight official public templates in four categories, each a runnable project", async () => {
+    const { rows } = await pool.query<{
+      category: string;
+      file_structure: { files: { path: string; content: string }[] };
+      created_by: string;
+      published_at: Date | null;
+    }>("SELECT category, file_structure, created_by, published_at FROM project_templates WHERE is_official AND is_public");
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(rows.map((t) => t.category)).size).toBeGreaterThanOrEqual(4);
+    const { rows: admins } = await pool.query<{ id: string }>("SELECT id FROM users WHERE role = 'admin'");
+    for (const template of rows) {
+      const paths = template.file_structure.files.map((f) => f.path);
+      expect(paths.some((p) => p === "package.json" || p === "index.html")).toBe(true);
+      expect(paths).toEqual([...paths].sort());
+      expect(paths.every((p) => !p.startsWith("/") && !p.split("/").includes(".."))).toBe(true);
+      expect(paths).not.toContain("package-lock.json");
+      expect(template.created_by).toBe(admins[0]?.id);
+      expect(template.published_at).not.toBeNull();
+    }
+  });
+
+  it("gives the demo user three projects whose counters match their files", async () => {
+    const { rows } = await pool.query<{
+      name: string;
+      template_id: string | null;
+      total_files: number;
+      total_size_bytes: string;
+      real_files: string;
+      real_bytes: string;
+    }>(
+      `SELECT p.name, p.template_id, p.total_files, p.total_size_bytes,
+              (SELECT count(*) FROM project_files f WHERE f.project_id = p.id) AS real_files,
+              (SELECT COALESCE(sum(size_bytes), 0) FROM project_files f WHERE f.project_id = p.id) AS real_bytes
+         FROM projects p JOIN users u ON u.id = p.user_id
+        WHERE u.username = 'demo'`,
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((p) => p.template_id !== null)).toHaveLength(2);
+    for (const project of rows) {
+      expect(Number(project.real_files)).toBeGreaterThan(0);
+      expect(project.total_files).toBe(Number(project.real_files));
+      expect(Number(project.total_size_bytes)).toBe(Number(project.real_bytes));
+    }
+    const { rows: statuses } = await pool.query<{ status: string }>("SELECT DISTINCT status FROM projects");
+    expect(statuses.map((s) => s.status).sort()).toEqual(["error", "running", "stopped"]);
+  });
+
+  it("stores file metadata computed from the content", async () => {
+    const { rows } = await pool.query<{ bad: string }>(
+      `SELECT count(*) AS bad FROM project_files
+        WHERE size_bytes <> octet_length(convert_to(content, 'UTF8'))
+           OR content_hash <> encode(sha256(convert_to(content, 'UTF8')), 'hex')
+           OR file_type IS NULL OR mime_type IS NULL`,
+    );
+    expect(Number(rows[0]?.bad)).toBe(0);
+  });
+
+  it("leaves a history: versions by the user and by Claude, and activity spread over weeks", async () => {
+    const { rows } = await pool.query<{ files: string; versions: string; claude: string; linked: string }>(
+      `SELECT (SELECT count(*) FROM project_files) AS files,
+              (SELECT count(*) FROM project_file_versions) AS versions,
+              (SELECT count(*) FROM project_file_versions WHERE source_type = 'claude' AND version > 1) AS claude,
+              (SELECT count(*) FROM project_file_versions WHERE interaction_id IS NOT NULL) AS linked`,
+    );
+    const row = rows[0];
+    expect(Number(row?.versions)).toBeGreaterThan(Number(row?.files));
+    expect(Number(row?.claude)).toBeGreaterThan(0);
+    expect(Number(row?.linked)).toBeGreaterThan(0);
+
+    const { rows: activity } = await pool.query<{ days: string; stray: string; future: string }>(
+      `SELECT count(DISTINCT vf_utc_day(created_at)) AS days,
+              (SELECT count(*) FROM project_activity_default) AS stray,
+              count(*) FILTER (WHERE created_at > now()) AS future
+         FROM project_activity`,
+    );
+    expect(Number(activity[0]?.days)).toBeGreaterThanOrEqual(15);
+    expect(Number(activity[0]?.stray)).toBe(0);
+    expect(Number(activity[0]?.future)).toBe(0);
+  });
+
+  it("spreads Claude usage over the last 60 days and 3 models, with honest totals", async () => {
+    const { rows } = await pool.query<{
+      n: string;
+      days: string;
+      models: string;
+      types: string;
+      failures: string;
+      bad_totals: string;
+      oldest: Date;
+      newest: Date;
+    }>(
+      `SELECT count(*) AS n, count(DISTINCT vf_utc_day(created_at)) AS days, count(DISTINCT model) AS models,
+              count(DISTINCT interaction_type) AS types, count(*) FILTER (WHERE NOT success) AS failures,
+              count(*) FILTER (WHERE total_tokens <> input_tokens + output_tokens) AS bad_totals,
+              min(created_at) AS oldest, max(completed_at) AS newest
+         FROM claude_interactions`,
+    );
+    const row = rows[0];
+    expect(Number(row?.n)).toBeGreaterThanOrEqual(300);
+    expect(Number(row?.n)).toBeLessThanOrEqual(600);
+    expect(Number(row?.days)).toBeGreaterThanOrEqual(50);
+    expect(Number(row?.models)).toBe(3);
+    expect(Number(row?.types)).toBe(4);
+    expect(Number(row?.failures)).toBeGreaterThan(0);
+    expect(Number(row?.bad_totals)).toBe(0);
+    expect(row?.oldest.getTime()).toBeGreaterThan(Date.now() - 61 * 86_400_000);
+    expect(row?.newest.getTime()).toBeLessThan(Date.now());
+
+    const { rows: users } = await pool.query<{ users: string }>(
+      "SELECT count(DISTINCT user_id) AS users FROM claude_interactions",
+    );
+    expect(Number(users[0]?.users)).toBe(2);
+  });
+
+  it("keeps the rollup equal to the interactions it summarises", async () => {
+    const { rows } = await pool.query<{ mismatches: string }>(
+      `WITH raw AS (
+         SELECT vf_utc_day(created_at) AS day, user_id, project_id, model, interaction_type,
+                count(*)::int AS interactions, count(*) FILTER (WHERE success IS FALSE)::int AS failures,
+                sum(COALESCE(input_tokens, 0))::bigint AS input_tokens, sum(COALESCE(output_tokens, 0))::bigint AS output_tokens,
+                sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cache_write_tokens)::bigint AS cache_write_tokens,
+                sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens,
+                sum(COALESCE(execution_time_ms, 0))::bigint AS execution_time_ms
+           FROM claude_interactions GROUP BY 1, 2, 3, 4, 5),
+       rollup AS (
+         SELECT day, user_id, project_id, model, interaction_type, interactions, failures, input_tokens, output_tokens,
+                cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, execution_time_ms
+           FROM claude_usage_daily)
+       SELECT count(*) AS mismatches FROM ((SELECT * FROM raw EXCEPT SELECT * FROM rollup)
+                                           UNION ALL (SELECT * FROM rollup EXCEPT SELECT * FROM raw)) d`,
+    );
+    expect(Number(rows[0]?.mismatches)).toBe(0);
+  });
+
+  it("prices every interaction, with one dated price change inside the window", async () => {
+    const { rows } = await pool.query<{ unpriced: string; models: string; recent_changes: string }>(
+      `SELECT (SELECT count(*) FROM claude_interaction_costs WHERE cost_usd IS NULL) AS unpriced,
+              (SELECT count(DISTINCT model) FROM model_prices) AS models,
+              (SELECT count(*) FROM model_prices WHERE effective_from > now() - interval '60 days') AS recent_changes`,
+    );
+    expect(Number(rows[0]?.unpriced)).toBe(0);
+    expect(Number(rows[0]?.models)).toBe(3);
+    expect(Number(rows[0]?.recent_changes)).toBe(1);
+  });
+
+  it("rates templates with aggregates that match the ratings", async () => {
+    const { rows } = await pool.query<{ ratings: string; bad: string }>(
+      `SELECT (SELECT count(*) FROM template_ratings) AS ratings,
+              (SELECT count(*) FROM project_templates t
+                WHERE t.rating_count <> (SELECT count(*) FROM template_ratings r WHERE r.template_id = t.id)) AS bad`,
+    );
+    expect(Number(rows[0]?.ratings)).toBeGreaterThanOrEqual(2);
+    expect(Number(rows[0]?.bad)).toBe(0);
+  });
+
+  it("refreshes a template whose files changed and leaves its usage and ratings alone", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vf-seed-templates-"));
+    try {
+      fs.cpSync(templatesDir, dir, { recursive: true });
+      fs.appendFileSync(path.join(dir, "react-vite", "files", "README.md"), "\nChanged.\n");
+      const before = await pool.query<{ usage_count: number; rating_count: number }>(
+        "SELECT usage_count, rating_count FROM project_templates WHERE name = 'React + Vite'",
+      );
+
+      const summary = await seedDatabase(pool, { templatesDir: dir });
+
+      expect(summary.templates.updated).toBe(1);
+      expect(summary.templates.inserted).toBe(0);
+      const after = await pool.query<{
+        usage_count: number;
+        rating_count: number;
+        file_structure: { files: { path: string; content: string }[] };
+      }>("SELECT usage_count, rating_count, file_structure FROM project_templates WHERE name = 'React + Vite'");
+      expect(after.rows[0]?.usage_count).toBe(before.rows[0]?.usage_count);
+      expect(after.rows[0]?.rating_count).toBe(before.rows[0]?.rating_count);
+      const readme = after.rows[0]?.file_structure.files.find((f) => f.path === "README.md");
+      expect(readme?.content.endsWith("\nChanged.\n")).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
