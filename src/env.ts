@@ -52,6 +52,17 @@ export const envSchema = z.object({
   /** Passwords of the demo accounts, used when the seed first creates them. */
   SEED_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
   SEED_DEMO_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
+  /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.com:587. Unset: mail lands in the outbox table. */
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  MAIL_FROM: z.string().trim().default("Vaporform <no-reply@vaporform.local>"),
+  /** GitHub OAuth sign-in is offered when both are set. */
+  GITHUB_ID: optionalString,
+  GITHUB_SECRET: optionalString,
+  /** Trust the first X-Forwarded-For address as the client's (set when behind a reverse proxy you control). */
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((value) => value === "true" || value === "1"),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
 });

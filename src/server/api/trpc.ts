@@ -5,6 +5,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { env } from "~/env";
 import { getSession, type Session } from "~/server/auth/session";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
@@ -13,10 +14,31 @@ import { AppError } from "~/server/errors";
 // 1. Context
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Built once per request (HTTP handler, server components) or by tests with a session of their choosing. */
-export async function createTRPCContext(opts: { headers: Headers; session?: Session | null }) {
+/**
+ * Built once per request (HTTP handler, server components) or by tests with a session of their choosing.
+ * `ip` is the client's address (for rate limits); `csrfVerified` is false only for an HTTP request whose
+ * CSRF token is missing or forged, and mutations refuse such requests.
+ */
+export async function createTRPCContext(opts: {
+  headers: Headers;
+  session?: Session | null;
+  ip?: string;
+  csrfVerified?: boolean;
+}) {
   const session = opts.session === undefined ? await getSession(opts.headers) : opts.session;
-  return { db, session, headers: opts.headers };
+  return {
+    db,
+    session,
+    headers: opts.headers,
+    ip: opts.ip ?? clientIp(opts.headers),
+    csrfVerified: opts.csrfVerified ?? true,
+  };
+}
+
+/** The client's address as the app's reverse proxy (or Next itself) reports it. */
+export function clientIp(headers: Headers): string {
+  const forwarded = env.TRUST_PROXY ? headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+  return forwarded || headers.get("x-real-ip") || "unknown";
 }
 
 export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
