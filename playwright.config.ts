@@ -51,6 +51,9 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       VAPORFORM_DATA_DIR: ".data/e2e",
+      // The specs act as the reverse proxy: each test user comes from its own X-Forwarded-For address, so
+      // per-address limits of one spec do not spill into another (e2e/fixtures.ts).
+      TRUST_PROXY: "true",
       NEXTAUTH_URL: baseURL,
     },
   },

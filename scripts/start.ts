@@ -10,6 +10,7 @@ import { runCli } from "./cli";
 
 const dev = process.argv.includes("--dev");
 const nextBin = path.resolve("node_modules/.bin/next");
+const tsxBin = path.resolve("node_modules/.bin/tsx");
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(command, args, { stdio: "inherit", env });
@@ -46,6 +47,13 @@ runCli(async () => {
   console.log("▸ Demo data ready. Sign in with:");
   for (const line of describeCredentials(summary.credentials)) console.log(`    ${line}`);
 
+  if (!env.SMTP_URL && env.DEV_MAILBOX === "auto") {
+    console.warn(
+      "▸ Mail is not configured: messages wait in the development mailbox at /mailbox, readable by anyone.\n" +
+        "  Set SMTP_URL to send real mail, or DEV_MAILBOX=off to keep the outbox for administrators.",
+    );
+  }
+
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
@@ -64,7 +72,10 @@ runCli(async () => {
     console.log(`▸ Built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`);
   }
 
-  const server = run(nextBin, [dev ? "dev" : "start", "-p", String(env.PORT)], childEnv);
+  const server = run(tsxBin, ["scripts/server.ts", ...(dev ? ["--dev"] : [])], {
+    ...childEnv,
+    NODE_ENV: dev ? "development" : "production",
+  });
   console.log(`▸ Starting on http://localhost:${env.PORT} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s after launch)`);
 
   let stopping = false;

@@ -54,15 +54,30 @@ export const envSchema = z.object({
   SEED_DEMO_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
   /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.com:587. Unset: mail lands in the outbox table. */
   SMTP_URL: optionalString.pipe(z.url().optional()),
+  /**
+   * The development mailbox (/mailbox) shows every message of the outbox to anyone, so sign-up and password reset
+   * work on a fresh install. `auto`: open while SMTP_URL is unset; `off`: only administrators read the outbox.
+   */
+  DEV_MAILBOX: z.enum(["auto", "off"]).default("auto"),
   MAIL_FROM: z.string().trim().default("Vaporform <no-reply@vaporform.local>"),
   /** GitHub OAuth sign-in is offered when both are set. */
   GITHUB_ID: optionalString,
   GITHUB_SECRET: optionalString,
-  /** Trust the first X-Forwarded-For address as the client's (set when behind a reverse proxy you control). */
+  /**
+   * Behind a reverse proxy you control: take the client's address from the last X-Forwarded-For entry (the one
+   * your proxy added) instead of the socket. Never set it when clients reach the app directly: they could forge it.
+   */
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
-    .default("true")
+    .default("false")
     .transform((value) => value === "true" || value === "1"),
+  /** Largest file the IDE saves or uploads, in bytes (binary files: the decoded size). */
+  FILE_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Zip import limits: the archive, each inflated file, all inflated files together, and the number of files. */
+  IMPORT_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  IMPORT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
+  IMPORT_MAX_TOTAL_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  IMPORT_MAX_FILES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
 });
@@ -80,3 +95,6 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 export const env: Env = parseEnv(process.env);
+
+/** Whether the outbox is readable by anyone at /mailbox (see DEV_MAILBOX). */
+export const devMailboxOpen = !env.SMTP_URL && env.DEV_MAILBOX === "auto";

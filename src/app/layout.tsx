@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { ThemeToggle, themeScript } from "~/components/ui/theme-toggle";
+import { SiteHeader } from "~/components/layout/site-header";
+import { devMailboxOpen } from "~/env";
+import { themeScript } from "~/lib/theme";
+import { getSession } from "~/server/auth/session";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
@@ -10,11 +13,15 @@ export const metadata: Metadata = {
   description: "A self-hostable AI development platform in your browser.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const [session, requestHeaders] = await Promise.all([getSession(), headers()]);
+  const nonce = requestHeaders.get("x-nonce") ?? undefined;
+  // A signed-in user's theme preference wins over this browser's last choice; "system" follows the OS.
+  const theme = session?.user.preferences.theme ?? "system";
   return (
-    <html lang="en" suppressHydrationWarning>
+    <html lang="en" className={theme === "dark" ? "dark" : undefined} suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript(theme) }} />
       </head>
       <body className="min-h-dvh">
         <a
@@ -24,15 +31,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <TRPCReactProvider>
-          <header className="border-b border-zinc-200 dark:border-zinc-800">
-            <div className="mx-auto flex h-14 max-w-6xl items-center justify-between px-4">
-              <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
-                <span aria-hidden className="inline-block size-6 rounded-md bg-gradient-to-br from-brand-400 to-brand-700" />
-                Vaporform
-              </Link>
-              <ThemeToggle />
-            </div>
-          </header>
+          <SiteHeader user={session?.user ?? null} mailboxOpen={devMailboxOpen} />
           <main id="main">{children}</main>
         </TRPCReactProvider>
       </body>

@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
+import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
 import type { AppRouter } from "~/server/api/root";
 import { makeQueryClient } from "./query-client";
 
@@ -23,7 +24,14 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        httpBatchLink({
+          url: "/api/trpc",
+          transformer: superjson,
+          headers: () => {
+            const token = readCsrfToken();
+            return token ? { [CSRF_HEADER]: token } : {};
+          },
+        }),
       ],
     }),
   );

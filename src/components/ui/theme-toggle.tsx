@@ -1,9 +1,11 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { Moon, Sun } from "lucide-react";
 import { useSyncExternalStore } from "react";
+import { THEME_STORAGE_KEY } from "~/lib/theme";
+import { useTRPC } from "~/trpc/react";
 
-const STORAGE_KEY = "vaporform-theme";
 
 function subscribe(onChange: () => void) {
   const observer = new MutationObserver(onChange);
@@ -11,8 +13,13 @@ function subscribe(onChange: () => void) {
   return () => observer.disconnect();
 }
 
-/** Switches between the light and dark theme and remembers the choice in this browser. */
-export function ThemeToggle() {
+/**
+ * Switches between the light and dark theme. Remembered in this browser, and for a signed-in user in their
+ * preferences, so every browser they use follows.
+ */
+export function ThemeToggle({ signedIn }: { signedIn: boolean }) {
+  const trpc = useTRPC();
+  const savePreference = useMutation(trpc.account.updatePreferences.mutationOptions());
   const dark = useSyncExternalStore(
     subscribe,
     () => document.documentElement.classList.contains("dark"),
@@ -23,9 +30,10 @@ export function ThemeToggle() {
     <button
       type="button"
       onClick={() => {
-        const next = !dark;
-        document.documentElement.classList.toggle("dark", next);
-        localStorage.setItem(STORAGE_KEY, next ? "dark" : "light");
+        const next = dark ? "light" : "dark";
+        document.documentElement.classList.toggle("dark", next === "dark");
+        localStorage.setItem(THEME_STORAGE_KEY, next);
+        if (signedIn) savePreference.mutate({ theme: next });
       }}
       aria-label={label}
       title={label}
@@ -35,12 +43,3 @@ export function ThemeToggle() {
     </button>
   );
 }
-
-/** Runs before first paint, so a dark-theme user never sees a white flash. */
-export const themeScript = `(() => {
-  try {
-    const stored = localStorage.getItem(${JSON.stringify(STORAGE_KEY)});
-    const dark = stored ? stored === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
-    document.documentElement.classList.toggle("dark", dark);
-  } catch {}
-})();`;

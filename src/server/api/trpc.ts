@@ -5,8 +5,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { env } from "~/env";
 import { getSession, type Session } from "~/server/auth/session";
+import { clientIpFrom } from "~/server/client-ip";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 
@@ -16,7 +16,7 @@ import { AppError } from "~/server/errors";
 
 /**
  * Built once per request (HTTP handler, server components) or by tests with a session of their choosing.
- * `ip` is the client's address (for rate limits); `csrfVerified` is false only for an HTTP request whose
+ * `ip` is the client's address (for rate limits, see src/server/client-ip.ts); `csrfVerified` is false only for an HTTP request whose
  * CSRF token is missing or forged, and mutations refuse such requests.
  */
 export async function createTRPCContext(opts: {
@@ -25,20 +25,14 @@ export async function createTRPCContext(opts: {
   ip?: string;
   csrfVerified?: boolean;
 }) {
-  const session = opts.session === undefined ? await getSession(opts.headers) : opts.session;
+  const session = opts.session === undefined ? await getSession() : opts.session;
   return {
     db,
     session,
     headers: opts.headers,
-    ip: opts.ip ?? clientIp(opts.headers),
+    ip: opts.ip ?? clientIpFrom(opts.headers),
     csrfVerified: opts.csrfVerified ?? true,
   };
-}
-
-/** The client's address as the app's reverse proxy (or Next itself) reports it. */
-export function clientIp(headers: Headers): string {
-  const forwarded = env.TRUST_PROXY ? headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
-  return forwarded || headers.get("x-real-ip") || "unknown";
 }
 
 export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
@@ -47,7 +41,13 @@ export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 // 2. Initialisation
 // ---------------------------------------------------------------------------------------------------------------
 
-const t = initTRPC.context<Context>().create({
+/** Who may call a procedure; set by its builder, read by the test that walks every procedure. */
+export type ProcedureAccess = "public" | "protected" | "project" | "admin";
+export interface ProcedureMeta {
+  access: ProcedureAccess;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
@@ -86,11 +86,19 @@ const errorMapping = t.middleware(async ({ next, path }) => {
 // 3. Procedure builders
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Mutations over HTTP must echo the CSRF cookie in a header (src/lib/csrf.ts); reads need not. */
+const csrfGuard = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && !ctx.csrfVerified) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Missing or invalid CSRF token. Reload the page and try again." });
+  }
+  return next();
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(errorMapping);
+export const publicProcedure = t.procedure.meta({ access: "public" }).use(errorMapping).use(csrfGuard);
 
 /** A signed-in, active user; `ctx.session` is non-null. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.meta({ access: "protected" }).use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
   return next({ ctx: { session: ctx.session } });
 });
@@ -100,6 +108,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
  * project is put on `ctx`. Someone else's project answers NOT_FOUND, as does one that does not exist.
  */
 export const projectProcedure = protectedProcedure
+  .meta({ access: "project" })
   .input(z.object({ projectId: z.uuid() }))
   .use(async ({ ctx, input, next }) => {
     const project = await ctx.db.project.findFirst({
@@ -111,7 +120,7 @@ export const projectProcedure = protectedProcedure
   });
 
 /** An administrator. */
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+export const adminProcedure = protectedProcedure.meta({ access: "admin" }).use(({ ctx, next }) => {
   if (ctx.session.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Administrators only." });
   return next();
 });

@@ -1,12 +1,23 @@
-/** What a request knows about its signed-in user. */
+import { getServerSession } from "next-auth";
+import { authOptions } from "~/server/auth/config";
+import { loadSessionUser } from "~/server/auth/session-user";
+import { db } from "~/server/db/client";
+
+/** What a request knows about its signed-in user, re-read from the database on every request. */
+export type SessionUser = NonNullable<Awaited<ReturnType<typeof loadSessionUser>>>;
+
 export interface Session {
-  user: { id: string; role: "user" | "admin" };
+  user: SessionUser;
 }
 
 /**
- * Reads the session of a request. Sign-in (next-auth) arrives with the accounts issue (#3); until then every
- * request is anonymous, so protected procedures answer UNAUTHORIZED.
+ * The session of the current request (route handlers and server components): the JWT names the user, the
+ * database decides. A deactivated user, or a session begun before a password change, gets null.
  */
-export async function getSession(_headers: Headers): Promise<Session | null> {
-  return null;
+export async function getSession(): Promise<Session | null> {
+  const jwtSession = (await getServerSession(authOptions)) as { user?: { id?: string; sv?: number } } | null;
+  const userId = jwtSession?.user?.id;
+  if (!userId) return null;
+  const user = await loadSessionUser({ db, userId, sessionVersion: jwtSession?.user?.sv ?? 0 });
+  return user ? { user } : null;
 }

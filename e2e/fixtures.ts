@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+
+/**
+ * Every test runs as its own client address (the e2e server trusts X-Forwarded-For, playing the reverse proxy),
+ * so per-address rate limits of one test never slow another, across runs too.
+ */
+export function randomClientIp(): string {
+  const bytes = randomBytes(3);
+  return `198.18.${bytes[0]}.${bytes[1]! % 254 + 1}`;
+}
+
+export const test = base.extend({
+  extraHTTPHeaders: async ({}, use) => {
+    await use({ "x-forwarded-for": randomClientIp() });
+  },
+});
+
+export { expect };
+
+export const ADMIN = { email: "admin@vaporform.dev", password: "vaporform-admin" };
+
+export interface TestUser {
+  email: string;
+  username: string;
+  fullName: string;
+  password: string;
+}
+
+export function newUserDetails(): TestUser {
+  const id = randomBytes(4).toString("hex");
+  return { email: `e2e-${id}@example.com`, username: `e2e-${id}`, fullName: `Ada Tester ${id}`, password: `correct horse ${id}` };
+}
+
+/** The CSRF token the app gave this browser context (loading a page first when it has none yet). */
+export async function csrfToken(page: Page): Promise<string> {
+  let cookie = (await page.context().cookies()).find((entry) => entry.name === "vf-csrf");
+  if (!cookie) {
+    await page.request.get("/");
+    cookie = (await page.context().cookies()).find((entry) => entry.name === "vf-csrf");
+  }
+  if (!cookie) throw new Error("the app set no CSRF cookie");
+  return cookie.value;
+}
+
+/** Calls a tRPC mutation over HTTP as the browser would (superjson envelope, CSRF header). */
+export async function trpcMutation(page: Page, path: string, input: unknown) {
+  return page.request.post(`/api/trpc/${path}`, {
+    data: { json: input },
+    headers: { "content-type": "application/json", "x-csrf-token": await csrfToken(page) },
+  });
+}
+
+/** Creates an account through the API (the sign-up form has its own spec). */
+export async function createUser(page: Page): Promise<TestUser> {
+  const user = newUserDetails();
+  const response = await trpcMutation(page, "account.register", user);
+  expect(response.status(), await response.text()).toBe(200);
+  return user;
+}
+
+/** Signs a browser context in through next-auth's credentials endpoint (the sign-in form has its own spec). */
+export async function signInAs(context: BrowserContext | { request: APIRequestContext }, user: { email: string; password: string }) {
+  const request = context.request;
+  const { csrfToken: token } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken: token, email: user.email, password: user.password, callbackUrl: "/", json: "true" },
+  });
+  expect(response.ok()).toBe(true);
+  const session = (await (await request.get("/api/auth/session")).json()) as { user?: { id?: string } };
+  expect(session.user?.id, "signed in").toBeTruthy();
+}

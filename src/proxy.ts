@@ -1,0 +1,57 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "~/env";
+import { CSRF_COOKIE } from "~/lib/csrf";
+
+/** The Content Security Policy of a page: scripts only from us, with this response's nonce. */
+function contentSecurityPolicy(nonce: string): string {
+  const dev = env.NODE_ENV === "development";
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    // Monaco and Radix position elements with inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "worker-src 'self' blob:",
+    "frame-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function randomToken(): string {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString("base64url");
+}
+
+/**
+ * Runs before every page and API request: a fresh CSP nonce (Next applies it to its own scripts; the layout to
+ * ours) and the CSRF cookie. Authorization is not done here: it is a procedure type (src/server/api/trpc.ts).
+ */
+export function proxy(request: NextRequest) {
+  const nonce = randomToken();
+  const csp = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  if (!request.cookies.get(CSRF_COOKIE)) {
+    response.cookies.set(CSRF_COOKIE, randomToken(), {
+      path: "/",
+      sameSite: "lax",
+      secure: request.nextUrl.protocol === "https:",
+      httpOnly: false,
+      maxAge: 60 * 60 * 24 * 365,
+    });
+  }
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: "/((?!_next/static|_next/image|icon.svg|favicon.ico).*)" }],
+};

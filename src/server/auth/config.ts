@@ -1,0 +1,109 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import { env } from "~/env";
+import { ZSignInInput } from "~/lib/schemas/account";
+import { authenticate } from "~/server/auth/authenticate";
+import { linkGithubAccount } from "~/server/auth/session-user";
+import { clientIpFrom } from "~/server/client-ip";
+import { db } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    /** users.session_version when the session began: a password change or deactivation ends it. */
+    sv?: number;
+  }
+}
+
+declare module "next-auth" {
+  interface User {
+    sessionVersion?: number;
+  }
+}
+
+const THIRTY_DAYS = 30 * 24 * 60 * 60;
+
+interface GithubEmail {
+  email: string;
+  verified: boolean;
+}
+
+/** GitHub's own word on which of the user's addresses are verified (the profile's address may not be). */
+async function verifiedGithubEmails(accessToken: string | undefined): Promise<string[]> {
+  if (!accessToken) return [];
+  const response = await fetch("https://api.github.com/user/emails", {
+    headers: { Authorization: `Bearer ${accessToken}`, "User-Agent": "Vaporform" },
+  });
+  if (!response.ok) return [];
+  const emails = (await response.json()) as GithubEmail[];
+  return emails.filter((entry) => entry.verified).map((entry) => entry.email);
+}
+
+/**
+ * next-auth: credentials (e-mail or username + password) always, GitHub when configured. Sessions are JWTs that
+ * carry only the user id and session version; every request re-reads the user (src/server/auth/session.ts), so
+ * a deactivated user or a changed password ends open sessions at once.
+ */
+export const authOptions: NextAuthOptions = {
+  secret: env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: THIRTY_DAYS },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      name: "Password",
+      credentials: { email: { label: "E-mail or username", type: "text" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const parsed = ZSignInInput.safeParse(credentials ?? {});
+        if (!parsed.success) throw new Error("Enter your e-mail or username and your password.");
+        try {
+          const user = await authenticate({
+            db,
+            identifier: parsed.data.email,
+            password: parsed.data.password,
+            ip: clientIpFrom(req.headers),
+          });
+          return { id: user.id, sessionVersion: user.sessionVersion };
+        } catch (error) {
+          // next-auth hands the message to the sign-in form.
+          if (error instanceof AppError) throw new Error(error.message);
+          throw error;
+        }
+      },
+    }),
+    ...(env.GITHUB_ID && env.GITHUB_SECRET
+      ? [GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET, authorization: { params: { scope: "read:user user:email" } } })]
+      : []),
+  ],
+  callbacks: {
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== "github") return true;
+      const linked = await linkGithubAccount({
+        db,
+        providerAccountId: account.providerAccountId,
+        verifiedEmails: await verifiedGithubEmails(account.access_token),
+        profile: profile as { login?: string; name?: string | null; avatar_url?: string | null } | undefined,
+      });
+      if (!linked) return "/sign-in?error=GithubEmailNotVerified";
+      user.id = linked.id;
+      user.sessionVersion = linked.sessionVersion;
+      return true;
+    },
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.sv = user.sessionVersion ?? 0;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      // Only the id and the session version: who the user is, and whether the session still stands, is read
+      // from the database on every request (getSession).
+      return { expires: session.expires, user: { id: token.uid, sv: token.sv ?? 0 } } as typeof session;
+    },
+  },
+};
+
+/** True when the GitHub button should be shown. */
+export const githubEnabled = Boolean(env.GITHUB_ID && env.GITHUB_SECRET);
