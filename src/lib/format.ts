@@ -16,3 +16,10 @@ export function timeAgo(date: Date, now = new Date()): string {
   }
   return "just now";
 }
+
+/** "1 second", "90 seconds", "2 minutes" (rounded up): how long to wait before trying again. */
+export function waitTime(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}

@@ -102,7 +102,7 @@ describe("authenticate", () => {
     const retryAfter = limited.data?.retryAfterSeconds as number;
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(8);
-    expect(limited.message).toBe(`Too many sign-in attempts. Try again in ${retryAfter} seconds.`);
+    expect(limited.message).toBe(`Too many sign-in attempts. Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`);
     // The refused try was not recorded (it would lengthen the wait) and cost no password check.
     const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM auth_attempts WHERE account_key = $1", [user.email]);
     expect(rows[0]?.n).toBe(ACCOUNT_FREE_FAILURES + 3);

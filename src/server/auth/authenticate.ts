@@ -1,4 +1,5 @@
 import type { Database } from "~/server/db/client";
+import { waitTime } from "~/lib/format";
 import { AppError } from "~/server/errors";
 import { verifyPassword } from "./password";
 import { markAttemptSucceeded, startSignIn } from "./rate-limit";
@@ -40,7 +41,7 @@ export async function authenticate(options: {
 
   const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user?.email ?? identifier, ip });
   if (retryAfterSeconds > 0) {
-    throw new AppError("TOO_MANY_REQUESTS", `Too many sign-in attempts. Try again in ${retryAfterSeconds} seconds.`, {
+    throw new AppError("TOO_MANY_REQUESTS", `Too many sign-in attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
       retryAfterSeconds,
     });
   }

@@ -13,6 +13,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { hashPassword, verifyPassword } from "~/server/auth/password";
 import { markAttemptSucceeded, startSignIn, startSignUp } from "~/server/auth/rate-limit";
 import type { Database } from "~/server/db/client";
+import { waitTime } from "~/lib/format";
 import { AppError } from "~/server/errors";
 import { sendMail } from "./mail";
 
@@ -137,7 +138,7 @@ export async function registerUser(options: { db: Database; ip: string } & TRegi
   if (retryAfterSeconds > 0) {
     throw new AppError(
       "TOO_MANY_REQUESTS",
-      `Too many sign-ups from your network. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+      `Too many sign-ups from your network. Try again in ${waitTime(retryAfterSeconds)}.`,
       { retryAfterSeconds },
     );
   }
@@ -204,7 +205,7 @@ export async function resendVerification(options: {
   if (user.emailVerified) return { sent: false, alreadyVerified: true };
   const wait = await mailWait(db, userId, "verify_email");
   if (wait > 0) {
-    throw new AppError("TOO_MANY_REQUESTS", `We just sent a link. Try again in ${wait} seconds.`, {
+    throw new AppError("TOO_MANY_REQUESTS", `We just sent a link. Try again in ${waitTime(wait)}.`, {
       retryAfterSeconds: wait,
     });
   }
@@ -292,7 +293,7 @@ export async function changePassword(
 
   const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user.email, ip: options.ip });
   if (retryAfterSeconds > 0) {
-    throw new AppError("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, {
+    throw new AppError("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
       retryAfterSeconds,
     });
   }
