@@ -20,11 +20,12 @@ test("sign up, verify through the mailbox, sign in, edit profile and preferences
   await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
   await expect(page.getByText("Your e-mail address is confirmed.")).toBeVisible();
 
+  const header = page.getByRole("navigation", { name: "Account" });
   await page.getByTestId("user-menu").click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
 
-  await page.getByRole("link", { name: "Sign in" }).click();
+  await header.getByRole("link", { name: "Sign in" }).click();
   await page.getByLabel("E-mail or username").fill(user.username);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -53,7 +54,7 @@ test("sign up, verify through the mailbox, sign in, edit profile and preferences
 
   await page.getByTestId("user-menu").click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fsettings/);
 });

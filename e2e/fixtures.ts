@@ -70,3 +70,37 @@ export async function signInAs(context: BrowserContext | { request: APIRequestCo
   const session = (await (await request.get("/api/auth/session")).json()) as { user?: { id?: string } };
   expect(session.user?.id, "signed in").toBeTruthy();
 }
+
+/** Creates a project over the API for a signed-in page; returns its id. */
+export async function createProject(page: Page, name: string, templateId?: string): Promise<string> {
+  const response = await trpcMutation(page, "project.create", { name, templateId });
+  expect(response.status(), await response.text()).toBe(200);
+  const body = (await response.json()) as { result: { data: { json: { id: string } } } };
+  return body.result.data.json.id;
+}
+
+/** Saves a file over the API (as another client would), returning the new version. */
+export async function saveFileApi(page: Page, projectId: string, path: string, content: string, baseVersion: number): Promise<number> {
+  const response = await trpcMutation(page, "file.save", { projectId, path, content, baseVersion });
+  expect(response.status(), await response.text()).toBe(200);
+  return ((await response.json()) as { result: { data: { json: { version: number } } } }).result.data.json.version;
+}
+
+/** Creates a file over the API. */
+export async function createFileApi(page: Page, projectId: string, path: string, content: string) {
+  const response = await trpcMutation(page, "file.create", { projectId, path, kind: "file", content });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+/** A fresh user, signed in, with an empty project open in the IDE. */
+export async function openFreshProject(page: Page, name = "Playground"): Promise<{ user: TestUser; projectId: string }> {
+  const user = await createUser(page);
+  await signInAs(page.context(), user);
+  const projectId = await createProject(page, name);
+  return { user, projectId };
+}
+
+/** The text of the editor's current buffer (Monaco virtualises its DOM, so read it through the test hook). */
+export async function editorValue(page: Page): Promise<string> {
+  return page.evaluate(() => window.__vaporformEditor?.getValue() ?? "");
+}

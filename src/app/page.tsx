@@ -1,4 +1,7 @@
 import { Bot, FileCode2, History, LineChart } from "lucide-react";
+import Link from "next/link";
+import { Button } from "~/components/ui/button";
+import { getSession } from "~/server/auth/session";
 import { TemplateCount } from "~/components/home/template-count";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
@@ -13,7 +16,7 @@ const features = [
 ];
 
 export default async function HomePage() {
-  await getQueryClient().prefetchQuery(trpc.template.countPublic.queryOptions());
+  const [session] = await Promise.all([getSession(), getQueryClient().prefetchQuery(trpc.template.countPublic.queryOptions())]);
   return (
     <HydrateClient>
       <div className="mx-auto max-w-6xl px-4 py-16">
@@ -26,6 +29,22 @@ export default async function HomePage() {
               Vaporform is a self-hostable AI development platform: start from a template, edit every file in a real
               IDE, let Claude do the heavy lifting, and keep every byte in your own PostgreSQL.
             </p>
+            <div className="mt-6 flex gap-3">
+              {session ? (
+                <Button asChild size="lg">
+                  <Link href="/projects">Open your projects</Link>
+                </Button>
+              ) : (
+                <>
+                  <Button asChild size="lg">
+                    <Link href="/sign-up">Create an account</Link>
+                  </Button>
+                  <Button asChild size="lg" variant="secondary">
+                    <Link href="/sign-in">Sign in</Link>
+                  </Button>
+                </>
+              )}
+            </div>
           </div>
           <TemplateCount />
         </section>

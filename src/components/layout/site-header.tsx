@@ -14,6 +14,11 @@ export function SiteHeader({ user, mailboxOpen }: { user: SessionUser | null; ma
           Vaporform
         </Link>
         <nav aria-label="Account" className="flex items-center gap-2">
+          {user && (
+            <Button asChild variant="ghost" size="sm">
+              <Link href="/projects">Projects</Link>
+            </Button>
+          )}
           <ThemeToggle signedIn={Boolean(user)} />
           {user ? (
             <UserMenu

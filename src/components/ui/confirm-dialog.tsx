@@ -7,13 +7,18 @@ import { Button } from "./button";
 /** Asks before an action that is hard to undo; the action's own name is on the confirming button. */
 export function ConfirmDialog({
   trigger,
+  open,
+  onOpenChange,
   title,
   description,
   confirmLabel,
   onConfirm,
   tone = "danger",
 }: {
-  trigger: ReactNode;
+  /** The element that opens it; or control it with `open` and `onOpenChange`. */
+  trigger?: ReactNode;
+  open?: boolean;
+  onOpenChange?(open: boolean): void;
   title: string;
   description: ReactNode;
   confirmLabel: string;
@@ -21,8 +26,8 @@ export function ConfirmDialog({
   tone?: "danger" | "primary";
 }) {
   return (
-    <Dialog.Root>
-      <Dialog.Trigger asChild>{trigger}</Dialog.Trigger>
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      {trigger && <Dialog.Trigger asChild>{trigger}</Dialog.Trigger>}
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content

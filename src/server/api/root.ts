@@ -1,15 +1,23 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "~/server/api/routers/account";
+import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
+import { fileRouter } from "~/server/api/routers/file";
 import { mailboxRouter } from "~/server/api/routers/mailbox";
+import { projectRouter } from "~/server/api/routers/project";
+import { searchRouter } from "~/server/api/routers/search";
 import { templateRouter } from "~/server/api/routers/template";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
   template: templateRouter,
   account: accountRouter,
+  activity: activityRouter,
   admin: adminRouter,
   mailbox: mailboxRouter,
+  project: projectRouter,
+  file: fileRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,176 @@
+/**
+ * `npm run bench:save`: the p50 of `file.save` through tRPC over HTTP (the real appRouter on tRPC's standalone
+ * HTTP server, called with the real tRPC client) against the same SQL behind a bare `node:http` + `pg` handler:
+ * in one transaction, the actor settings, the project ownership check the project procedure makes, and the
+ * conditional UPDATE ... RETURNING. Both are measured in the same run, interleaved. Target (DESIGN.md): <= 2x.
+ */
+import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import superjson from "superjson";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import { createHTTPServer } from "@trpc/server/adapters/standalone";
+import { loadApp } from "./app-modules";
+import { benchDatabase, median, percentile, verdict } from "./support";
+
+const WARMUP = 200;
+const ROUNDS = 1500;
+
+function sourceFile(round: number): string {
+  const lines = Array.from({ length: 80 }, (_, line) => `export const value${line} = compute(${line}, "round ${round}");`);
+  return `// generated for round ${round}\nimport { compute } from "./compute";\n\n${lines.join("\n")}\n`;
+}
+
+async function main() {
+  const bench = await benchDatabase();
+  // Dropping the benchmark database at the end ends its connections; an idle one reporting it is expected.
+  bench.pool.on("error", () => {});
+  const connectionString = (bench.pool as unknown as { options: { connectionString: string } }).options.connectionString;
+  const { appRouter, createTRPCContext, loadSessionUser, db, getPool } = await loadApp(connectionString);
+
+  const bare = new pg.Pool({ connectionString, max: 20 });
+  const servers: http.Server[] = [];
+  try {
+    const { pool } = bench;
+    const version = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version;
+    const userId = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO users (email, username, full_name, password_hash) VALUES ('save@example.com', 'save', 'Save Bench', 'x') RETURNING id`,
+      )
+    ).rows[0]!.id;
+    const projectId = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO projects (user_id, name, description, tech_stack) VALUES ($1, 'save bench', '', '{}') RETURNING id`,
+        [userId],
+      )
+    ).rows[0]!.id;
+    for (const path of ["trpc.ts", "bare.ts"]) {
+      await pool.query(
+        `INSERT INTO project_files (project_id, file_path, file_name, content, content_hash, size_bytes, line_count, created_by, updated_by)
+         VALUES ($1, $2, $4, '', 'none', 0, 0, $3, $3)`,
+        [projectId, path, userId, path],
+      );
+    }
+
+    // tRPC: the real router, a context carrying the bench user's session (as the Next.js handler builds it).
+    const user = await loadSessionUser({ db, userId, sessionVersion: 0 });
+    if (!user) throw new Error("bench user not loaded");
+    const trpcServer = createHTTPServer({
+      router: appRouter,
+      createContext: ({ req }) =>
+        createTRPCContext({ headers: new Headers(req.headers as Record<string, string>), session: { user }, ip: "127.0.0.1" }),
+    });
+    servers.push(trpcServer);
+    await new Promise<void>((resolve) => trpcServer.listen(0, "127.0.0.1", resolve));
+    const trpcPort = (trpcServer.address() as AddressInfo).port;
+    const client = createTRPCClient<typeof appRouter>({
+      links: [httpLink({ url: `http://127.0.0.1:${trpcPort}`, transformer: superjson })],
+    });
+
+    // Bare: the same statements on a plain pg pool, JSON in and out.
+    const bareServer = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        void (async () => {
+          const input = JSON.parse(Buffer.concat(chunks).toString()) as { projectId: string; path: string; content: string; baseVersion: number };
+          const bytes = Buffer.from(input.content);
+          const hash = createHash("sha256").update(bytes).digest("hex");
+          const conn = await bare.connect();
+          try {
+            await conn.query("BEGIN");
+            const owned = await conn.query("SELECT id FROM projects WHERE id = $1 AND user_id = $2", [input.projectId, userId]);
+            if (owned.rowCount !== 1) throw new Error("not found");
+            await conn.query(
+              "SELECT set_config('vaporform.actor_id', $1, true), set_config('vaporform.source_type', 'user', true), set_config('vaporform.interaction_id', '', true)",
+              [userId],
+            );
+            const { rows } = await conn.query(
+              `UPDATE project_files
+                  SET content = $3, content_hash = $4, size_bytes = $5, line_count = $6, updated_by = $7
+                WHERE project_id = $1 AND file_path = $2 AND version = $8 AND NOT is_binary AND content_hash IS DISTINCT FROM $9
+               RETURNING id, version, content_hash, size_bytes, line_count, updated_at`,
+              [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, userId, input.baseVersion, hash],
+            );
+            await conn.query("COMMIT");
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rows[0]));
+          } catch (error) {
+            await conn.query("ROLLBACK");
+            res.writeHead(500).end(String(error));
+          } finally {
+            conn.release();
+          }
+        })();
+      });
+    });
+    servers.push(bareServer);
+    await new Promise<void>((resolve) => bareServer.listen(0, "127.0.0.1", resolve));
+    const barePort = (bareServer.address() as AddressInfo).port;
+
+    let trpcVersion = 1;
+    let bareVersion = 1;
+    const timeTrpc = async (round: number) => {
+      const started = performance.now();
+      const result = await client.file.save.mutate({ projectId, path: "trpc.ts", content: sourceFile(round), baseVersion: trpcVersion });
+      const elapsed = performance.now() - started;
+      if (!result.changed) throw new Error("tRPC save did not change the file");
+      trpcVersion = result.version;
+      return elapsed;
+    };
+    const timeBare = async (round: number) => {
+      const started = performance.now();
+      const response = await fetch(`http://127.0.0.1:${barePort}/save`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ projectId, path: "bare.ts", content: sourceFile(round), baseVersion: bareVersion }),
+      });
+      const result = (await response.json()) as { version: number };
+      const elapsed = performance.now() - started;
+      bareVersion = result.version;
+      return elapsed;
+    };
+
+    for (let round = 0; round < WARMUP; round++) {
+      await timeTrpc(round);
+      await timeBare(round);
+    }
+    const trpcTimes: number[] = [];
+    const bareTimes: number[] = [];
+    for (let round = WARMUP; round < WARMUP + ROUNDS; round++) {
+      // Alternate which goes first, so neither always runs on a warmer cache.
+      if (round % 2) {
+        trpcTimes.push(await timeTrpc(round));
+        bareTimes.push(await timeBare(round));
+      } else {
+        bareTimes.push(await timeBare(round));
+        trpcTimes.push(await timeTrpc(round));
+      }
+    }
+    const check = await pool.query<{ versions: number; file_version: number }>(
+      `SELECT (SELECT count(*)::int FROM project_file_versions v WHERE v.file_id = f.id) AS versions, f.version AS file_version
+         FROM project_files f WHERE f.project_id = $1 AND f.file_path = 'trpc.ts'`,
+      [projectId],
+    );
+    const ratio = median(trpcTimes) / median(bareTimes);
+    console.log(`PostgreSQL ${version}; ${ROUNDS} saves each (after ${WARMUP} warm-up), ~3.5 KB of content per save, interleaved`);
+    console.log(`  bare node:http + pg:        p50 ${median(bareTimes).toFixed(2)} ms  p95 ${percentile(bareTimes, 95).toFixed(2)} ms`);
+    console.log(`  tRPC over HTTP (file.save): p50 ${median(trpcTimes).toFixed(2)} ms  p95 ${percentile(trpcTimes, 95).toFixed(2)} ms`);
+    console.log(`  every save kept a version:  ${check.rows[0]?.versions === check.rows[0]?.file_version ? "yes" : "NO"}`);
+    console.log(`tRPC / bare (p50): ${ratio.toFixed(2)}x  target <= 2x  ${verdict(ratio <= 2)}`);
+  } finally {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await bare.end();
+    await db.$disconnect();
+    await getPool().end();
+    await bench.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

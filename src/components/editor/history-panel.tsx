@@ -1,0 +1,204 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Bot, GitCompare, History, RotateCcw, User, X } from "lucide-react";
+import { useState } from "react";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { formatBytes } from "~/lib/bytes";
+import { languageForPath } from "~/lib/file-types";
+import { timeAgo } from "~/lib/format";
+import { cn } from "~/lib/cn";
+import type { RouterOutputs } from "~/server/api/root";
+import { useTRPC } from "~/trpc/react";
+import { isDirty } from "./ide-state";
+import { useIde } from "./ide-provider";
+import { LazyDiffView } from "./monaco/lazy";
+
+type Version = RouterOutputs["file"]["history"]["versions"][number];
+type DeletedFile = Extract<RouterOutputs["file"]["list"][number], { fileId: string }>;
+const versionKey = (version: Version) => `${version.fileId}:${version.version}`;
+
+/** Compares two versions side by side (older on the left). */
+function CompareDialog({ path, pair, onClose }: { path: string; pair: [Version, Version]; onClose(): void }) {
+  const trpc = useTRPC();
+  const { projectId, preferences } = useIde();
+  const [older, newer] = [...pair].sort((a, b) => +new Date(a.createdAt) - +new Date(b.createdAt)) as [Version, Version];
+  const left = useQuery(trpc.file.read.queryOptions({ projectId, path, version: older.version, fileId: older.fileId }));
+  const right = useQuery(trpc.file.read.queryOptions({ projectId, path, version: newer.version, fileId: newer.fileId }));
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed inset-6 z-50 flex flex-col rounded-xl border border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
+            <Dialog.Title className="font-medium">
+              {path}: version {older.version} → {newer.version}
+            </Dialog.Title>
+            <Dialog.Description className="sr-only">Differences between two versions of {path}</Dialog.Description>
+            <Dialog.Close aria-label="Close" className="rounded p-1 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+              <X className="size-4" aria-hidden />
+            </Dialog.Close>
+          </div>
+          <div className="min-h-0 flex-1">
+            {left.data && right.data ? (
+              <LazyDiffView
+                original={left.data.content}
+                modified={right.data.content}
+                language={languageForPath(path)}
+                path={path}
+                originalLabel={`Version ${older.version} · ${new Date(older.createdAt).toLocaleString()}`}
+                modifiedLabel={`Version ${newer.version} · ${new Date(newer.createdAt).toLocaleString()}`}
+                preferences={preferences}
+              />
+            ) : left.isError || right.isError ? (
+              <div className="p-4">
+                <Alert tone="error">{(left.error ?? right.error)?.message}</Alert>
+              </div>
+            ) : (
+              <p className="p-4 text-sm text-zinc-500">Loading versions…</p>
+            )}
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/** The active file's timeline (who, user or Claude, when, size), compare any two, restore; and deleted files. */
+export function HistoryPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { projectId, state, dispatch, refresh, openFile } = useIde();
+  const path = state.active;
+  const [selected, setSelected] = useState<string[]>([]);
+  const [comparing, setComparing] = useState<[Version, Version] | null>(null);
+  const [restoring, setRestoring] = useState<Version | null>(null);
+  const [error, setError] = useState<string>();
+  const history = useQuery({ ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }), enabled: Boolean(path) });
+  const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
+  const restore = useMutation(trpc.file.restore.mutationOptions());
+
+  async function restoreVersion(target: string, version: number, fileId?: string) {
+    setError(undefined);
+    try {
+      const result = await restore.mutateAsync({ projectId, path: target, version, fileId });
+      const open = state.files[target];
+      if (open && !isDirty(open)) {
+        const fresh = await queryClient.fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: target }), staleTime: 0 });
+        dispatch({ type: "replace", path: target, content: fresh.content, version: result.version });
+      }
+      await refresh();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+
+  const versions = history.data?.versions ?? [];
+  const pair = selected.map((key) => versions.find((version) => versionKey(version) === key)).filter(Boolean) as Version[];
+
+  return (
+    <div className="flex h-full flex-col overflow-auto">
+      {error && (
+        <div className="p-3">
+          <Alert tone="error">{error}</Alert>
+        </div>
+      )}
+      <section aria-labelledby="file-history" className="border-b border-zinc-200 dark:border-zinc-800">
+        <div className="flex items-center justify-between px-3 py-2">
+          <h3 id="file-history" className="truncate text-xs font-semibold uppercase tracking-wide text-zinc-500">
+            {path ? `History of ${path}` : "History"}
+          </h3>
+          <Button size="sm" variant="secondary" disabled={pair.length !== 2} onClick={() => pair.length === 2 && setComparing([pair[0]!, pair[1]!])}>
+            <GitCompare className="size-3.5" aria-hidden /> Compare
+          </Button>
+        </div>
+        {!path ? (
+          <p className="px-3 pb-3 text-sm text-zinc-500">Open a file to see its versions.</p>
+        ) : history.isLoading ? (
+          <p className="px-3 pb-3 text-sm text-zinc-500">Loading…</p>
+        ) : (
+          <>
+            <p className="px-3 pb-2 text-xs text-zinc-500">Tick two versions to compare them.</p>
+            <ol className="pb-2" data-testid="history-list">
+              {versions.map((version, index) => {
+                const key = versionKey(version);
+                const checked = selected.includes(key);
+                const Icon = version.sourceType === "claude" ? Bot : version.sourceType === "user" ? User : History;
+                return (
+                  <li key={key} className={cn("flex items-center gap-2 px-3 py-1.5 text-sm", checked && "bg-brand-50 dark:bg-brand-700/15")}>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select version ${version.version}`}
+                      checked={checked}
+                      onChange={(event) =>
+                        setSelected((current) => (event.target.checked ? [...current.slice(-1), key] : current.filter((entry) => entry !== key)))
+                      }
+                    />
+                    <Icon className="size-4 shrink-0 text-zinc-400" aria-label={version.sourceType} />
+                    <div className="min-w-0 flex-1">
+                      <p className="truncate">
+                        <span className="font-medium">v{version.version}</span> ·{" "}
+                        {version.sourceType === "claude"
+                          ? `Claude${version.author ? ` for ${version.author.name}` : ""}`
+                          : (version.author?.name ?? version.sourceType)}
+                        {index === 0 && <span className="ml-1 text-xs text-emerald-600 dark:text-emerald-400">current</span>}
+                      </p>
+                      <p className="text-xs text-zinc-500" suppressHydrationWarning>
+                        {timeAgo(new Date(version.createdAt))} · {formatBytes(version.sizeBytes)}
+                      </p>
+                    </div>
+                    {index > 0 && (
+                      <Button size="sm" variant="ghost" aria-label={`Restore version ${version.version}`} onClick={() => setRestoring(version)}>
+                        <RotateCcw className="size-3.5" aria-hidden /> Restore
+                      </Button>
+                    )}
+                  </li>
+                );
+              })}
+            </ol>
+          </>
+        )}
+      </section>
+      <section aria-labelledby="deleted-files">
+        <h3 id="deleted-files" className="px-3 py-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">
+          Deleted files
+        </h3>
+        {deleted.data?.length === 0 && <p className="px-3 pb-3 text-sm text-zinc-500">Nothing deleted.</p>}
+        <ul>
+          {deleted.data?.filter((file): file is DeletedFile => "fileId" in file).map((file) => (
+            <li key={file.fileId} className="flex items-center gap-2 px-3 py-1.5 text-sm">
+              <span className="min-w-0 flex-1 truncate" title={file.path}>
+                {file.path}
+              </span>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Restore ${file.path}`}
+                onClick={() =>
+                  void restoreVersion(file.path, file.lastVersion, file.fileId).then(() => openFile(file.path))
+                }
+              >
+                <RotateCcw className="size-3.5" aria-hidden /> Restore
+              </Button>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {comparing && path && <CompareDialog path={path} pair={comparing} onClose={() => setComparing(null)} />}
+      {restoring && path && (
+        <ConfirmDialog
+          open
+          onOpenChange={(open) => !open && setRestoring(null)}
+          title={`Restore version ${restoring.version}?`}
+          description="Its content becomes a new version of the file. Nothing in the history is lost: you can come back to the current content at any time."
+          confirmLabel="Restore"
+          tone="primary"
+          onConfirm={() => void restoreVersion(path, restoring.version, restoring.fileId)}
+        />
+      )}
+    </div>
+  );
+}

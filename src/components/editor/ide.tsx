@@ -1,0 +1,213 @@
+"use client";
+
+import { Activity, Download, History, Save, Search } from "lucide-react";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Group, Panel, Separator, useDefaultLayout } from "react-resizable-panels";
+import { Button } from "~/components/ui/button";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { cn } from "~/lib/cn";
+import { languageForPath } from "~/lib/file-types";
+import type { TPreferences } from "~/lib/schemas/account";
+import { ActivityPanel } from "./activity-panel";
+import { EditorArea } from "./editor-area";
+import { EditorTabs } from "./editor-tabs";
+import { FileTree } from "./file-tree";
+import { HistoryPanel } from "./history-panel";
+import { isDirty } from "./ide-state";
+import { IdeProvider, useIde } from "./ide-provider";
+import { disposeEditorModel, disposeProjectEditorModels } from "./monaco/lazy";
+import { QuickOpen } from "./quick-open";
+import { SearchPanel } from "./search-panel";
+import { ZipImportButton } from "./zip-import";
+
+type SidePanel = "search" | "history" | "activity";
+
+const SIDE_PANELS: { id: SidePanel; label: string; icon: typeof Search; shortcut: string }[] = [
+  { id: "search", label: "Search", icon: Search, shortcut: "Ctrl/⌘+Shift+F" },
+  { id: "history", label: "History", icon: History, shortcut: "" },
+  { id: "activity", label: "Activity", icon: Activity, shortcut: "" },
+];
+
+function StatusBar() {
+  const { state } = useIde();
+  const file = state.active ? state.files[state.active] : undefined;
+  const dirtyCount = Object.values(state.files).filter(isDirty).length;
+  let status = "";
+  if (file?.saving) status = "Saving…";
+  else if (file?.saveError) status = `Not saved: ${file.saveError}`;
+  else if (file?.conflict) status = "Conflict: choose a version";
+  else if (isDirty(file)) status = "Unsaved changes";
+  else if (file?.status === "ready") status = "Saved";
+  return (
+    <div className="flex h-6 shrink-0 items-center gap-4 border-t border-zinc-200 bg-zinc-50 px-3 text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+      <span data-testid="save-status" className={cn(file?.saveError && "text-red-600 dark:text-red-400")} aria-live="polite">
+        {status}
+      </span>
+      {file?.status === "ready" && (
+        <>
+          <span>Version {file.baseVersion}</span>
+          <span>{file.isBinary ? "binary" : languageForPath(file.path)}</span>
+        </>
+      )}
+      {dirtyCount > 1 && <span className="ml-auto">{dirtyCount} files unsaved</span>}
+    </div>
+  );
+}
+
+function Workbench() {
+  const ide = useIde();
+  const { state, dispatch, save, saveAll, sidePanel, showSidePanel, setQuickOpen, projectId, projectName, openFile, paths } = ide;
+  const [closing, setClosing] = useState<string | null>(null);
+  const layout = useDefaultLayout({ id: "vaporform-ide", storage: typeof window === "undefined" ? undefined : localStorage });
+  const searchParams = useSearchParams();
+
+  // Links from elsewhere (a search across projects) can name a file and line to open.
+  const handledLink = useRef(false);
+  useEffect(() => {
+    const open = searchParams.get("open");
+    if (handledLink.current || !open || !paths.includes(open)) return;
+    handledLink.current = true;
+    openFile(open, Number(searchParams.get("line")) || undefined);
+  }, [openFile, paths, searchParams]);
+
+  const close = useCallback(
+    (path: string) => {
+      if (isDirty(state.files[path])) return setClosing(path);
+      dispatch({ type: "close", path });
+      disposeEditorModel(projectId, path);
+    },
+    [dispatch, projectId, state.files],
+  );
+
+  // Keyboard first: these work wherever the focus is, and win over the browser's own shortcuts.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      // The editor handles its own Ctrl/Cmd+S (and marks the event handled); this covers focus anywhere else.
+      if (!mod || event.defaultPrevented) return;
+      const key = event.key.toLowerCase();
+      if (key === "s" && event.altKey) {
+        event.preventDefault();
+        void saveAll().catch(() => {});
+      } else if (key === "s") {
+        event.preventDefault();
+        if (state.active) void save(state.active).catch(() => {});
+      } else if (key === "p" && !event.shiftKey) {
+        event.preventDefault();
+        setQuickOpen(true);
+      } else if (key === "f" && event.shiftKey) {
+        event.preventDefault();
+        showSidePanel("search");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [save, saveAll, setQuickOpen, showSidePanel, state.active]);
+
+  const dirtyCount = Object.values(state.files).filter(isDirty).length;
+  return (
+    <div className="flex h-[calc(100dvh-3.5rem)] flex-col">
+      <div className="flex h-10 shrink-0 items-center gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
+        <h1 className="truncate text-sm font-semibold" title={projectName}>
+          {projectName}
+        </h1>
+        <div className="ml-auto flex items-center gap-1">
+          <Button variant="ghost" size="sm" onClick={() => setQuickOpen(true)} title="Go to file (Ctrl/⌘+P)">
+            Go to file…
+          </Button>
+          <Button variant="ghost" size="sm" disabled={dirtyCount === 0} onClick={() => void saveAll().catch(() => {})} title="Save all (Ctrl/⌘+Alt+S)">
+            <Save className="size-4" aria-hidden /> Save all
+          </Button>
+          <ZipImportButton />
+          <Button asChild variant="ghost" size="sm">
+            <a href={`/api/projects/${projectId}/export`} download title="Download the project as a zip">
+              <Download className="size-4" aria-hidden /> Export zip
+            </a>
+          </Button>
+          <div role="group" aria-label="Side panel" className="ml-2 flex rounded-md border border-zinc-200 dark:border-zinc-800">
+            {SIDE_PANELS.map(({ id, label, icon: Icon, shortcut }) => (
+              <button
+                key={id}
+                type="button"
+                aria-pressed={sidePanel === id}
+                title={shortcut ? `${label} (${shortcut})` : label}
+                onClick={() => showSidePanel(sidePanel === id ? null : id)}
+                className={cn(
+                  "inline-flex items-center gap-1 px-2 py-1 text-xs",
+                  sidePanel === id ? "bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
+                )}
+              >
+                <Icon className="size-3.5" aria-hidden /> {label}
+              </button>
+            ))}
+          </div>
+        </div>
+      </div>
+      <Group orientation="horizontal" className="min-h-0 flex-1" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
+        <Panel id="files" defaultSize="20" minSize={160}>
+          <nav aria-label="Files" className="h-full">
+            <FileTree />
+          </nav>
+        </Panel>
+        <Separator className="w-px bg-zinc-200 transition-colors hover:bg-brand-500 data-[separator=active]:bg-brand-500 dark:bg-zinc-800" />
+        <Panel id="editor" minSize={320}>
+          <section aria-label="Editor" className="flex h-full flex-col">
+            <EditorTabs onClose={close} />
+            <div className="min-h-0 flex-1">
+              <EditorArea />
+            </div>
+            <StatusBar />
+          </section>
+        </Panel>
+        {sidePanel && (
+          <>
+            <Separator className="w-px bg-zinc-200 transition-colors hover:bg-brand-500 dark:bg-zinc-800" />
+            <Panel id="side" defaultSize="26" minSize={240}>
+              <aside aria-label={SIDE_PANELS.find((panel) => panel.id === sidePanel)?.label} className="h-full border-l border-zinc-200 dark:border-zinc-800">
+                {sidePanel === "search" && <SearchPanel />}
+                {sidePanel === "history" && <HistoryPanel />}
+                {sidePanel === "activity" && <ActivityPanel />}
+              </aside>
+            </Panel>
+          </>
+        )}
+      </Group>
+      <QuickOpen />
+      {closing && (
+        <ConfirmDialog
+          open
+          onOpenChange={(open) => !open && setClosing(null)}
+          title="Close without saving?"
+          description={`${closing} has unsaved changes. They are lost if you close it now.`}
+          confirmLabel="Close without saving"
+          onConfirm={() => {
+            dispatch({ type: "close", path: closing });
+            disposeEditorModel(projectId, closing);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The browser IDE of one project. */
+export function Ide({ projectId, projectName, preferences }: { projectId: string; projectName: string; preferences: TPreferences }) {
+  const [sidePanel, setSidePanel] = useState<SidePanel | null>(null);
+  const [quickOpen, setQuickOpen] = useState(false);
+  // Buffers belong to this page: leaving the project frees them (unsaved work was confirmed on the way out).
+  useEffect(() => () => disposeProjectEditorModels(projectId), [projectId]);
+  return (
+    <IdeProvider
+      projectId={projectId}
+      projectName={projectName}
+      preferences={preferences}
+      sidePanel={sidePanel}
+      showSidePanel={setSidePanel}
+      quickOpen={quickOpen}
+      setQuickOpen={setQuickOpen}
+    >
+      <Workbench />
+    </IdeProvider>
+  );
+}

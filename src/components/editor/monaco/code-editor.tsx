@@ -1,0 +1,285 @@
+"use client";
+
+import { useEffect, useEffectEvent, useRef } from "react";
+import { currentMonacoTheme, monaco, useMonacoTheme } from "./setup";
+
+export interface EditorPreferences {
+  editorFontSize: number;
+  tabSize: number;
+  wordWrap: boolean;
+}
+
+export interface CodeEditorProps {
+  projectId: string;
+  /** One Monaco model per (projectId, path), at uri `file:///${projectId}/${path}`. */
+  path: string;
+  /** Content used when the model is created, and whenever `revision` changes; otherwise the buffer wins. */
+  value: string;
+  /** Bump to replace the buffer programmatically (take theirs, restore, reload). The replacement can be undone. */
+  revision: number;
+  /** Monaco language id. */
+  language: string;
+  readOnly?: boolean;
+  preferences: EditorPreferences;
+  /** Jump there once per `nonce` (use a counter or Date.now(): a nonce already handled is ignored). */
+  revealLine?: { line: number; column?: number; nonce: number };
+  onChange(value: string): void;
+  /** Ctrl/Cmd+S pressed in this editor. */
+  onSave(): void;
+  /** Ctrl/Cmd+Alt+S pressed in this editor. */
+  onSaveAll?(): void;
+  onBlur?(): void;
+}
+
+/** What e2e tests read (and set) instead of scraping Monaco's virtualised DOM. */
+interface EditorTestHook {
+  getValue(): string;
+  /** Replaces the buffer as a user edit would (onChange fires); typing into Monaco is slow and auto-closes brackets. */
+  setValue(value: string): void;
+  getPosition(): { lineNumber: number; column: number } | null;
+}
+
+declare global {
+  interface Window {
+    __vaporformEditor?: EditorTestHook;
+  }
+}
+
+interface ModelEntry {
+  model: monaco.editor.ITextModel;
+  /** Cursor, selection, scroll and folding of the last editor that showed this model. */
+  viewState: monaco.editor.ICodeEditorViewState | null;
+  /** The `revision` whose `value` the buffer was last built from. */
+  revision: number;
+}
+
+// Models outlive the component on purpose: switching tabs unmounts the editor, but the buffer, its undo history
+// and the view state must survive until the tab is closed (disposeEditorModel).
+const models = new Map<string, ModelEntry>();
+// Editors currently mounted, so a rename can move a visible buffer without the user losing their place.
+const liveEditors = new Set<monaco.editor.IStandaloneCodeEditor>();
+// A reveal request is handled once, by whichever editor sees it first; remounts must not jump again.
+const handledRevealNonces = new Set<number>();
+let editorCount = 0;
+
+function modelKey(projectId: string, path: string): string {
+  return monaco.Uri.from({ scheme: "file", path: `/${projectId}/${path.replace(/^\/+/, "")}` }).toString();
+}
+
+/** The entries at `key` and, when `key` is a folder, under it. */
+function entriesAt(key: string): [string, ModelEntry][] {
+  return [...models].filter(([k]) => k === key || k.startsWith(`${key}/`));
+}
+
+/** Replaces the whole buffer as one undoable edit, so "take theirs" or "reload" can be taken back with Ctrl+Z. */
+function replaceContent(model: monaco.editor.ITextModel, value: string) {
+  if (model.getValue() === value) return;
+  model.pushStackElement();
+  model.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null);
+  model.pushStackElement();
+}
+
+/** Forgets the buffer of a closed tab (or of every file under a deleted folder): its text, undo history and view state. */
+export function disposeEditorModel(projectId: string, path: string) {
+  for (const [key, entry] of entriesAt(modelKey(projectId, path))) {
+    models.delete(key);
+    entry.model.dispose();
+  }
+}
+
+/** Forgets every buffer of a project, e.g. when leaving its IDE page. */
+export function disposeProjectEditorModels(projectId: string) {
+  const prefix = modelKey(projectId, "");
+  for (const [key, entry] of models) {
+    if (!key.startsWith(prefix)) continue;
+    models.delete(key);
+    entry.model.dispose();
+  }
+}
+
+/**
+ * Moves the buffer of a renamed file (or of every file under a renamed folder) to its new uri, keeping unsaved
+ * text and view state; a model's uri is immutable, so this is a new model and its undo history starts afresh.
+ * The buffer keeps its `revision`: pass the same one for the new path, or the buffer is rebuilt from `value`.
+ */
+export function renameEditorModel(projectId: string, from: string, to: string) {
+  const fromKey = modelKey(projectId, from);
+  const toKey = modelKey(projectId, to);
+  if (fromKey === toKey) return;
+  for (const [key, entry] of entriesAt(fromKey)) {
+    const newKey = toKey + key.slice(fromKey.length);
+    const old = entry.model;
+    // An editor may already show a fresh model at the new path (it rendered before this ran); the moved buffer
+    // replaces it there too.
+    const displaced = monaco.editor.getModel(monaco.Uri.parse(newKey));
+    const showing = [...liveEditors].flatMap((editor) => {
+      const shown = editor.getModel();
+      if (!shown || (shown !== old && shown !== displaced)) return [];
+      return [{ editor, viewState: shown === old ? editor.saveViewState() : entry.viewState }];
+    });
+    // Before creating: Monaco refuses a second model at the same uri.
+    displaced?.dispose();
+    const model = monaco.editor.createModel(old.getValue(), old.getLanguageId(), monaco.Uri.parse(newKey));
+    model.updateOptions({ tabSize: old.getOptions().tabSize, indentSize: old.getOptions().indentSize });
+    for (const { editor, viewState } of showing) {
+      editor.setModel(model);
+      if (viewState) editor.restoreViewState(viewState);
+    }
+    models.delete(key);
+    models.set(newKey, { ...entry, model });
+    old.dispose();
+  }
+}
+
+/**
+ * The IDE's text editor: one persistent Monaco model per open file, shown in a single editor instance. The
+ * parent owns "saved" content and dirtiness; this component owns the live buffer and reports every change.
+ * Needs a parent with a definite height (it fills it).
+ */
+export default function CodeEditor({
+  projectId,
+  path,
+  value,
+  revision,
+  language,
+  readOnly = false,
+  preferences,
+  revealLine,
+  onChange,
+  onSave,
+  onSaveAll,
+  onBlur,
+}: CodeEditorProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  useMonacoTheme();
+  const key = modelKey(projectId, path);
+  const { editorFontSize, tabSize, wordWrap } = preferences;
+
+  const emitChange = useEffectEvent((text: string) => onChange(text));
+  const emitSave = useEffectEvent(() => onSave());
+  const emitSaveAll = useEffectEvent(() => onSaveAll?.());
+
+  // Created once per mount; props are applied by the effects below, which run right after in the same commit.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const editor = monaco.editor.create(container, {
+      model: null,
+      theme: currentMonacoTheme(),
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      fixedOverflowWidgets: true,
+    });
+    editorRef.current = editor;
+    liveEditors.add(editor);
+
+    // Keybindings added with addCommand are page-global in standalone Monaco: without a context key that is true
+    // only inside this editor, the last mounted editor would receive every Ctrl+S. Monaco prevents the browser's
+    // default for a key it handles, which is what keeps the "Save page" dialog away.
+    const focusKey = `vaporformEditor${++editorCount}`;
+    editor.createContextKey(focusKey, true);
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => emitSave(), focusKey);
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Alt | monaco.KeyCode.KeyS, () => emitSaveAll(), focusKey);
+
+    const hook: EditorTestHook = {
+      getValue: () => editor.getValue(),
+      setValue: (text) => {
+        const model = editor.getModel();
+        if (model) editor.executeEdits("test", [{ range: model.getFullModelRange(), text }]);
+      },
+      getPosition: () => editor.getPosition(),
+    };
+    window.__vaporformEditor = hook;
+    const subscriptions = [
+      editor.onDidChangeModelContent(() => emitChange(editor.getValue())),
+      editor.onDidFocusEditorWidget(() => {
+        window.__vaporformEditor = hook;
+      }),
+    ];
+
+    return () => {
+      const model = editor.getModel();
+      const entry = model && models.get(model.uri.toString());
+      if (entry?.model === model) entry.viewState = editor.saveViewState();
+      for (const subscription of subscriptions) subscription.dispose();
+      if (window.__vaporformEditor === hook) delete window.__vaporformEditor;
+      liveEditors.delete(editor);
+      editorRef.current = null;
+      // Disposing the editor leaves the models alone: they belong to the registry above.
+      editor.dispose();
+    };
+  }, []);
+
+  // Show (creating if needed) the model of this path; rebuild its text only when the parent bumps `revision`.
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor) return;
+    let entry = models.get(key);
+    if (!entry || entry.model.isDisposed()) {
+      const uri = monaco.Uri.parse(key);
+      // A model can exist without an entry when Fast Refresh re-ran this module (a fresh, empty registry) while
+      // Monaco kept its models; creating a second one at the same uri would throw.
+      const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(value, language, uri);
+      entry = { model, viewState: null, revision };
+      models.set(key, entry);
+    } else if (entry.revision !== revision) {
+      entry.revision = revision;
+      replaceContent(entry.model, value);
+    }
+    if (entry.model.getLanguageId() !== language) monaco.editor.setModelLanguage(entry.model, language);
+    const shown = editor.getModel();
+    if (shown !== entry.model) {
+      const previous = shown && models.get(shown.uri.toString());
+      if (previous?.model === shown) previous.viewState = editor.saveViewState();
+      editor.setModel(entry.model);
+      if (entry.viewState) editor.restoreViewState(entry.viewState);
+    }
+  }, [key, value, revision, language]);
+
+  useEffect(() => {
+    editorRef.current?.updateOptions({
+      fontSize: editorFontSize,
+      wordWrap: wordWrap ? "on" : "off",
+      readOnly,
+      ariaLabel: `Editor for ${path}`,
+    });
+  }, [editorFontSize, wordWrap, readOnly, path]);
+
+  // Tab width is a model option; applied per model so the user's preference wins over what Monaco guessed from
+  // the file, while tabs-versus-spaces stays as detected from the file itself.
+  useEffect(() => {
+    models.get(key)?.model.updateOptions({ tabSize, indentSize: tabSize });
+  }, [key, tabSize]);
+
+  const revealNonce = revealLine?.nonce;
+  const revealAt = revealLine?.line;
+  const revealColumn = revealLine?.column;
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || revealNonce === undefined || revealAt === undefined || handledRevealNonces.has(revealNonce)) {
+      return;
+    }
+    handledRevealNonces.add(revealNonce);
+    const position = { lineNumber: revealAt, column: revealColumn ?? 1 };
+    editor.setPosition(position);
+    editor.revealPositionInCenter(position);
+    editor.focus();
+  }, [key, revealNonce, revealAt, revealColumn]);
+
+  return (
+    <div
+      data-testid="code-editor"
+      data-path={path}
+      className="relative h-full min-h-0 w-full overflow-hidden"
+      // Focus leaving the editor's DOM, not Monaco's onDidBlurEditorWidget: Monaco reports that blur late, and
+      // loses it when a click elsewhere (a tab) swaps the model first, which would skip "autosave on focus change".
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) onBlur?.();
+      }}
+    >
+      <div ref={containerRef} className="absolute inset-0" />
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { FileArchive } from "lucide-react";
+import { useRef, useState } from "react";
+import superjson from "superjson";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { bytesToBase64, formatBytes } from "~/lib/bytes";
+import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
+import { useIde } from "./ide-provider";
+
+type Phase = { step: "idle" } | { step: "uploading"; percent: number } | { step: "importing" } | { step: "done"; imported: number; skipped: number } | { step: "failed"; message: string };
+
+interface ImportResult {
+  imported: number;
+  skipped: { path: string; reason: string }[];
+}
+
+/**
+ * Sends the archive to file.importZip with XMLHttpRequest rather than fetch, because only XHR reports upload
+ * progress. The server imports all or nothing, so a failure leaves the project as it was.
+ */
+function postImport(projectId: string, archive: string, onProgress: (percent: number) => void, onUploaded: () => void): Promise<ImportResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/trpc/file.importZip");
+    xhr.setRequestHeader("content-type", "application/json");
+    const token = readCsrfToken();
+    if (token) xhr.setRequestHeader(CSRF_HEADER, token);
+    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(Math.round((event.loaded / event.total) * 100));
+    xhr.upload.onload = onUploaded;
+    xhr.onerror = () => reject(new Error("The upload failed. Check your connection and try again."));
+    xhr.onload = () => {
+      try {
+        const body = JSON.parse(xhr.responseText) as { result?: { data: unknown }; error?: { json?: { message?: string } } };
+        if (xhr.status >= 200 && xhr.status < 300 && body.result) {
+          resolve(superjson.deserialize(body.result.data as Parameters<typeof superjson.deserialize>[0]));
+        } else {
+          reject(new Error(body.error?.json?.message ?? `The import failed (HTTP ${xhr.status}).`));
+        }
+      } catch {
+        reject(new Error(`The import failed (HTTP ${xhr.status}).`));
+      }
+    };
+    xhr.send(JSON.stringify({ json: { projectId, archive } }));
+  });
+}
+
+/** Import a zip into the project (all or nothing, node_modules and .git skipped), with a progress bar. */
+export function ZipImportButton() {
+  const { projectId, refresh } = useIde();
+  const input = useRef<HTMLInputElement>(null);
+  const [phase, setPhase] = useState<Phase>({ step: "idle" });
+  const [name, setName] = useState("");
+
+  async function start(file: File) {
+    setName(`${file.name} (${formatBytes(file.size)})`);
+    setPhase({ step: "uploading", percent: 0 });
+    try {
+      const archive = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+      const result = await postImport(
+        projectId,
+        archive,
+        (percent) => setPhase({ step: "uploading", percent }),
+        () => setPhase({ step: "importing" }),
+      );
+      setPhase({ step: "done", imported: result.imported, skipped: result.skipped.length });
+      await refresh();
+    } catch (error) {
+      setPhase({ step: "failed", message: (error as Error).message });
+    }
+  }
+
+  const busy = phase.step === "uploading" || phase.step === "importing";
+  const percent = phase.step === "uploading" ? phase.percent : phase.step === "importing" || phase.step === "done" ? 100 : 0;
+  return (
+    <>
+      <Button variant="ghost" size="sm" onClick={() => input.current?.click()} title="Import a zip archive">
+        <FileArchive className="size-4" aria-hidden /> Import zip
+      </Button>
+      <input
+        ref={input}
+        type="file"
+        accept=".zip,application/zip"
+        hidden
+        data-testid="zip-input"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file) void start(file);
+          event.target.value = "";
+        }}
+      />
+      <Dialog.Root open={phase.step !== "idle"} onOpenChange={(open) => !open && !busy && setPhase({ step: "idle" })}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <Dialog.Content className="fixed left-1/2 top-1/3 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 rounded-xl border border-zinc-200 bg-white p-6 shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
+            <Dialog.Title className="text-lg font-semibold">Import {name}</Dialog.Title>
+            <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+              All files are imported together, or none are. node_modules and .git are skipped.
+            </Dialog.Description>
+            <div className="mt-4 space-y-3">
+              <div
+                role="progressbar"
+                aria-label="Import progress"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={percent}
+                className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+              >
+                <div
+                  className={`h-full rounded-full transition-all ${phase.step === "failed" ? "bg-red-500" : "bg-brand-600"} ${phase.step === "importing" ? "animate-pulse" : ""}`}
+                  style={{ width: `${percent}%` }}
+                />
+              </div>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
+                {phase.step === "uploading" && `Uploading… ${phase.percent}%`}
+                {phase.step === "importing" && "Unpacking and saving files…"}
+              </p>
+              {phase.step === "done" && (
+                <Alert tone="success">
+                  Imported {phase.imported} files{phase.skipped > 0 ? `; skipped ${phase.skipped} (node_modules, .git and the like)` : ""}.
+                </Alert>
+              )}
+              {phase.step === "failed" && <Alert tone="error">{phase.message} Nothing was changed.</Alert>}
+            </div>
+            <div className="mt-5 flex justify-end">
+              <Dialog.Close asChild>
+                <Button variant="secondary" disabled={busy}>
+                  Close
+                </Button>
+              </Dialog.Close>
+            </div>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Plus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { FieldShell, inputClasses, TextAreaField, TextField } from "~/components/ui/field";
+import { ZCreateProjectInput, type TCreateProjectInput } from "~/lib/schemas/project";
+import { useTRPC } from "~/trpc/react";
+
+/** Creates a project, blank or from a template, and opens it in the IDE. */
+export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(Boolean(initialTemplateId));
+  const [errors, setErrors] = useState<FieldErrors<TCreateProjectInput>>({});
+  const templates = useQuery({ ...trpc.template.listPublic.queryOptions(), enabled: open });
+  const create = useMutation(trpc.project.create.mutationOptions());
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+    const parsed = ZCreateProjectInput.safeParse({ ...form, templateId: form.templateId || undefined });
+    if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+    setErrors({});
+    try {
+      const { id } = await create.mutateAsync(parsed.data);
+      await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
+      router.push(`/projects/${id}`);
+    } catch (error) {
+      setErrors(serverFieldErrors(error));
+    }
+  }
+
+  return (
+    <Dialog.Root open={open} onOpenChange={setOpen}>
+      <Dialog.Trigger asChild>
+        <Button>
+          <Plus className="size-4" aria-hidden /> New project
+        </Button>
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(34rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-zinc-200 bg-white p-6 shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
+          <Dialog.Title className="text-lg font-semibold">New project</Dialog.Title>
+          <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Start blank, or from a working template.</Dialog.Description>
+          <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
+            {create.isError && Object.keys(errors).length === 0 && <Alert tone="error">{create.error.message}</Alert>}
+            <TextField label="Name" name="name" required autoFocus error={errors.name} />
+            <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
+            <FieldShell label="Start from" error={errors.templateId}>
+              {({ id }) => (
+                <select id={id} name="templateId" defaultValue={initialTemplateId ?? ""} className={inputClasses}>
+                  <option value="">A blank project</option>
+                  {templates.data?.map((template) => (
+                    <option key={template.id} value={template.id}>
+                      {template.name} ({template.category})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </FieldShell>
+            <div className="flex justify-end gap-2">
+              <Dialog.Close asChild>
+                <Button type="button" variant="secondary">
+                  Cancel
+                </Button>
+              </Dialog.Close>
+              <Button type="submit" pending={create.isPending}>
+                Create project
+              </Button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

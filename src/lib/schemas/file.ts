@@ -1,0 +1,89 @@
+/**
+ * Inputs of the file procedures (the IDE's file tree, editor, history and zip import). Client-safe.
+ * Size limits are enforced by the server from its configuration (FILE_MAX_BYTES, IMPORT_*); the bounds here only
+ * stop absurd payloads before they are parsed.
+ */
+import { z } from "zod";
+import { ZFilePath } from "~/lib/paths";
+
+/** The server's default limit for one file (FILE_MAX_BYTES); shown by the UI before an upload. */
+export const DEFAULT_FILE_MAX_BYTES = 5 * 1024 * 1024;
+const CONTENT_CEILING = 64 * 1024 * 1024;
+
+const ZProjectId = z.uuid();
+const ZVersion = z.number().int().min(1).max(2_147_483_647);
+
+export const ZListFilesInput = z.object({
+  projectId: ZProjectId,
+  /** true: the files that were deleted (they have versions but no live file at their path). */
+  deleted: z.boolean().optional(),
+});
+export type TListFilesInput = z.infer<typeof ZListFilesInput>;
+
+export const ZReadFileInput = z.object({
+  projectId: ZProjectId,
+  path: ZFilePath,
+  /** A past version (also of a deleted file); the live file when omitted. */
+  version: ZVersion.optional(),
+  /** Which file's version, when a path held several files over time (from file.history); optional. */
+  fileId: z.uuid().optional(),
+});
+export type TReadFileInput = z.infer<typeof ZReadFileInput>;
+
+export const ZSaveFileInput = z.object({
+  projectId: ZProjectId,
+  path: ZFilePath,
+  content: z.string().max(CONTENT_CEILING, "This file is too large."),
+  /** The version the editor loaded; a save based on an older one is refused with the current content. */
+  baseVersion: ZVersion,
+});
+export type TSaveFileInput = z.infer<typeof ZSaveFileInput>;
+
+export const ZCreateFileInput = z.object({
+  projectId: ZProjectId,
+  path: ZFilePath,
+  kind: z.enum(["file", "folder"]).default("file"),
+  content: z.string().max(CONTENT_CEILING, "This file is too large.").optional(),
+  /** "base64": `content` is the file's bytes in base64 (binary uploads such as images). */
+  encoding: z.enum(["utf-8", "base64"]).default("utf-8"),
+});
+export type TCreateFileInput = z.input<typeof ZCreateFileInput>;
+
+export const ZMoveFileInput = z.object({
+  projectId: ZProjectId,
+  /** A file, or a folder (every path under it moves). */
+  from: ZFilePath,
+  to: ZFilePath,
+});
+export type TMoveFileInput = z.infer<typeof ZMoveFileInput>;
+
+export const ZDeleteFileInput = z.object({
+  projectId: ZProjectId,
+  /** A file, or a folder (every path under it is deleted). */
+  path: ZFilePath,
+});
+export type TDeleteFileInput = z.infer<typeof ZDeleteFileInput>;
+
+export const ZGetFileHistoryInput = z.object({ projectId: ZProjectId, path: ZFilePath });
+export type TGetFileHistoryInput = z.infer<typeof ZGetFileHistoryInput>;
+
+export const ZRestoreFileInput = z.object({
+  projectId: ZProjectId,
+  path: ZFilePath,
+  version: ZVersion,
+  /** Which file's version, when a path held several files over time (from file.history); optional. */
+  fileId: z.uuid().optional(),
+});
+export type TRestoreFileInput = z.infer<typeof ZRestoreFileInput>;
+
+export const ZImportZipInput = z.object({
+  projectId: ZProjectId,
+  /** The zip archive, base64. */
+  archive: z
+    .string()
+    .min(1, "Choose a zip archive.")
+    .max(CONTENT_CEILING * 2, "This archive is too large."),
+  /** merge (default): add and overwrite; replace: files not in the archive are deleted too. */
+  mode: z.enum(["merge", "replace"]).default("merge"),
+});
+export type TImportZipInput = z.input<typeof ZImportZipInput>;

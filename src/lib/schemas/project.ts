@@ -1,0 +1,22 @@
+/** Inputs of the project procedures. Client-safe. */
+import { z } from "zod";
+
+/** Letters and digits of any script, spaces, and . _ - ( ); NFC so look-alike encodings collide. */
+export const ZProjectName = z
+  .string()
+  .trim()
+  .normalize("NFC")
+  .min(1, "Enter a project name.")
+  .max(100, "Use a project name of at most 100 characters.")
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()-]*$/u, "Use letters, digits, spaces and . _ - ( ), starting with a letter or digit.");
+
+export const ZCreateProjectInput = z.object({
+  name: ZProjectName,
+  description: z.string().trim().max(2000, "Use a description of at most 2,000 characters.").default(""),
+  /** Start from this template's files (a public template, or one of yours). */
+  templateId: z.uuid().optional(),
+});
+export type TCreateProjectInput = z.input<typeof ZCreateProjectInput>;
+
+export const ZGetProjectInput = z.object({ projectId: z.uuid() });
+export type TGetProjectInput = z.infer<typeof ZGetProjectInput>;

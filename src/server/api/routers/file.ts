@@ -1,0 +1,75 @@
+import {
+  ZCreateFileInput,
+  ZDeleteFileInput,
+  ZGetFileHistoryInput,
+  ZImportZipInput,
+  ZListFilesInput,
+  ZMoveFileInput,
+  ZReadFileInput,
+  ZRestoreFileInput,
+  ZSaveFileInput,
+} from "~/lib/schemas/file";
+import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
+import {
+  createFile,
+  deleteFile,
+  getFileHistory,
+  importZip,
+  listDeletedFiles,
+  listFiles,
+  moveFile,
+  readFile,
+  restoreFile,
+  saveFile,
+  type DeletedFile,
+  type LiveFile,
+} from "~/server/services/file";
+
+/** The IDE's files; every procedure is scoped to one of the caller's projects (projectProcedure). */
+export const fileRouter = createTRPCRouter({
+  list: projectProcedure
+    .input(ZListFilesInput)
+    .query(async ({ ctx, input }): Promise<LiveFile[] | DeletedFile[]> =>
+      input.deleted ? listDeletedFiles({ db: ctx.db, projectId: ctx.project.id }) : listFiles({ db: ctx.db, projectId: ctx.project.id }),
+    ),
+  read: projectProcedure
+    .input(ZReadFileInput)
+    .query(({ ctx, input }) => readFile({ db: ctx.db, projectId: ctx.project.id, path: input.path, version: input.version, fileId: input.fileId })),
+  save: projectProcedure
+    .input(ZSaveFileInput)
+    .mutation(({ ctx, input }) =>
+      saveFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, path: input.path, content: input.content, baseVersion: input.baseVersion }),
+    ),
+  create: projectProcedure
+    .input(ZCreateFileInput)
+    .mutation(({ ctx, input }) =>
+      createFile({
+        db: ctx.db,
+        projectId: ctx.project.id,
+        userId: ctx.session.user.id,
+        path: input.path,
+        kind: input.kind,
+        content: input.content,
+        encoding: input.encoding,
+      }),
+    ),
+  move: projectProcedure
+    .input(ZMoveFileInput)
+    .mutation(({ ctx, input }) => moveFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, from: input.from, to: input.to })),
+  delete: projectProcedure
+    .input(ZDeleteFileInput)
+    .mutation(({ ctx, input }) => deleteFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, path: input.path })),
+  history: projectProcedure
+    .input(ZGetFileHistoryInput)
+    .query(({ ctx, input }) => getFileHistory({ db: ctx.db, projectId: ctx.project.id, path: input.path })),
+  restore: projectProcedure
+    .input(ZRestoreFileInput)
+    .mutation(({ ctx, input }) =>
+      restoreFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, path: input.path, version: input.version, fileId: input.fileId }),
+    ),
+  importZip: projectProcedure
+    .input(ZImportZipInput)
+    .mutation(({ ctx, input }) =>
+      importZip({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, archive: input.archive, mode: input.mode }),
+    ),
+});

@@ -1,0 +1,15 @@
+import { ZCreateProjectInput, ZGetProjectInput } from "~/lib/schemas/project";
+import { createTRPCRouter, projectProcedure, protectedProcedure } from "~/server/api/trpc";
+import { createProject, getProject, listProjects } from "~/server/services/project";
+
+export const projectRouter = createTRPCRouter({
+  list: protectedProcedure.query(({ ctx }) => listProjects({ db: ctx.db, userId: ctx.session.user.id })),
+  create: protectedProcedure
+    .input(ZCreateProjectInput)
+    .mutation(({ ctx, input }) =>
+      createProject({ db: ctx.db, userId: ctx.session.user.id, name: input.name, description: input.description, templateId: input.templateId }),
+    ),
+  get: projectProcedure
+    .input(ZGetProjectInput)
+    .query(({ ctx }) => getProject({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
+});

@@ -1,0 +1,124 @@
+/**
+ * Projects: the caller's list, one project's header, and creation (blank, or from a template's files).
+ */
+import { z } from "zod";
+import { normalizeFilePath } from "~/lib/paths";
+import { Prisma } from "~/generated/prisma/client";
+import { setActor } from "~/server/db/actor";
+import type { Database } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./file";
+
+const listSelect = {
+  id: true,
+  name: true,
+  description: true,
+  status: true,
+  totalFiles: true,
+  totalSizeBytes: true,
+  updatedAt: true,
+  lastActivityAt: true,
+  templateId: true,
+} as const;
+
+/** The caller's projects, most recent activity first. */
+export async function listProjects({ db, userId }: { db: Database; userId: string }) {
+  const projects = await db.project.findMany({
+    where: { userId },
+    orderBy: [{ lastActivityAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    select: listSelect,
+  });
+  return projects.map((project) => ({
+    ...project,
+    totalFiles: project.totalFiles ?? 0,
+    totalSizeBytes: Number(project.totalSizeBytes ?? 0),
+  }));
+}
+
+/** What the IDE header shows about one of the caller's projects. */
+export async function getProject({ db, projectId, userId }: { db: Database; projectId: string; userId: string }) {
+  const project = await db.project.findFirst({
+    where: { id: projectId, userId },
+    select: {
+      ...listSelect,
+      healthStatus: true,
+      serviceUrl: true,
+      createdAt: true,
+      template: { select: { id: true, name: true } },
+    },
+  });
+  if (!project) throw new AppError("NOT_FOUND", "Project not found.");
+  return {
+    ...project,
+    totalFiles: project.totalFiles ?? 0,
+    totalSizeBytes: Number(project.totalSizeBytes ?? 0),
+  };
+}
+
+const ZTemplateFiles = z.object({
+  files: z
+    .array(z.object({ path: z.string(), content: z.string(), encoding: z.enum(["utf-8", "base64"]).optional() }))
+    .max(10_000),
+});
+
+/** A template's `file_structure.files`, validated like any upload. */
+function templateFiles(fileStructure: unknown): PreparedFile[] {
+  const parsed = ZTemplateFiles.safeParse(fileStructure);
+  if (!parsed.success) throw new AppError("BAD_REQUEST", "This template's files are damaged; choose another template.");
+  const files = parsed.data.files.map((file) => {
+    const checked = normalizeFilePath(file.path);
+    if (!checked.ok) throw new AppError("BAD_REQUEST", `This template has an invalid file path (${checked.message})`);
+    return file.encoding === "base64"
+      ? prepareBinary(checked.path, decodeBase64(file.content, checked.path))
+      : prepareText(checked.path, file.content);
+  });
+  assertConsistentTree(files.map((file) => file.path));
+  return files;
+}
+
+/**
+ * Creates a project for the caller: from a template (a public one, or the caller's own), its files are copied in
+ * ONE INSERT in the same transaction; a blank project gets a README.md. Names are unique per user.
+ */
+export async function createProject(options: {
+  db: Database;
+  userId: string;
+  name: string;
+  description: string;
+  templateId?: string;
+}) {
+  const { db, userId, name, description, templateId } = options;
+  let files: PreparedFile[];
+  let techStack: Prisma.InputJsonValue = {};
+  if (templateId) {
+    const template = await db.projectTemplate.findFirst({
+      where: { id: templateId, OR: [{ isPublic: true }, { createdById: userId }] },
+      select: { fileStructure: true, techStack: true },
+    });
+    if (!template) throw new AppError("NOT_FOUND", "Template not found.");
+    files = templateFiles(template.fileStructure);
+    techStack = (template.techStack ?? {}) as Prisma.InputJsonValue;
+  } else {
+    files = [prepareText("README.md", `# ${name}\n${description ? `\n${description}\n` : ""}`)];
+  }
+
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await setActor(tx, { userId, source: "user" });
+        const project = await tx.project.create({
+          data: { userId, name, description, techStack, templateId: templateId ?? null, status: "stopped" },
+          select: { id: true },
+        });
+        await writeFiles(tx, project.id, userId, files, false);
+        return { id: project.id };
+      },
+      { timeout: 30_000 },
+    );
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("CONFLICT", `You already have a project named “${name}”. Choose another name.`);
+    }
+    throw error;
+  }
+}

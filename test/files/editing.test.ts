@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { pool } from "../db";
+import { expectFailure, failure, newProject, signedInUser } from "./support";
+
+describe("editing files through the file router", () => {
+  it("creates, reads and saves a file; identical content makes no new version", async () => {
+    const { api, userId, session } = await signedInUser();
+    const projectId = await newProject(api);
+    const created = await api.file.create({ projectId, path: "src/index.ts", kind: "file", content: "export const a = 1;\n" });
+    expect(created).toMatchObject({ path: "src/index.ts", name: "index.ts", fileType: "typescript", version: 1, sizeBytes: 20, lineCount: 1 });
+
+    const read = await api.file.read({ projectId, path: "src/index.ts" });
+    expect(read).toMatchObject({ content: "export const a = 1;\n", version: 1, isBinary: false, encoding: "utf-8", mimeType: "text/typescript" });
+    expect(read.updatedBy).toEqual({ id: userId, name: session.user.fullName });
+
+    const saved = await api.file.save({ projectId, path: "src/index.ts", content: "export const a = 2;\nexport const b = 'é';\n", baseVersion: 1 });
+    expect(saved).toMatchObject({ version: 2, changed: true, lineCount: 2, sizeBytes: 43 });
+    expect(saved.contentHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const same = await api.file.save({ projectId, path: "src/index.ts", content: "export const a = 2;\nexport const b = 'é';\n", baseVersion: 2 });
+    expect(same).toMatchObject({ version: 2, changed: false, contentHash: saved.contentHash });
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM project_file_versions WHERE file_id = $1`, [created.id]);
+    expect(rows[0].n).toBe(2);
+
+    const list = await api.file.list({ projectId });
+    expect(list.map((file) => ("id" in file ? file.path : ""))).toEqual(["README.md", "src/index.ts"]);
+  });
+
+  it("answers CONFLICT with the current content to the second of two saves from the same base, writing nothing", async () => {
+    const { api, session } = await signedInUser();
+    const projectId = await newProject(api);
+    await api.file.create({ projectId, path: "a.txt", kind: "file", content: "base\n" });
+    await api.file.save({ projectId, path: "a.txt", content: "first tab\n", baseVersion: 1 });
+    const error = await expectFailure(api.file.save({ projectId, path: "a.txt", content: "second tab\n", baseVersion: 1 }), "CONFLICT", /changed since you opened it/);
+    const cause = error.cause as unknown as { data: { current: Record<string, unknown> } };
+    expect(cause.data.current).toMatchObject({
+      version: 2,
+      content: "first tab\n",
+      updatedBy: { id: session.user.id, name: session.user.fullName },
+      sourceType: "user",
+    });
+    expect((await api.file.read({ projectId, path: "a.txt" })).content).toBe("first tab\n");
+    expect((await api.file.history({ projectId, path: "a.txt" })).versions).toHaveLength(2);
+  });
+
+  it("keeps a history (newest first) and restores a version as a new version", async () => {
+    const { api, session } = await signedInUser();
+    const projectId = await newProject(api);
+    await api.file.create({ projectId, path: "notes.md", kind: "file", content: "one\n" });
+    await api.file.save({ projectId, path: "notes.md", content: "two\n", baseVersion: 1 });
+    await api.file.save({ projectId, path: "notes.md", content: "three\n", baseVersion: 2 });
+    const { versions } = await api.file.history({ projectId, path: "notes.md" });
+    expect(versions.map((v) => v.version)).toEqual([3, 2, 1]);
+    expect(versions[0]).toMatchObject({ sourceType: "user", author: { id: session.user.id, name: session.user.fullName }, interactionId: null, sizeBytes: 6 });
+
+    expect((await api.file.read({ projectId, path: "notes.md", version: 1 })).content).toBe("one\n");
+    const restored = await api.file.restore({ projectId, path: "notes.md", version: 1 });
+    expect(restored).toMatchObject({ version: 4, changed: true });
+    expect((await api.file.read({ projectId, path: "notes.md" })).content).toBe("one\n");
+    expect((await api.file.history({ projectId, path: "notes.md" })).versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
+    // Restoring the content the file already has changes nothing.
+    expect(await api.file.restore({ projectId, path: "notes.md", version: 4 })).toMatchObject({ version: 4, changed: false });
+  });
+
+  it("lists a deleted file, reads its versions and restores it under a new id", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    const original = await api.file.create({ projectId, path: "lib/gone.ts", kind: "file", content: "v1\n" });
+    await api.file.save({ projectId, path: "lib/gone.ts", content: "v2\n", baseVersion: 1 });
+    expect(await api.file.delete({ projectId, path: "lib/gone.ts" })).toEqual({ deleted: 1 });
+    await expectFailure(api.file.read({ projectId, path: "lib/gone.ts" }), "NOT_FOUND");
+
+    const deleted = await api.file.list({ projectId, deleted: true });
+    expect(deleted).toEqual([
+      expect.objectContaining({ fileId: original.id, path: "lib/gone.ts", lastVersion: 2, sizeBytes: 3, deletedAt: expect.any(Date) }),
+    ]);
+    expect((await api.file.read({ projectId, path: "lib/gone.ts", version: 1 })).content).toBe("v1\n");
+
+    const restored = await api.file.restore({ projectId, path: "lib/gone.ts", version: 1 });
+    expect(restored.id).not.toBe(original.id);
+    expect(restored).toMatchObject({ version: 1, changed: true });
+    expect((await api.file.read({ projectId, path: "lib/gone.ts" })).content).toBe("v1\n");
+    expect(await api.file.list({ projectId, deleted: true })).toEqual([]);
+    const history = await api.file.history({ projectId, path: "lib/gone.ts" });
+    expect(history.versions.map((v) => [v.fileId === original.id, v.version])).toEqual([[false, 1], [true, 2], [true, 1]]);
+  });
+
+  it("creates folders as .gitkeep, moves files and folders, and deletes folders", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    await api.file.create({ projectId, path: "src/components", kind: "folder" });
+    await api.file.create({ projectId, path: "src/components/Button.tsx", kind: "file", content: "export {}\n" });
+    await api.file.create({ projectId, path: "src/util.ts", kind: "file", content: "// util\n" });
+    await expectFailure(api.file.create({ projectId, path: "src/components", kind: "folder" }), "CONFLICT", /already exists/);
+    await expectFailure(api.file.create({ projectId, path: "src/util.ts", kind: "file" }), "CONFLICT", /already exists/);
+    await expectFailure(api.file.create({ projectId, path: "src/util.ts/inner.ts", kind: "file" }), "CONFLICT", /is a file/);
+    await expectFailure(api.file.create({ projectId, path: "src", kind: "file" }), "CONFLICT", /folder named/);
+
+    const renamed = await api.file.move({ projectId, from: "src/util.ts", to: "src/lib/util.js" });
+    expect(renamed.moved).toBe(1);
+    expect(await api.file.read({ projectId, path: "src/lib/util.js" })).toMatchObject({ fileType: "javascript", content: "// util\n" });
+
+    expect((await api.file.move({ projectId, from: "src/components", to: "app/ui" })).moved).toBe(2);
+    const paths = (await api.file.list({ projectId })).map((file) => file.path);
+    expect(new Set(paths)).toEqual(new Set(["app/ui/.gitkeep", "app/ui/Button.tsx", "README.md", "src/lib/util.js"]));
+
+    // Moved files keep their history.
+    expect((await api.file.history({ projectId, path: "app/ui/Button.tsx" })).versions).toHaveLength(1);
+
+    await expectFailure(api.file.move({ projectId, from: "app", to: "app/inner" }), "BAD_REQUEST", /into itself/);
+    await expectFailure(api.file.move({ projectId, from: "nowhere", to: "elsewhere" }), "NOT_FOUND");
+    await api.file.create({ projectId, path: "lib/ui/Button.tsx", kind: "file", content: "taken\n" });
+    await expectFailure(api.file.move({ projectId, from: "app", to: "lib" }), "CONFLICT", /lib\/ui\/Button\.tsx/);
+    await expectFailure(api.file.move({ projectId, from: "README.md", to: "lib" }), "CONFLICT", /folder named/);
+
+    expect(await api.file.delete({ projectId, path: "app" })).toEqual({ deleted: 2 });
+    await expectFailure(api.file.delete({ projectId, path: "app" }), "NOT_FOUND");
+    const { rows } = await pool.query(`SELECT total_files FROM projects WHERE id = $1`, [projectId]);
+    expect(rows[0].total_files).toBe(3);
+  });
+
+  it("stores binary uploads as base64 with their decoded size and a MIME type from the extension", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const created = await api.file.create({ projectId, path: "public/logo.png", kind: "file", content: png.toString("base64"), encoding: "base64" });
+    expect(created).toMatchObject({ isBinary: true, sizeBytes: 12, mimeType: "image/png", fileType: "image", encoding: "base64" });
+    const read = await api.file.read({ projectId, path: "public/logo.png" });
+    expect(Buffer.from(read.content, "base64")).toEqual(png);
+    await expectFailure(api.file.save({ projectId, path: "public/logo.png", content: "text", baseVersion: 1 }), "BAD_REQUEST", /binary/);
+    await expectFailure(
+      api.file.create({ projectId, path: "public/bad.png", kind: "file", content: "not base64!", encoding: "base64" }),
+      "BAD_REQUEST",
+      /base64/,
+    );
+  });
+
+  it("never reaches another user's project", async () => {
+    const owner = await signedInUser();
+    const stranger = await signedInUser();
+    const projectId = await newProject(owner.api);
+    const error = await failure(stranger.api.file.read({ projectId, path: "README.md" }));
+    expect(error.code).toBe("NOT_FOUND");
+    await expectFailure(stranger.api.file.save({ projectId, path: "README.md", content: "mine", baseVersion: 1 }), "NOT_FOUND");
+    await expectFailure(stranger.api.project.get({ projectId }), "NOT_FOUND");
+  });
+});

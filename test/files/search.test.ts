@@ -1,0 +1,111 @@
+import { strToU8, zipSync } from "fflate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectFailure, newProject, signedInUser, type Caller } from "./support";
+
+describe("code search", () => {
+  let api: Caller;
+  let web: string;
+  let api2: string;
+  let strangerApi: Caller;
+  let strangersProject: string;
+
+  beforeAll(async () => {
+    ({ api } = await signedInUser());
+    web = await newProject(api, "Web");
+    api2 = await newProject(api, "Api");
+    const files = {
+      "src/hooks/useCounter.ts": "import { useState } from 'react';\nexport function useCounter() {\n  const [count, setCount] = useState(0);\n  return { count, setCount };\n}\n",
+      "src/components/Header.tsx": "export function Header() {\n  return <h1>Hello World</h1>;\n}\n// TODO: add the user menu\n",
+      "src/lib/format.ts": "export const formatPrice = (cents: number) => `$${(cents / 100).toFixed(2)}`;\n// 100% of 50_000 \\ items\n",
+      "docs/guide.md": "# Guide\nThe counter hook counts. Counting is fun.\n",
+      "public/logo.png": "",
+    };
+    const archive = Buffer.from(
+      zipSync({
+        ...Object.fromEntries(Object.entries(files).map(([path, text]) => [path, strToU8(text)])),
+        "public/logo.png": new Uint8Array([0x89, 0x50, 0, 0x75, 0x73, 0x65, 0x53, 0x74, 0x61, 0x74, 0x65]),
+      }),
+    ).toString("base64");
+    await api.file.importZip({ projectId: web, archive });
+    await api.file.create({ projectId: api2, path: "server/routes.ts", kind: "file", content: "// useState is not used on the server\nexport const routes = [];\n" });
+
+    const stranger = await signedInUser();
+    strangerApi = stranger.api;
+    strangersProject = await newProject(stranger.api, "Secret");
+    await stranger.api.file.create({ projectId: strangersProject, path: "secret.ts", kind: "file", content: "const useState = 'secret';\n" });
+  });
+
+  it("finds words, ranked, with 1-based line and column matches, in one project or all of the caller's", async () => {
+    const one = await api.search.query({ projectId: web, query: "useState", mode: "words" });
+    expect(one.results.map((result) => result.path)).toEqual(["src/hooks/useCounter.ts"]);
+    expect(one.results[0]).toMatchObject({ projectId: web, projectName: "Web" });
+    expect(one.results[0]!.matches).toEqual([
+      { line: 1, column: 10, length: 8, preview: "import { useState } from 'react';", previewColumn: 10 },
+      { line: 3, column: 29, length: 8, preview: "  const [count, setCount] = useState(0);", previewColumn: 29 },
+    ]);
+    expect(one.totalMatches).toBe(2);
+    expect(one.truncated).toBe(false);
+    expect(one.tookMs).toBeGreaterThanOrEqual(0);
+
+    const all = await api.search.query({ query: "useState", mode: "words" });
+    expect(all.results.map((result) => `${result.projectName}:${result.path}`).sort()).toEqual(["Api:server/routes.ts", "Web:src/hooks/useCounter.ts"]);
+
+    const phrase = await api.search.query({ query: '"hello world"', mode: "words" });
+    expect(phrase.results.map((result) => result.path)).toEqual(["src/components/Header.tsx"]);
+    expect((await api.search.query({ query: "counter -hook", mode: "words" })).results).toEqual([]);
+  });
+
+  it("finds exact text with case sensitivity, whole words, and LIKE characters taken literally", async () => {
+    const insensitive = await api.search.query({ query: "COUNT", mode: "exact" });
+    expect(insensitive.results.map((result) => result.path).sort()).toEqual(["docs/guide.md", "src/hooks/useCounter.ts"]);
+    const sensitive = await api.search.query({ query: "Count", mode: "exact", caseSensitive: true });
+    expect(sensitive.results.map((result) => result.path).sort()).toEqual(["docs/guide.md", "src/hooks/useCounter.ts"]);
+    expect(sensitive.results.find((result) => result.path === "docs/guide.md")!.matches).toEqual([
+      { line: 2, column: 26, length: 5, preview: "The counter hook counts. Counting is fun.", previewColumn: 26 },
+    ]);
+    const whole = await api.search.query({ query: "count", mode: "exact", wholeWord: true });
+    expect(whole.results.map((result) => result.path)).toEqual(["src/hooks/useCounter.ts"]);
+    expect(whole.results[0]!.matches.map((match) => [match.line, match.column])).toEqual([[3, 10], [4, 12]]);
+
+    expect((await api.search.query({ query: "100%", mode: "exact" })).results.map((result) => result.path)).toEqual(["src/lib/format.ts"]);
+    expect((await api.search.query({ query: "50_000 \\", mode: "exact" })).results.map((result) => result.path)).toEqual(["src/lib/format.ts"]);
+    expect((await api.search.query({ query: "1_0", mode: "exact" })).results).toEqual([]);
+  });
+
+  it("finds regular expressions line by line, and refuses invalid or pathological ones", async () => {
+    const result = await api.search.query({ projectId: web, query: "use[A-Z]\\w+\\(", mode: "regex", caseSensitive: true });
+    expect(result.results.map((file) => file.path)).toEqual(["src/hooks/useCounter.ts"]);
+    expect(result.results[0]!.matches.map((match) => [match.line, match.column, match.length])).toEqual([[2, 17, 11], [3, 29, 9]]);
+    const anchored = await api.search.query({ query: "^// TODO", mode: "regex" });
+    expect(anchored.results.map((file) => [file.path, file.matches[0]!.line])).toEqual([["src/components/Header.tsx", 4]]);
+    const words = await api.search.query({ query: "\\bcount\\b", mode: "regex" });
+    expect(words.results.map((file) => file.path)).toEqual(["src/hooks/useCounter.ts"]);
+
+    await expectFailure(api.search.query({ query: "foo(", mode: "regex" }), "BAD_REQUEST", /not a valid regular expression/);
+    await expectFailure(api.search.query({ query: "(a+)+$", mode: "regex" }), "BAD_REQUEST", /repeated group/);
+    await expectFailure(api.search.query({ query: "x*", mode: "regex" }), "BAD_REQUEST", /matches empty text/);
+  });
+
+  it("filters by path glob or substring, never searches binary files or another user's projects", async () => {
+    const glob = await api.search.query({ query: "export", mode: "exact", pathFilter: "src/**/*.ts" });
+    expect(glob.results.map((file) => file.path).sort()).toEqual(["src/hooks/useCounter.ts", "src/lib/format.ts"]);
+    const names = await api.search.query({ query: "export", mode: "exact", pathFilter: "*.{tsx,md}, !docs/**" });
+    expect(names.results.map((file) => file.path)).toEqual(["src/components/Header.tsx"]);
+    const substring = await api.search.query({ query: "export", mode: "exact", pathFilter: "COMPONENTS" });
+    expect(substring.results.map((file) => file.path)).toEqual(["src/components/Header.tsx"]);
+
+    const all = await api.search.query({ query: "useState", mode: "exact" });
+    expect(all.results.map((file) => file.path)).not.toContain("public/logo.png");
+    expect(all.results.every((file) => file.projectName !== "Secret")).toBe(true);
+    const secret = await strangerApi.search.query({ query: "useState", mode: "exact" });
+    expect(secret.results.map((file) => file.projectId)).toEqual([strangersProject]);
+    expect((await api.search.query({ projectId: strangersProject, query: "secret", mode: "exact" })).results).toEqual([]);
+    expect((await api.search.query({ projectId: strangersProject, query: "secret", mode: "words" })).results).toEqual([]);
+  });
+
+  it("caps the number of files and says so", async () => {
+    const capped = await api.search.query({ query: "export", mode: "exact", limit: 1 });
+    expect(capped.results).toHaveLength(1);
+    expect(capped.truncated).toBe(true);
+  });
+});

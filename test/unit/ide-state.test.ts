@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { ideReducer, initialIdeState, isDirty, type IdeState } from "~/components/editor/ide-state";
+
+function opened(content = "a"): IdeState {
+  const state = ideReducer(initialIdeState, { type: "open", path: "src/a.ts" });
+  return ideReducer(state, { type: "loaded", path: "src/a.ts", content, version: 3, isBinary: false, mimeType: "text/typescript" });
+}
+
+describe("IDE state", () => {
+  it("opens a file once, makes it active, and tracks unsaved edits", () => {
+    let state = opened();
+    state = ideReducer(state, { type: "open", path: "src/a.ts" });
+    expect(state.tabs).toEqual(["src/a.ts"]);
+    expect(isDirty(state.files["src/a.ts"])).toBe(false);
+    state = ideReducer(state, { type: "edit", path: "src/a.ts", content: "b" });
+    expect(isDirty(state.files["src/a.ts"])).toBe(true);
+  });
+
+  it("keeps typing done during a save as unsaved", () => {
+    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "b" });
+    state = ideReducer(state, { type: "saving", path: "src/a.ts" });
+    state = ideReducer(state, { type: "edit", path: "src/a.ts", content: "bc" });
+    state = ideReducer(state, { type: "saved", path: "src/a.ts", version: 4, content: "b" });
+    const file = state.files["src/a.ts"]!;
+    expect(file.baseVersion).toBe(4);
+    expect(file.content).toBe("bc");
+    expect(isDirty(file)).toBe(true);
+  });
+
+  it("never overwrites edits when the file is loaded again", () => {
+    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
+    state = ideReducer(state, { type: "loaded", path: "src/a.ts", content: "theirs", version: 9, isBinary: false, mimeType: "text/plain" });
+    expect(state.files["src/a.ts"]!.content).toBe("mine");
+    expect(state.files["src/a.ts"]!.baseVersion).toBe(3);
+  });
+
+  it("holds a conflict until the user takes theirs (or saves on top of it)", () => {
+    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
+    const server = { version: 5, content: "theirs", updatedAt: new Date(), updatedBy: null };
+    state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
+    expect(state.files["src/a.ts"]!.conflict?.version).toBe(5);
+    const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
+    expect(taken.files["src/a.ts"]).toMatchObject({ content: "theirs", baseVersion: 5, conflict: undefined });
+    const kept = ideReducer(state, { type: "saved", path: "src/a.ts", version: 6, content: "mine" });
+    expect(kept.files["src/a.ts"]).toMatchObject({ content: "mine", baseVersion: 6, conflict: undefined });
+  });
+
+  it("follows a folder rename and closes tabs of deleted files", () => {
+    let state = opened();
+    state = ideReducer(state, { type: "open", path: "README.md" });
+    state = ideReducer(state, { type: "renamed", from: "src", to: "lib" });
+    expect(state.tabs).toEqual(["lib/a.ts", "README.md"]);
+    expect(state.files["lib/a.ts"]?.path).toBe("lib/a.ts");
+    state = ideReducer(state, { type: "removed", paths: ["lib"] });
+    expect(state.tabs).toEqual(["README.md"]);
+    expect(state.active).toBe("README.md");
+  });
+});
