@@ -153,6 +153,12 @@ test("the IDE in the light and the dark theme", async ({ page }) => {
   await expect(page.locator(".monaco-editor").first()).toBeVisible();
   await expect(page.getByRole("treeitem", { name: /main\.ts/ })).toBeVisible();
   await page.getByRole("button", { name: "History" }).click();
+  // The panes resize from the keyboard too, and remember their size.
+  const handle = page.getByRole("separator", { name: "Resize the file tree" });
+  const before = Number(await handle.getAttribute("aria-valuenow"));
+  await handle.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(handle).toHaveAttribute("aria-valuenow", String(before + 16));
   await page.screenshot({ path: "e2e/screenshots/ide-light.png" });
   await page.getByRole("button", { name: "Switch to dark theme" }).click();
   await expect(page.locator("html")).toHaveClass(/dark/);

@@ -3,9 +3,9 @@
 import { Activity, Download, History, Save, Search } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Group, Panel, Separator, useDefaultLayout } from "react-resizable-panels";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ResizeHandle, usePaneWidth } from "~/components/ui/resize-handle";
 import { cn } from "~/lib/cn";
 import { languageForPath } from "~/lib/file-types";
 import type { TPreferences } from "~/lib/schemas/account";
@@ -59,7 +59,8 @@ function Workbench() {
   const ide = useIde();
   const { state, dispatch, save, saveAll, sidePanel, showSidePanel, setQuickOpen, projectId, projectName, openFile, paths } = ide;
   const [closing, setClosing] = useState<string | null>(null);
-  const layout = useDefaultLayout({ id: "vaporform-ide", storage: typeof window === "undefined" ? undefined : localStorage });
+  const filesPane = usePaneWidth("files", 260, 160, 560);
+  const sidePane = usePaneWidth("side", 340, 240, 720);
   const searchParams = useSearchParams();
 
   // Links from elsewhere (a search across projects) can name a file and line to open.
@@ -144,35 +145,29 @@ function Workbench() {
           </div>
         </div>
       </div>
-      <Group orientation="horizontal" className="min-h-0 flex-1" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
-        <Panel id="files" defaultSize="20" minSize={160}>
-          <nav aria-label="Files" className="h-full">
-            <FileTree />
-          </nav>
-        </Panel>
-        <Separator className="w-px bg-zinc-200 transition-colors hover:bg-brand-500 data-[separator=active]:bg-brand-500 dark:bg-zinc-800" />
-        <Panel id="editor" minSize={320}>
-          <section aria-label="Editor" className="flex h-full flex-col">
-            <EditorTabs onClose={close} />
-            <div className="min-h-0 flex-1">
-              <EditorArea />
-            </div>
-            <StatusBar />
-          </section>
-        </Panel>
+      <div className="flex min-h-0 flex-1">
+        <nav aria-label="Files" className="shrink-0" style={{ width: filesPane.width }}>
+          <FileTree />
+        </nav>
+        <ResizeHandle label="Resize the file tree" pane={filesPane} direction={1} />
+        <section aria-label="Editor" className="flex min-w-80 flex-1 flex-col">
+          <EditorTabs onClose={close} />
+          <div className="min-h-0 flex-1">
+            <EditorArea />
+          </div>
+          <StatusBar />
+        </section>
         {sidePanel && (
           <>
-            <Separator className="w-px bg-zinc-200 transition-colors hover:bg-brand-500 dark:bg-zinc-800" />
-            <Panel id="side" defaultSize="26" minSize={240}>
-              <aside aria-label={SIDE_PANELS.find((panel) => panel.id === sidePanel)?.label} className="h-full border-l border-zinc-200 dark:border-zinc-800">
-                {sidePanel === "search" && <SearchPanel />}
-                {sidePanel === "history" && <HistoryPanel />}
-                {sidePanel === "activity" && <ActivityPanel />}
-              </aside>
-            </Panel>
+            <ResizeHandle label="Resize the side panel" pane={sidePane} direction={-1} />
+            <aside aria-label={SIDE_PANELS.find((panel) => panel.id === sidePanel)?.label} className="shrink-0" style={{ width: sidePane.width }}>
+              {sidePanel === "search" && <SearchPanel />}
+              {sidePanel === "history" && <HistoryPanel />}
+              {sidePanel === "activity" && <ActivityPanel />}
+            </aside>
           </>
         )}
-      </Group>
+      </div>
       <QuickOpen />
       {closing && (
         <ConfirmDialog

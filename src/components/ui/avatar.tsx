@@ -1,5 +1,5 @@
 import { cn } from "~/lib/cn";
-import { avatarInitials } from "~/lib/schemas/account";
+import { avatarInitials } from "~/lib/format";
 
 /** The user's picture, or their initials on a colour derived from their name. */
 export function Avatar({ name, url, size = 32, className }: { name: string; url?: string | null; size?: number; className?: string }) {

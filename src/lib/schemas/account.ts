@@ -222,15 +222,6 @@ export function readPreferences(stored: unknown): TPreferences {
   return result as TPreferences;
 }
 
-/** Up to two initials for the generated avatar of a user without an avatar URL ("Ada Lovelace" -> "AL"). */
-export function avatarInitials(fullName: string): string {
-  const words = fullName.trim().split(/\s+/u).filter(Boolean);
-  const letters = (words.length > 1 ? [words[0], words[words.length - 1]] : words.slice(0, 1)).map(
-    (word) => Array.from(word ?? "")[0] ?? "",
-  );
-  return letters.join("").toLocaleUpperCase() || "?";
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Administration
 // ---------------------------------------------------------------------------------------------------------------

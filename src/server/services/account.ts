@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { env } from "~/env";
 import {
-  avatarInitials,
   readPreferences,
   type TChangePasswordInput,
   type TPreferences,
@@ -13,7 +12,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { hashPassword, verifyPassword } from "~/server/auth/password";
 import { markAttemptSucceeded, startSignIn, startSignUp } from "~/server/auth/rate-limit";
 import type { Database } from "~/server/db/client";
-import { waitTime } from "~/lib/format";
+import { avatarInitials, waitTime } from "~/lib/format";
 import { AppError } from "~/server/errors";
 import { sendMail } from "./mail";
 
