@@ -102,7 +102,10 @@ test("search the project and jump to the line", async ({ page }) => {
 
   await page.goto(`/projects/${projectId}`);
   await expect(page.getByRole("tree", { name: "Project files" })).toBeVisible();
-  await page.keyboard.press(`${modKey}+Shift+f`);
+  await expect(async () => {
+    await page.keyboard.press(`${modKey}+Shift+f`);
+    await expect(page.getByTestId("search-input")).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await page.getByTestId("search-input").fill("needleInHaystack");
   const results = page.getByTestId("search-results");
   await expect(results.getByText("src/deep/haystack.ts")).toBeVisible();
@@ -146,7 +149,11 @@ test("the IDE in the light and the dark theme", async ({ page }) => {
   await page.goto(`/projects/${projectId}`);
   await expect(page.getByRole("tree", { name: "Project files" })).toBeVisible();
   // Quick open: a few letters of the name find the file inside its (closed) folder.
-  await page.keyboard.press(`${modKey}+p`);
+  // (Pressed again until the page has hydrated and listens for it.)
+  await expect(async () => {
+    await page.keyboard.press(`${modKey}+p`);
+    await expect(page.getByRole("combobox", { name: "File name" })).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await page.getByRole("combobox", { name: "File name" }).fill("mn");
   await expect(page.getByRole("option").first()).toContainText("src/main.ts");
   await page.keyboard.press("Enter");
