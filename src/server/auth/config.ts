@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
-import GitHubProvider from "next-auth/providers/github";
+import CredentialsModule from "next-auth/providers/credentials";
+import GitHubModule from "next-auth/providers/github";
 import { env } from "~/env";
 import { ZSignInInput } from "~/lib/schemas/account";
 import { authenticate } from "~/server/auth/authenticate";
@@ -8,6 +8,14 @@ import { linkGithubAccount } from "~/server/auth/session-user";
 import { clientIpFrom } from "~/server/client-ip";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
+
+// next-auth 4 ships CommonJS: bundlers hand us its default export, plain Node (scripts, benchmarks) the whole
+// module object. Accept both.
+function defaultExport<T>(module: T): T {
+  return (module as { default?: T }).default ?? module;
+}
+const CredentialsProvider = defaultExport(CredentialsModule);
+const GitHubProvider = defaultExport(GitHubModule);
 
 declare module "next-auth/jwt" {
   interface JWT {
