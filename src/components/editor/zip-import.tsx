@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { FileArchive } from "lucide-react";
 import { useRef, useState } from "react";
 import superjson from "superjson";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
 import { bytesToBase64, formatBytes } from "~/lib/bytes";
 import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
 import { useIde } from "./ide-provider";
@@ -91,14 +91,12 @@ export function ZipImportButton() {
           event.target.value = "";
         }}
       />
-      <Dialog.Root open={phase.step !== "idle"} onOpenChange={(open) => !open && !busy && setPhase({ step: "idle" })}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-          <Dialog.Content className="fixed left-1/2 top-1/3 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 rounded-xl border border-zinc-200 bg-white p-6 shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
-            <Dialog.Title className="text-lg font-semibold">Import {name}</Dialog.Title>
-            <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-              All files are imported together, or none are. node_modules and .git are skipped.
-            </Dialog.Description>
+      <Dialog open={phase.step !== "idle"} onOpenChange={(open) => !open && !busy && setPhase({ step: "idle" })}>
+        <DialogContent
+          title={`Import ${name}`}
+          description="All files are imported together, or none are. node_modules and .git are skipped."
+          className="w-[min(28rem,calc(100vw-2rem))]"
+        >
             <div className="mt-4 space-y-3">
               <div
                 role="progressbar"
@@ -125,15 +123,14 @@ export function ZipImportButton() {
               {phase.step === "failed" && <Alert tone="error">{phase.message} Nothing was changed.</Alert>}
             </div>
             <div className="mt-5 flex justify-end">
-              <Dialog.Close asChild>
+              <DialogClose asChild>
                 <Button variant="secondary" disabled={busy}>
                   Close
                 </Button>
-              </Dialog.Close>
+              </DialogClose>
             </div>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+        </DialogContent>
+      </Dialog>
     </>
   );
 }

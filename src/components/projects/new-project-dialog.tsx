@@ -1,6 +1,5 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -8,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogTrigger } from "~/components/ui/dialog";
 import { FieldShell, inputClasses, TextAreaField, TextField } from "~/components/ui/field";
 import { ZCreateProjectInput, type TCreateProjectInput } from "~/lib/schemas/project";
 import { useTRPC } from "~/trpc/react";
@@ -38,17 +38,13 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
         <Button>
           <Plus className="size-4" aria-hidden /> New project
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(34rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-zinc-200 bg-white p-6 shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
-          <Dialog.Title className="text-lg font-semibold">New project</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Start blank, or from a working template.</Dialog.Description>
+      </DialogTrigger>
+      <DialogContent title="New project" description="Start blank, or from a working template." className="w-[min(34rem,calc(100vw-2rem))]">
           <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
             {create.isError && Object.keys(errors).length === 0 && <Alert tone="error">{create.error.message}</Alert>}
             <TextField label="Name" name="name" required autoFocus error={errors.name} />
@@ -66,18 +62,17 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
               )}
             </FieldShell>
             <div className="flex justify-end gap-2">
-              <Dialog.Close asChild>
+              <DialogClose asChild>
                 <Button type="button" variant="secondary">
                   Cancel
                 </Button>
-              </Dialog.Close>
+              </DialogClose>
               <Button type="submit" pending={create.isPending}>
                 Create project
               </Button>
             </div>
           </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      </DialogContent>
+    </Dialog>
   );
 }
