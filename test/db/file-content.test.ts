@@ -20,7 +20,7 @@ describe("file content: full-text, trigram and binary", () => {
     const found = await rows<{ id: string }>(
       db,
       `SELECT id FROM project_files
-        WHERE project_id = $1 AND NOT is_binary AND vf_search_vector(content) @@ plainto_tsquery('simple', $2)`,
+        WHERE project_id = $1 AND NOT is_binary AND search_vector @@ plainto_tsquery('simple', $2)`,
       [project.id, "zebracornstart"],
     );
     expect(found).toEqual([{ id: fileId }]);
@@ -31,7 +31,7 @@ describe("file content: full-text, trigram and binary", () => {
       await client.query("SET LOCAL enable_seqscan = off");
       const plan = await client.query<{ "QUERY PLAN": string }>(
         `EXPLAIN SELECT id FROM project_files
-          WHERE NOT is_binary AND vf_search_vector(content) @@ plainto_tsquery('simple', 'zebracornstart')`,
+          WHERE NOT is_binary AND search_vector @@ plainto_tsquery('simple', 'zebracornstart')`,
       );
       expect(plan.rows.map((row) => row["QUERY PLAN"]).join("\n")).toContain("idx_project_files_content_search");
       await client.query("ROLLBACK");

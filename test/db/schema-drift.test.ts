@@ -127,6 +127,17 @@ function databaseColumnType(column: ColumnRow): string {
   return column.udt_name.startsWith("_") ? `${base}[]` : base;
 }
 
+/** `Unsupported("type")` fields of a model: the DMMF leaves them out, so they are read from the schema text. */
+function unsupportedFields(schema: string, model: string): { name: string; column: string; type: string; optional: boolean }[] {
+  const block = new RegExp(`\\nmodel ${model} \\{([\\s\\S]*?)\\n\\}`).exec(schema)?.[1] ?? "";
+  return [...block.matchAll(/^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?([^\n]*)$/gm)].map((match) => ({
+    name: match[1]!,
+    type: match[2]!,
+    optional: match[3] === "?",
+    column: /@map\("([^"]+)"\)/.exec(match[4] ?? "")?.[1] ?? match[1]!,
+  }));
+}
+
 /** Every difference between the models of `schema` and the tables of the migrated database, readable. */
 async function findDrift(schema: string): Promise<string[]> {
   const { datamodel } = loadDmmf(schema);
@@ -186,6 +197,20 @@ async function findDrift(schema: string): Promise<string[]> {
             `${where}: ${nullable ? "nullable" : "NOT NULL"} in the database, ${field.isRequired ? "required" : "optional"} in Prisma`,
           );
         }
+      }
+    }
+    for (const field of unsupportedFields(schema, model.name)) {
+      seen.add(field.column);
+      const column = tableColumns.get(field.column);
+      const where = `${model.name}.${field.name} (${table}.${field.column})`;
+      if (!column) {
+        differences.push(`${where}: column does not exist`);
+        continue;
+      }
+      const actual = databaseColumnType(column);
+      if (actual !== field.type) differences.push(`${where}: type ${actual} in the database, ${field.type} in Prisma`);
+      if ((column.is_nullable === "YES") !== field.optional) {
+        differences.push(`${where}: ${column.is_nullable === "YES" ? "nullable" : "NOT NULL"} in the database, ${field.optional ? "optional" : "required"} in Prisma`);
       }
     }
     for (const columnName of tableColumns.keys()) {

@@ -1,11 +1,14 @@
 /**
  * Code search over the caller's projects (one, or all of them).
  *
- * The database finds the files through its indexes (docs/schema.md): `words` through the full-text index on
- * `vf_search_vector(content)`, ranked with ts_rank; `exact` and `regex` through the trigram index on `content`.
- * Line matches are then computed on the few files returned: in JavaScript for words and exact text (literal
- * patterns only), in PostgreSQL for regular expressions (its engine does not backtrack, and the statement runs
- * under a local timeout), so no user pattern ever runs in the app's event loop.
+ * The database finds the files through its indexes (docs/schema.md, fix 6), both led by `project_id`, with the
+ * caller's project ids in the index condition so a scan reads only those projects' entries: `words` through the
+ * full-text index on the stored `search_vector`, ranked with ts_rank on that vector; `exact` and `regex` through
+ * the trigram index on `file_path` and `content`, project by project. Exact text is first looked up by its words
+ * in the full-text index (precise), and goes to the trigram index only when that finds too few files. Line
+ * matches are then computed on the few files returned: in JavaScript for words and exact text (literal patterns
+ * only), in PostgreSQL for regular expressions (its engine does not backtrack, and the statement runs under a
+ * local timeout), so no user pattern ever runs in the app's event loop.
  */
 import type { TSearchCodeInput } from "~/lib/schemas/search";
 import { Prisma } from "~/generated/prisma/client";
@@ -14,10 +17,12 @@ import { AppError } from "~/server/errors";
 
 const STATEMENT_TIMEOUT_MS = 5_000;
 /**
- * Files ranked by ts_rank at most: the index holds no stored vector, so ranking recomputes each candidate's
- * (~0.3 ms for 3 KB); the first matches the index yields are ranked, the rest are left for "more results".
+ * Files ranked by ts_rank at most (or the limit, when larger): the first matches the index yields are ranked,
+ * the rest are left for "more results". Ranking reads the stored vector (a few µs a file).
  */
 const WORDS_CANDIDATES = 64;
+/** Words of exact text shorter than this are left out of its full-text prefilter (they are in every file). */
+const PREFILTER_MIN_WORD = 3;
 const MAX_MATCHES_PER_FILE = 20;
 const MAX_MATCHES_TOTAL = 500;
 const PREVIEW_CHARS = 300;
@@ -310,9 +315,6 @@ export async function searchCode(options: Input & { db: Database; userId: string
 }> {
   const started = performance.now();
   const { db, userId, query, mode, caseSensitive, wholeWord, limit } = options;
-  const scope = options.projectId
-    ? Prisma.sql`p.user_id = ${userId}::uuid AND f.project_id = ${options.projectId}::uuid`
-    : Prisma.sql`p.user_id = ${userId}::uuid`;
   const paths = pathFilterCondition(options.pathFilter);
 
   let files: FileRow[];
@@ -324,23 +326,41 @@ export async function searchCode(options: Input & { db: Database; userId: string
 
   try {
     ({ files, regexLines } = await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true)`;
+      // The settings and the caller's projects in one round trip. No JIT: the line-match query's set-returning
+      // functions make its estimated cost huge, and compiling it (~250 ms where the server has LLVM, as Debian's
+      // PostgreSQL does) would cost far more than running it (~10 ms).
+      // The file queries below are scoped to these ids in their WHERE, in the same index condition as the content:
+      // the content indexes lead with project_id, so a scan reads only these projects' entries. Exact text and
+      // regular expressions go project by project (LATERAL, `project_id = <one id>`, stopping once enough files
+      // are found): given all ids at once (`= ANY`), or a join to projects, the planner scans every user's
+      // trigrams instead (3-5x slower on the benchmark).
+      const [settings] = await tx.$queryRaw<{ projects: { id: string; name: string }[] | null }[]>`
+        SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true) AS timeout, set_config('jit', 'off', true) AS jit,
+               (SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY name) FROM projects
+                 WHERE user_id = ${userId}::uuid ${options.projectId ? Prisma.sql`AND id = ${options.projectId}::uuid` : Prisma.empty}) AS projects`;
+      const projects = settings?.projects ?? [];
+      if (projects.length === 0) return { files: [], regexLines: [] };
+      const projectIds = projects.map((project) => project.id);
+      const names = new Map(projects.map((project) => [project.id, project.name]));
+      const named = (rows: Omit<FileRow, "project_name">[]): FileRow[] =>
+        rows.map((row) => ({ ...row, project_name: names.get(row.project_id) ?? "" }));
+
       if (mode === "words") {
-        const rows = await tx.$queryRaw<FileRow[]>`
+        const rows = await tx.$queryRaw<Omit<FileRow, "project_name">[]>`
           WITH q AS (
             -- Phrases become AND for the index (a phrase would recheck every candidate's vector); the line
             -- matcher below keeps only the files where the phrase really occurs.
             SELECT regexp_replace(websearch_to_tsquery('simple', ${query})::text, '<[0-9]+>|<->', '&', 'g')::tsquery AS q),
           hits AS (
-            SELECT f.id, f.project_id, p.name AS project_name, f.file_path, f.content
-              FROM project_files f JOIN projects p ON p.id = f.project_id, q
-             WHERE ${scope} AND NOT f.is_binary AND vf_search_vector(f.content) @@ q.q ${paths}
-             LIMIT ${WORDS_CANDIDATES})
-          SELECT h.id, h.project_id, h.project_name, h.file_path, h.content
+            SELECT f.id, f.project_id, f.file_path, f.content, f.search_vector
+              FROM project_files f, q
+             WHERE f.project_id = ANY(${projectIds}::uuid[]) AND NOT f.is_binary AND f.search_vector @@ q.q ${paths}
+             LIMIT ${Math.max(WORDS_CANDIDATES, limit + 1)})
+          SELECT h.id, h.project_id, h.file_path, h.content
             FROM hits h, q
-           ORDER BY ts_rank(vf_search_vector(h.content), q.q) DESC, h.file_path
+           ORDER BY ts_rank(h.search_vector, q.q) DESC, h.file_path
            LIMIT ${limit + 1}`;
-        return { files: rows, regexLines: [] };
+        return { files: named(rows), regexLines: [] };
       }
       if (regex) {
         // Validates the pattern (PostgreSQL's own syntax errors) and refuses one that matches empty text.
@@ -354,21 +374,64 @@ export async function searchCode(options: Input & { db: Database; userId: string
         : caseSensitive
           ? Prisma.sql`f.content LIKE ${`%${escapeLike(query)}%`}`
           : Prisma.sql`f.content ILIKE ${`%${escapeLike(query)}%`}`;
-      const rows = await tx.$queryRaw<FileRow[]>`
-        SELECT f.id, f.project_id, p.name AS project_name, f.file_path, ${regex ? Prisma.sql`''` : Prisma.sql`f.content`} AS content
-          FROM project_files f JOIN projects p ON p.id = f.project_id
-         WHERE ${scope} AND NOT f.is_binary AND ${contentCondition} ${paths}
-         LIMIT ${limit + 1}`;
-      if (!regex || rows.length === 0) return { files: rows, regexLines: [] };
+      const columns = Prisma.sql`f.id, f.project_id, f.file_path, ${regex ? Prisma.sql`''` : Prisma.sql`f.content`} AS content`;
+      let rows: Omit<FileRow, "project_name">[] = [];
+      if (mode === "exact" && /[\p{L}\p{N}]/u.test(query)) {
+        // Exact text: first the files that have the text's words (`throw new AppError(` -> 'throw' & 'new' &
+        // 'apperror'; a last word the text does not end gets a prefix: `getUserProfile` -> 'getuserprofile':*),
+        // through the full-text index, checked with the real condition. Trigrams of common identifiers are in
+        // half the files (27,000 candidates, 1% of them real, for `getUserProfile` over 58,000 files); the words
+        // usually narrow it to the real ones. The full-text subquery is fenced (OFFSET 0) so the planner cannot
+        // trade its index for the trigram one. Enough files found: done, as truncated as the trigram query would
+        // be. Too few: the text may also sit inside longer words (`fetchgetUserProfile`) or be split otherwise
+        // by the text parser (inside a tag or a URL), so the trigram query below decides, as before.
+        const openEnd = !wholeWord && /[\p{L}\p{N}]$/u.test(query);
+        rows = await tx.$queryRaw<Omit<FileRow, "project_name">[]>`
+          WITH w AS (
+            SELECT lexeme, (SELECT max(n) FROM unnest(positions) AS n) AS position
+              FROM unnest(to_tsvector('simple', ${query}))
+          ), q AS (
+            -- Lexemes taken as they are (a cast, not parsed again); words shorter than 3 letters are left out.
+            SELECT string_agg('''' || replace(replace(lexeme, chr(92), chr(92) || chr(92)), '''', '''''') || ''''
+                              || CASE WHEN ${openEnd} AND position = (SELECT max(position) FROM w) THEN ':*' ELSE '' END,
+                              ' & ')::tsquery AS q
+              FROM w WHERE char_length(lexeme) >= ${PREFILTER_MIN_WORD})
+          SELECT c.*
+            FROM q, unnest(${projectIds}::uuid[]) AS s(project_id)
+            CROSS JOIN LATERAL (
+              SELECT ${columns}
+                FROM (SELECT f.id, f.project_id, f.file_path, f.content FROM project_files f
+                       WHERE f.project_id = s.project_id AND NOT f.is_binary AND f.search_vector @@ q.q
+                      OFFSET 0) f
+               WHERE TRUE ${paths} AND ${contentCondition}
+               LIMIT ${limit + 1}) c
+           WHERE q.q IS NOT NULL
+           LIMIT ${limit + 1}`;
+      }
+      if (rows.length <= limit) {
+        rows = await tx.$queryRaw<Omit<FileRow, "project_name">[]>`
+          SELECT c.*
+            FROM unnest(${projectIds}::uuid[]) AS s(project_id)
+            CROSS JOIN LATERAL (
+              SELECT ${columns}
+                FROM project_files f
+               WHERE f.project_id = s.project_id AND NOT f.is_binary ${paths} AND ${contentCondition}
+               LIMIT ${limit + 1}) c
+           LIMIT ${limit + 1}`;
+      }
+      if (!regex || rows.length === 0) return { files: named(rows), regexLines: [] };
       const ids = rows.slice(0, limit).map((row) => row.id);
+      // Lines split with string_to_table (a third of regexp_split_to_table's cost); only the lines the pattern
+      // matches are counted and located.
       const lines = await tx.$queryRaw<RegexLineRow[]>`
         WITH lines AS (
-          SELECT f.id, l.n::int AS line, l.text, regexp_count(l.text, ${regex}, 1, ${regexFlags})::int AS total
-            FROM project_files f, regexp_split_to_table(f.content, E'\n') WITH ORDINALITY AS l(text, n)
-           WHERE f.id = ANY(${ids}::uuid[])
+          SELECT f.id, l.n::int AS line, l.text
+            FROM project_files f, string_to_table(f.content, E'\n') WITH ORDINALITY AS l(text, n)
+           WHERE f.id = ANY(${ids}::uuid[]) AND ${caseSensitive ? Prisma.sql`l.text ~ ${regex}` : Prisma.sql`l.text ~* ${regex}`}
         ), counted AS (
-          SELECT id, line, text, total, row_number() OVER (PARTITION BY id ORDER BY line) AS rn
-            FROM lines WHERE total > 0
+          SELECT id, line, text, regexp_count(text, ${regex}, 1, ${regexFlags})::int AS total,
+                 row_number() OVER (PARTITION BY id ORDER BY line) AS rn
+            FROM lines
         )
         SELECT c.id, c.line, c.text, c.total,
                regexp_instr(c.text, ${regex}, 1, i, 0, ${regexFlags})::int AS column,
@@ -376,7 +439,7 @@ export async function searchCode(options: Input & { db: Database; userId: string
           FROM counted c, generate_series(1, least(c.total, ${MAX_MATCHES_PER_FILE})) AS i
          WHERE c.rn <= ${MAX_MATCHES_PER_FILE}
          ORDER BY c.id, c.line, i`;
-      return { files: rows, regexLines: lines };
+      return { files: named(rows), regexLines: lines };
     }));
   } catch (error) {
     throw describeDatabaseError(error) ?? error;
