@@ -1,6 +1,5 @@
 "use client";
 
-import * as Switch from "@radix-ui/react-switch";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Search, Users } from "lucide-react";
 import { useDeferredValue, useState } from "react";
@@ -9,12 +8,36 @@ import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { inputClasses } from "~/components/ui/field";
+import { Switch } from "~/components/ui/switch";
 import { timeAgo } from "~/lib/format";
 import { USER_ROLES, type TAdminListUsersInput, type TUserRole } from "~/lib/schemas/account";
 import { cn } from "~/lib/cn";
 import { useTRPC } from "~/trpc/react";
 
 const PAGE_SIZE = 20;
+
+/** One filter of the list: its options are its values ("" = no filter) with their labels. */
+function FilterSelect<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: Record<T, string>;
+  onChange(value: T): void;
+}) {
+  return (
+    <select aria-label={label} className={cn(inputClasses, "w-auto")} value={value} onChange={(event) => onChange(event.target.value as T)}>
+      {(Object.entries(options) as [T, string][]).map(([option, text]) => (
+        <option key={option} value={option}>
+          {text}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** Every account of the install: search, filter, page; activate, premium, role. */
 export function UsersTable({ currentUserId }: { currentUserId: string }) {
@@ -64,31 +87,24 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
             }}
           />
         </div>
-        <select aria-label="Role" className={cn(inputClasses, "w-auto")} value={role} onChange={(event) => (setRole(event.target.value as TUserRole | ""), setPage(1))}>
-          <option value="">All roles</option>
-          <option value="user">Users</option>
-          <option value="admin">Admins</option>
-        </select>
-        <select
-          aria-label="Status"
-          className={cn(inputClasses, "w-auto")}
+        <FilterSelect
+          label="Role"
+          value={role}
+          options={{ "": "All roles", user: "Users", admin: "Admins" }}
+          onChange={(value) => (setRole(value), setPage(1))}
+        />
+        <FilterSelect
+          label="Status"
           value={status}
-          onChange={(event) => (setStatus(event.target.value as "active" | "inactive" | ""), setPage(1))}
-        >
-          <option value="">Any status</option>
-          <option value="active">Active</option>
-          <option value="inactive">Inactive</option>
-        </select>
-        <select
-          aria-label="Plan"
-          className={cn(inputClasses, "w-auto")}
+          options={{ "": "Any status", active: "Active", inactive: "Inactive" }}
+          onChange={(value) => (setStatus(value), setPage(1))}
+        />
+        <FilterSelect
+          label="Plan"
           value={premium}
-          onChange={(event) => (setPremium(event.target.value as "yes" | "no" | ""), setPage(1))}
-        >
-          <option value="">Any plan</option>
-          <option value="yes">Premium</option>
-          <option value="no">Free</option>
-        </select>
+          options={{ "": "Any plan", yes: "Premium", no: "Free" }}
+          onChange={(value) => (setPremium(value), setPage(1))}
+        />
       </div>
 
       {update.isError && <Alert tone="error">{update.error.message}</Alert>}
@@ -142,15 +158,12 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     </select>
                   </td>
                   <td className="px-4 py-3">
-                    <Switch.Root
+                    <Switch
                       aria-label={`Premium for ${user.username}`}
                       checked={user.isPremium}
                       disabled={update.isPending}
                       onCheckedChange={(checked) => update.mutate({ userId: user.id, isPremium: checked })}
-                      className="relative h-6 w-11 rounded-full bg-zinc-300 transition-colors disabled:opacity-60 data-[state=checked]:bg-brand-600 dark:bg-zinc-700"
-                    >
-                      <Switch.Thumb className="block size-5 translate-x-0.5 rounded-full bg-white shadow transition-transform data-[state=checked]:translate-x-[22px]" />
-                    </Switch.Root>
+                    />
                   </td>
                   <td className="px-4 py-3">
                     <span

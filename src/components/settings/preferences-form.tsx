@@ -1,12 +1,12 @@
 "use client";
 
-import * as Switch from "@radix-ui/react-switch";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { FieldShell, inputClasses } from "~/components/ui/field";
+import { FieldShell, inputClasses, TextField } from "~/components/ui/field";
+import { Switch } from "~/components/ui/switch";
 import { AUTOSAVE_MODES, THEMES, ZUpdatePreferencesInput, type TPreferences } from "~/lib/schemas/account";
 import { THEME_STORAGE_KEY } from "~/lib/theme";
 import { useTRPC } from "~/trpc/react";
@@ -70,47 +70,30 @@ export function PreferencesForm() {
         )}
       </FieldShell>
       <div className="grid gap-4 sm:grid-cols-2">
-        <FieldShell label="Editor font size" hint="10 to 32 px">
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              type="number"
-              min={10}
-              max={32}
-              className={inputClasses}
-              value={prefs.editorFontSize}
-              onChange={(event) => set("editorFontSize", Number(event.target.value))}
-            />
-          )}
-        </FieldShell>
-        <FieldShell label="Tab size" hint="1 to 8 spaces">
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              type="number"
-              min={1}
-              max={8}
-              className={inputClasses}
-              value={prefs.tabSize}
-              onChange={(event) => set("tabSize", Number(event.target.value))}
-            />
-          )}
-        </FieldShell>
+        <TextField
+          label="Editor font size"
+          hint="10 to 32 px"
+          type="number"
+          min={10}
+          max={32}
+          value={prefs.editorFontSize}
+          onChange={(event) => set("editorFontSize", Number(event.target.value))}
+        />
+        <TextField
+          label="Tab size"
+          hint="1 to 8 spaces"
+          type="number"
+          min={1}
+          max={8}
+          value={prefs.tabSize}
+          onChange={(event) => set("tabSize", Number(event.target.value))}
+        />
       </div>
       <div className="flex items-center justify-between gap-4">
         <label htmlFor="word-wrap" className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
           Wrap long lines in the editor
         </label>
-        <Switch.Root
-          id="word-wrap"
-          checked={prefs.wordWrap}
-          onCheckedChange={(checked) => set("wordWrap", checked)}
-          className="relative h-6 w-11 rounded-full bg-zinc-300 transition-colors data-[state=checked]:bg-brand-600 dark:bg-zinc-700"
-        >
-          <Switch.Thumb className="block size-5 translate-x-0.5 rounded-full bg-white shadow transition-transform data-[state=checked]:translate-x-[22px]" />
-        </Switch.Root>
+        <Switch id="word-wrap" checked={prefs.wordWrap} onCheckedChange={(checked) => set("wordWrap", checked)} />
       </div>
       <FieldShell label="Autosave">
         {({ id }) => (
@@ -124,21 +107,16 @@ export function PreferencesForm() {
         )}
       </FieldShell>
       {prefs.autosave === "afterDelay" && (
-        <FieldShell label="Autosave delay (ms)" hint="200 to 10000">
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              type="number"
-              min={200}
-              max={10000}
-              step={100}
-              className={inputClasses}
-              value={prefs.autosaveDelayMs}
-              onChange={(event) => set("autosaveDelayMs", Number(event.target.value))}
-            />
-          )}
-        </FieldShell>
+        <TextField
+          label="Autosave delay (ms)"
+          hint="200 to 10000"
+          type="number"
+          min={200}
+          max={10000}
+          step={100}
+          value={prefs.autosaveDelayMs}
+          onChange={(event) => set("autosaveDelayMs", Number(event.target.value))}
+        />
       )}
       <Button type="submit" pending={save.isPending}>
         Save preferences
