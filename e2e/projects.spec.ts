@@ -1,4 +1,4 @@
-import { createUser, expect, signInAs, test } from "./fixtures";
+import { createProject, createUser, expect, signInAs, test } from "./fixtures";
 
 test("create a project from a template and land in its IDE with the template's files", async ({ page }) => {
   const user = await createUser(page);
@@ -24,4 +24,22 @@ test("create a project from a template and land in its IDE with the template's f
   await page.getByRole("dialog").getByLabel("Name").fill("My landing page");
   await page.getByRole("dialog").getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("dialog").getByText(/already/i)).toBeVisible();
+});
+
+test("someone else's project, or one that does not exist, is a friendly 404", async ({ page, browser }) => {
+  const owner = await createUser(page);
+  await signInAs(page.context(), owner);
+  const projectId = await createProject(page, "Private work");
+
+  const stranger = await browser.newContext();
+  const strangerPage = await stranger.newPage();
+  await signInAs(stranger, await createUser(strangerPage));
+  for (const path of [`/projects/${projectId}`, "/projects/00000000-0000-4000-8000-000000000000", "/projects/not-a-uuid"]) {
+    const visit = await strangerPage.goto(path);
+    expect(visit?.status(), path).toBe(404);
+    await expect(strangerPage.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
+  }
+  const zip = await strangerPage.request.get(`/api/projects/${projectId}/export`);
+  expect(zip.status()).toBe(404);
+  await stranger.close();
 });
