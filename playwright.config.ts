@@ -54,6 +54,8 @@ export default defineConfig({
       // The specs act as the reverse proxy: each test user comes from its own X-Forwarded-For address, so
       // per-address limits of one spec do not spill into another (e2e/fixtures.ts).
       TRUST_PROXY: "true",
+      // The admin's password is generated per install; the specs sign in as admin with a known one.
+      SEED_ADMIN_PASSWORD: "vaporform-admin",
       NEXTAUTH_URL: baseURL,
     },
   },

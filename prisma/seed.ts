@@ -6,11 +6,11 @@ import { runCli } from "../scripts/cli";
 
 runCli(async () => {
   // Imported inside, so an invalid environment is reported by runCli rather than crashing at import.
-  const { env } = await import("~/env");
   const { ensureDatabase } = await import("~/server/db/runtime");
   const { createPool } = await import("~/server/db/pool");
   const { DatabaseSetupError } = await import("~/server/db/errors");
   const { describeCredentials, seedDatabase } = await import("./seed/index");
+  const { seedPasswords } = await import("./seed/passwords");
 
   const database = await ensureDatabase();
   const pool = createPool(database.url, 2);
@@ -21,8 +21,7 @@ runCli(async () => {
     }
     const summary = await seedDatabase(pool, {
       log: (line) => console.log(`  ${line}`),
-      adminPassword: env.SEED_ADMIN_PASSWORD,
-      demoPassword: env.SEED_DEMO_PASSWORD,
+      ...seedPasswords(),
     });
     console.log("\nSeeded. Sign in with:");
     for (const line of describeCredentials(summary.credentials)) console.log(`  ${line}`);

@@ -28,6 +28,7 @@ runCli(async () => {
   const { runMaintenance, scheduleMaintenance } = await import("~/server/db/maintenance");
   const { createPool } = await import("~/server/db/pool");
   const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
+  const { seedPasswords } = await import("../prisma/seed/passwords");
 
   const database = await ensureDatabase({ log: () => {} });
   console.log(database.embedded ? `▸ Embedded PostgreSQL ready (${path.join(env.VAPORFORM_DATA_DIR, "postgres")})` : "▸ Using DATABASE_URL");
@@ -41,15 +42,15 @@ runCli(async () => {
   });
   const summary = await seedDatabase(pool, {
     log: (line) => console.log(`  ${line}`),
-    adminPassword: env.SEED_ADMIN_PASSWORD,
-    demoPassword: env.SEED_DEMO_PASSWORD,
+    ...seedPasswords(),
   });
   console.log("▸ Demo data ready. Sign in with:");
   for (const line of describeCredentials(summary.credentials)) console.log(`    ${line}`);
 
   if (!env.SMTP_URL && env.DEV_MAILBOX === "auto") {
     console.warn(
-      "▸ Mail is not configured: messages wait in the development mailbox at /mailbox, readable by anyone.\n" +
+      "▸ Mail is not configured: messages wait in the development mailbox at /mailbox (all of them on this\n" +
+        "  machine, their own to signed-in users elsewhere); e-mail addresses are not really verified.\n" +
         "  Set SMTP_URL to send real mail, or DEV_MAILBOX=off to keep the outbox for administrators.",
     );
   }

@@ -78,6 +78,8 @@ export const envSchema = z.object({
   IMPORT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
   IMPORT_MAX_TOTAL_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(50 * 1024 * 1024),
   IMPORT_MAX_FILES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Set by scripts/server.ts for the process it serves: proves the client-address header came from it. */
+  VAPORFORM_CLIENT_IP_TOKEN: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
 });

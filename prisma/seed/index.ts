@@ -28,7 +28,7 @@ type Model = ModelName;
 
 export interface SeedOptions {
   log?: (line: string) => void;
-  /** Defaults to `vaporform-admin`. Only used when the admin does not exist yet. */
+  /** Only used when the admin does not exist yet. The CLIs pass a generated one (seed/passwords.ts); tests may omit it. */
   adminPassword?: string;
   /** Defaults to `vaporform-demo`. Only used when the demo user does not exist yet. */
   demoPassword?: string;

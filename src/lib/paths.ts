@@ -6,6 +6,8 @@ import { z } from "zod";
 
 export const MAX_PATH_LENGTH = 1024;
 export const MAX_SEGMENT_BYTES = 255;
+/** The whole path in UTF-8: keeps every path within what PostgreSQL can index (a btree row is at most ~2.7 kB). */
+export const MAX_PATH_BYTES = 2048;
 
 // C0 and C1 control characters, plus the bidirectional overrides that make a name display as another ("Trojan source").
 const FORBIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
@@ -31,6 +33,9 @@ export function normalizeFilePath(input: string): PathCheck {
   while (path.startsWith("./")) path = path.slice(2);
   if (path.length > MAX_PATH_LENGTH) {
     return { ok: false, message: `Use a path of at most ${MAX_PATH_LENGTH} characters.` };
+  }
+  if (encoder.encode(path).length > MAX_PATH_BYTES) {
+    return { ok: false, message: `Use a path of at most ${MAX_PATH_BYTES} bytes (long names in some scripts take 3 bytes a character).` };
   }
   for (const segment of path.split("/")) {
     if (segment === "") return { ok: false, message: "Remove the empty folder name (a doubled or trailing /)." };

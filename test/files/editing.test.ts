@@ -144,4 +144,28 @@ describe("editing files through the file router", () => {
     await expectFailure(stranger.api.file.save({ projectId, path: "README.md", content: "mine", baseVersion: 1 }), "NOT_FOUND");
     await expectFailure(stranger.api.project.get({ projectId }), "NOT_FOUND");
   });
+
+  it("never lets a concurrent file `x` and file `x/y.ts` both be created (the project's paths are locked)", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    for (let round = 0; round < 10; round++) {
+      const name = `race${round}`;
+      const results = await Promise.allSettled([
+        api.file.create({ projectId, path: name, kind: "file", content: "file\n" }),
+        api.file.create({ projectId, path: `${name}/inner.ts`, kind: "file", content: "inner\n" }),
+        api.file.create({ projectId, path: `${name}/other.ts`, kind: "file", content: "other\n" }),
+      ]);
+      const [file, inner, other] = results.map((result) => result.status === "fulfilled");
+      expect(file && (inner || other), `round ${round}: ${name} is a file and a folder`).toBe(false);
+      expect(file || (inner && other), `round ${round}: one side should have won`).toBe(true);
+      for (const result of results) {
+        if (result.status === "rejected") expect((result.reason as Error).message).toMatch(/is a file|folder named/);
+      }
+    }
+    const paths = (await api.file.list({ projectId })).map((file) => file.path);
+    for (const path of paths) {
+      const parent = path.split("/")[0]!;
+      if (path !== parent) expect(paths, `${parent} is both a file and a folder`).not.toContain(parent);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { exportProjectZip } from "~/server/services/file";
 import { db } from "~/server/db/client";
 import { pool } from "../db";
-import { expectFailure, newProject, projectState, signedInUser } from "./support";
+import { expectFailure, failure, newProject, projectState, signedInUser } from "./support";
 
 function zip(files: Zippable): string {
   return Buffer.from(zipSync(files)).toString("base64");
@@ -111,6 +111,32 @@ describe("zip import and export", () => {
     // A valid archive whose file would clash with an existing folder, or whose paths collide after NFC.
     await expectFailure(api.file.importZip({ projectId, archive: zip({ "new.ts": strToU8("x"), "keep.ts/inner.ts": strToU8("x") }) }), "CONFLICT", /both a file and a folder/);
     await expectFailure(api.file.importZip({ projectId, archive: zip({ "caf\u00e9.md": strToU8("x"), "cafe\u0301.md": strToU8("y") }) }), "BAD_REQUEST", /twice/);
+
+    // A path that is short in characters but long in bytes is refused up front, not by the index (a clear 400).
+    const wide = Array.from({ length: 16 }, () =>
+      Array.from({ length: 62 }, () => String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 0x5000))).join(""),
+    ).join("/");
+    await expectFailure(api.file.importZip({ projectId, archive: zip({ [wide]: strToU8("x") }) }), "BAD_REQUEST", /at most 2048 bytes/);
+
+    // Fails inside the transaction, after rows were written: `replace` first deletes keep.ts and README.md (their
+    // triggers write versions, activity and counters), then the INSERT is refused by the database itself (a trigger
+    // this test adds to its own database). Everything must be rolled back.
+    await pool.query(`
+      CREATE FUNCTION test_refuse_late() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM inserted WHERE file_path = 'refused-late.ts') THEN RAISE EXCEPTION 'refused late'; END IF;
+        RETURN NULL;
+      END $$`);
+    await pool.query(`CREATE TRIGGER test_refuse_late AFTER INSERT ON project_files REFERENCING NEW TABLE AS inserted
+                      FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_late()`);
+    try {
+      const late = await failure(
+        api.file.importZip({ projectId, mode: "replace", archive: zip({ "a.ts": strToU8("a"), "refused-late.ts": strToU8("late") }) }),
+      );
+      expect(late.code).toBe("INTERNAL_SERVER_ERROR");
+    } finally {
+      await pool.query("DROP TRIGGER test_refuse_late ON project_files; DROP FUNCTION test_refuse_late()");
+    }
 
     expect(await projectState(projectId)).toEqual(before);
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM project_files WHERE project_id = $1`, [projectId]);

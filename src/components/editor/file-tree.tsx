@@ -121,12 +121,14 @@ export function FileTree() {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+    // Keys pressed in a row's actions menu bubble here through the portal: they are the menu's, not the tree's.
+    if ((event.target as HTMLElement).getAttribute("role") !== "treeitem") return;
     const index = rows.findIndex(({ node }) => node.path === selected);
     const current = rows[index]?.node;
     const focusRow = (path: string | undefined) => {
       if (!path) return;
       setSelected(path);
-      requestAnimationFrame(() => document.getElementById(`tree-${CSS.escape(path)}`)?.focus());
+      requestAnimationFrame(() => document.getElementById(`tree-${path}`)?.focus());
     };
     switch (event.key) {
       case "ArrowDown":

@@ -166,7 +166,18 @@ export function IdeProvider({
   const refresh = useCallback(async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.file.pathKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.activity.list.queryKey() });
-  }, [queryClient, trpc]);
+    // Open tabs without edits follow the server (a move, an import, a restore); edited ones keep their buffer and
+    // meet any newer version as a conflict when saved.
+    const clean = Object.values(stateRef.current.files).filter((file) => file.status === "ready" && !isDirty(file) && !file.conflict);
+    await Promise.all(
+      clean.map(async (file) => {
+        const data = await queryClient
+          .fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: file.path }), staleTime: 0 })
+          .catch(() => null); // deleted meanwhile: the tab stays until the user closes it
+        if (data && data.version !== file.baseVersion) dispatch({ type: "replace", path: file.path, content: data.content, version: data.version });
+      }),
+    );
+  }, [dispatch, projectId, queryClient, trpc]);
 
   const openFile = useCallback((path: string, line?: number, column?: number) => dispatch({ type: "open", path, line, column }), [dispatch]);
 
@@ -179,13 +190,28 @@ export function IdeProvider({
     return () => timers.forEach(clearTimeout);
   }, [state.files, preferences.autosave, preferences.autosaveDelayMs, save]);
 
-  // Leaving with unsaved work asks first (closing the tab, reloading, navigating away).
+  // Leaving with unsaved work asks first: closing the tab or reloading (beforeunload), and following a link inside
+  // the app, which beforeunload does not see.
   useEffect(() => {
+    const dirty = () => Object.values(stateRef.current.files).some(isDirty);
     const warn = (event: BeforeUnloadEvent) => {
-      if (Object.values(stateRef.current.files).some(isDirty)) event.preventDefault();
+      if (dirty()) event.preventDefault();
+    };
+    const guardLinks = (event: MouseEvent) => {
+      const link = (event.target as Element | null)?.closest?.("a[href]");
+      if (!(link instanceof HTMLAnchorElement) || link.hasAttribute("download") || link.target === "_blank") return;
+      if (link.origin !== window.location.origin || link.pathname === window.location.pathname || !dirty()) return;
+      if (!window.confirm("You have unsaved changes. Leave this project without saving them?")) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
     };
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
+    document.addEventListener("click", guardLinks, true);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      document.removeEventListener("click", guardLinks, true);
+    };
   }, []);
 
   const value = useMemo<IdeContextValue>(

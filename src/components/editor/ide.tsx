@@ -190,7 +190,7 @@ function Workbench() {
 export function Ide({ projectId, projectName, preferences }: { projectId: string; projectName: string; preferences: TPreferences }) {
   const [sidePanel, setSidePanel] = useState<SidePanel | null>(null);
   const [quickOpen, setQuickOpen] = useState(false);
-  // Buffers belong to this page: leaving the project frees them (unsaved work was confirmed on the way out).
+  // Buffers belong to this page: leaving the project frees them (leaving with unsaved work asks first).
   useEffect(() => () => disposeProjectEditorModels(projectId), [projectId]);
   return (
     <IdeProvider

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useSuspenseQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
@@ -12,6 +13,7 @@ import { useTRPC } from "~/trpc/react";
 
 export function PasswordForm() {
   const trpc = useTRPC();
+  const router = useRouter();
   const { data: me } = useSuspenseQuery(trpc.account.me.queryOptions());
   const change = useMutation(trpc.account.changePassword.mutationOptions());
   const [errors, setErrors] = useState<FieldErrors<TChangePasswordInput>>({});
@@ -26,7 +28,8 @@ export function PasswordForm() {
       // The change ends every session, this one too: sign this browser in again with the new password.
       onSuccess: async () => {
         form.reset();
-        await signIn("credentials", { email: me.email, password: parsed.data.newPassword, redirect: false });
+        const result = await signIn("credentials", { email: me.email, password: parsed.data.newPassword, redirect: false });
+        if (!result || result.error) router.push("/sign-in?callbackUrl=%2Fsettings");
       },
       onError: (error) => setErrors(serverFieldErrors(error)),
     });

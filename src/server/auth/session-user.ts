@@ -1,3 +1,4 @@
+import { env } from "~/env";
 import { randomBytes } from "node:crypto";
 import { isReservedUsername, readPreferences, ZEmail, ZHttpUrl, type TPreferences } from "~/lib/schemas/account";
 import { Prisma } from "~/generated/prisma/client";
@@ -135,7 +136,9 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
       if (existing.isActive === false) return null;
       const user = await db.$transaction(async (tx) => {
         await tx.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId: existing.id } });
-        if (existing.emailVerified) return existing;
+        // Without real mail (no SMTP_URL) "verified" only means someone read the development mailbox, which proves
+        // nothing about owning the address: treat such an account like an unverified one.
+        if (existing.emailVerified && env.SMTP_URL) return existing;
         return tx.user.update({
           where: { id: existing.id },
           data: { emailVerified: true, emailVerifiedAt: new Date(), passwordHash: null, sessionVersion: { increment: 1 } },

@@ -64,3 +64,18 @@ function safeUrlParts(url: string) {
     return { host: "?", port: "?", database: "?" };
   }
 }
+
+/**
+ * True for a unique violation, whether raised through a Prisma model call (P2002) or a raw query (23505, possibly
+ * wrapped in the driver adapter's error).
+ */
+export function isUniqueViolation(error: unknown): error is Error & { code?: string; meta?: Record<string, unknown> } {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
+    const { code, meta, cause, message } = current as { code?: unknown; meta?: unknown; cause?: unknown; message?: unknown };
+    if (code === "P2002" || code === "23505") return true;
+    if (typeof message === "string" && /duplicate key value|Unique constraint failed/i.test(message)) return true;
+    current = cause ?? (meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
+  }
+  return false;
+}

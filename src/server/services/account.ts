@@ -8,10 +8,10 @@ import {
   type TUpdatePreferencesInput,
   type TUpdateProfileInput,
 } from "~/lib/schemas/account";
-import { Prisma } from "~/generated/prisma/client";
 import { hashPassword, verifyPassword } from "~/server/auth/password";
 import { markAttemptSucceeded, startSignIn, startSignUp } from "~/server/auth/rate-limit";
 import type { Database } from "~/server/db/client";
+import { isUniqueViolation } from "~/server/db/errors";
 import { avatarInitials, waitTime } from "~/lib/format";
 import { AppError } from "~/server/errors";
 import { sendMail } from "./mail";
@@ -114,10 +114,6 @@ async function mailPasswordReset(db: Database, user: { id: string; email: string
     purpose: "reset_password",
     userId: user.id,
   });
-}
-
-function isUniqueViolation(error: unknown): error is Prisma.PrismaClientKnownRequestError {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 const EMAIL_TAKEN = "An account with this e-mail address already exists. Sign in, or reset your password.";

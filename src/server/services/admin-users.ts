@@ -1,6 +1,7 @@
 import type { TAdminListUsersInput, TAdminUpdateUserInput, TUserRole } from "~/lib/schemas/account";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
+import { escapeLike } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 
 export interface AdminUserRow {
@@ -34,7 +35,7 @@ interface UserSqlRow {
 
 /** `%`, `_` and the escape character itself match literally in ILIKE once escaped. */
 function likePattern(query: string): string {
-  return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(query)}%`;
 }
 
 /**

@@ -11,8 +11,9 @@ import { ancestorPaths, baseName, isSameOrInside, normalizeFilePath } from "~/li
 import { Prisma } from "~/generated/prisma/client";
 import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
+import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
-import { readZip, writeZip } from "./zip";
+import { mib, readZip, writeZip } from "./zip";
 
 type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
 type Author = { id: string; name: string } | null;
@@ -45,10 +46,6 @@ export interface PreparedFile {
 
 function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
-}
-
-function mib(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
 /** Lines as an editor counts them: "" has none, "a" and "a\n" have one. */
@@ -130,16 +127,16 @@ export function prepareBytes(path: string, bytes: Uint8Array, limit = env.FILE_M
 // Errors and shared queries
 // ---------------------------------------------------------------------------------------------------------------
 
-/** True for a unique violation, whether raised through a Prisma model call or a raw query. */
-function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
-    const { code, meta, cause, message } = current as { code?: unknown; meta?: unknown; cause?: unknown; message?: unknown };
-    if (code === "P2002" || code === "23505") return true;
-    if (typeof message === "string" && /duplicate key value|Unique constraint failed/i.test(message)) return true;
-    current = cause ?? (meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
-  }
-  return false;
+/** First key of the two-key advisory lock on a project's paths ("vfpp"), apart from every other lock of the app. */
+const PATH_LOCK_CLASS = 0x76667070;
+
+/**
+ * Serialises the path-changing writes of one project (create, move, restore, import) until the transaction ends.
+ * Their file/folder clash check reads before it inserts, and under READ COMMITTED two of them (a file `a` and a
+ * file `a/b.ts`) could otherwise both pass the check and both commit. Take it first, right after setActor.
+ */
+export async function lockProjectPaths(tx: Tx, projectId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${PATH_LOCK_CLASS}::int, hashtext(${projectId}::text))`;
 }
 
 function quote(path: string): string {
@@ -520,6 +517,7 @@ export async function createFile(
   }
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
+    await lockProjectPaths(tx, projectId);
     if (options.kind === "folder") await assertNoFileFolderClash(tx, projectId, [path]);
     return insertOne(tx, projectId, userId, file);
   });
@@ -533,6 +531,7 @@ export async function moveFile({ db, projectId, userId, from, to }: WriteScope &
   if (from === to) throw new AppError("BAD_REQUEST", "The new path is the same as the old one.");
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
+    await lockProjectPaths(tx, projectId);
     const sources = await tx.$queryRaw<{ file_path: string; is_binary: boolean }[]>`
       SELECT file_path, is_binary FROM project_files
        WHERE project_id = ${projectId}::uuid AND (file_path = ${from} OR starts_with(file_path, ${`${from}/`}))`;
@@ -586,6 +585,7 @@ export async function deleteFile({ db, projectId, userId, path }: WriteScope & {
 export async function restoreFile({ db, projectId, userId, path, version, fileId }: WriteScope & { path: string; version: number; fileId?: string }) {
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
+    await lockProjectPaths(tx, projectId);
     const source = await findVersion(tx, projectId, path, version, fileId);
     const file = source.is_binary
       ? prepareBinary(path, Buffer.from(source.content, "base64"), Infinity)
@@ -729,6 +729,7 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
   return db.$transaction(
     async (tx) => {
       await setActor(tx, { userId, source: "user" });
+      await lockProjectPaths(tx, projectId);
       let removed = 0;
       if (mode === "replace") {
         assertConsistentTree(seen);
@@ -754,15 +755,23 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
   );
 }
 
-/** The project as a zip archive (binary files decoded), for the export route. Someone else's project: NOT_FOUND. */
+/**
+ * The project as a zip archive (binary files decoded), for the export route. Someone else's project: NOT_FOUND.
+ * One query checks ownership and reads the files (a project without files still yields its one joined row).
+ */
 export async function exportProjectZip({ db, projectId, userId }: { db: Database; projectId: string; userId: string }): Promise<Uint8Array> {
-  const project = await db.project.findFirst({ where: { id: projectId, userId }, select: { id: true } });
-  if (!project) throw new AppError("NOT_FOUND", "Project not found.");
-  const files = await db.projectFile.findMany({
-    where: { projectId, project: { userId } },
-    orderBy: { filePath: "asc" },
-    select: { filePath: true, content: true, isBinary: true, updatedAt: true },
-  });
+  const rows = await db.$queryRaw<{ file_path: string | null; content: string | null; is_binary: boolean | null; updated_at: Date | null }[]>`
+    SELECT f.file_path, f.content, f.is_binary, f.updated_at
+      FROM projects p
+      LEFT JOIN project_files f ON f.project_id = p.id
+     WHERE p.id = ${projectId}::uuid AND p.user_id = ${userId}::uuid
+     ORDER BY f.file_path`;
+  if (rows.length === 0) throw new AppError("NOT_FOUND", "Project not found.");
+  const files = rows.flatMap((row) =>
+    row.file_path === null
+      ? []
+      : [{ filePath: row.file_path, content: row.content ?? "", isBinary: row.is_binary ?? false, updatedAt: row.updated_at ?? new Date() }],
+  );
   return writeZip(
     files.map((file) => ({
       path: file.filePath,

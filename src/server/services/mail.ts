@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { devMailboxOpen, env } from "~/env";
+import { isLoopback } from "~/server/client-ip";
 import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 
@@ -60,10 +61,12 @@ export async function sendMail(options: {
 }
 
 /** The outbox, newest first, one page at a time (development mailbox and admin view). */
-export async function listOutbox(options: { db: Database; page: number; pageSize?: number }) {
+export async function listOutbox(options: { db: Database; page: number; pageSize?: number; toAddress?: string }) {
   const pageSize = options.pageSize ?? 20;
+  const where = options.toAddress ? { toAddress: options.toAddress } : {};
   const [items, total] = await Promise.all([
     options.db.mailOutbox.findMany({
+      where,
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: (options.page - 1) * pageSize,
       take: pageSize,
@@ -72,14 +75,13 @@ export async function listOutbox(options: { db: Database; page: number; pageSize
         toAddress: true,
         subject: true,
         textBody: true,
-        htmlBody: true,
         purpose: true,
         createdAt: true,
         sentAt: true,
         error: true,
       },
     }),
-    options.db.mailOutbox.count(),
+    options.db.mailOutbox.count({ where }),
   ]);
   return { items, total, page: options.page, pageSize };
 }
@@ -89,7 +91,22 @@ export async function listOutbox(options: { db: Database; page: number; pageSize
  * may read it there. With SMTP_URL set mails reach real inboxes, and this answers FORBIDDEN (admins still read the
  * outbox with listOutbox).
  */
-export async function listDevMailbox(options: { db: Database; page: number; pageSize?: number }) {
+/**
+ * The development mailbox of an install without SMTP: someone at the machine itself (a loopback address) reads
+ * the whole outbox, as a developer would; anyone else only the mail addressed to the account they are signed in
+ * to. A stranger can therefore never read another person's reset link.
+ */
+export async function listDevMailbox(options: {
+  db: Database;
+  page: number;
+  pageSize?: number;
+  ip: string;
+  email: string | null;
+}) {
   if (!devMailboxOpen) throw new AppError("FORBIDDEN", "The development mailbox is closed on this install.");
-  return listOutbox(options);
+  if (isLoopback(options.ip)) return listOutbox(options);
+  if (!options.email) {
+    throw new AppError("UNAUTHORIZED", "Sign in to read the mail sent to you (or open this page on the server itself).");
+  }
+  return listOutbox({ ...options, toAddress: options.email });
 }

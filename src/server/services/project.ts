@@ -6,6 +6,7 @@ import { normalizeFilePath } from "~/lib/paths";
 import { Prisma } from "~/generated/prisma/client";
 import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
+import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
 import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./file";
 
@@ -116,7 +117,7 @@ export async function createProject(options: {
       { timeout: 30_000 },
     );
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw new AppError("CONFLICT", `You already have a project named “${name}”. Choose another name.`);
     }
     throw error;

@@ -13,6 +13,7 @@
 import type { TSearchCodeInput } from "~/lib/schemas/search";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
+import { escapeLike } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -58,10 +59,6 @@ type Input = Required<Pick<TSearchCodeInput, "query" | "mode" | "caseSensitive" 
 /** Escapes a literal for a PostgreSQL ARE (and a JavaScript RegExp: the same characters are special). */
 function escapeRegex(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, "\\$&");
 }
 
 const WORD_CHAR = /[\p{L}\p{N}_]/u;

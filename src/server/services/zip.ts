@@ -43,7 +43,8 @@ function corrupt(detail: string): AppError {
   return new AppError("BAD_REQUEST", `This file is not a valid zip archive (${detail}).`);
 }
 
-function mib(bytes: number): string {
+/** A byte count as limits are shown to the user: "2.5 MiB". */
+export function mib(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 

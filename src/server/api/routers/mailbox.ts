@@ -4,5 +4,7 @@ import { listDevMailbox } from "~/server/services/mail";
 
 /** The development mailbox of an install without SMTP (see listDevMailbox). */
 export const mailboxRouter = createTRPCRouter({
-  list: publicProcedure.input(ZListOutboxInput).query(({ ctx, input }) => listDevMailbox({ db: ctx.db, ...input })),
+  list: publicProcedure
+    .input(ZListOutboxInput)
+    .query(({ ctx, input }) => listDevMailbox({ db: ctx.db, ...input, ip: ctx.ip, email: ctx.session?.user.email ?? null })),
 });
