@@ -62,6 +62,24 @@ describe("editing files through the file router", () => {
     expect(await api.file.restore({ projectId, path: "notes.md", version: 4 })).toMatchObject({ version: 4, changed: false });
   });
 
+  it("refuses to restore on top of a version the user has not seen, changing nothing", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    await api.file.create({ projectId, path: "plan.md", kind: "file", content: "v1\n" });
+    await api.file.save({ projectId, path: "plan.md", content: "v2\n", baseVersion: 1 });
+    // Someone else saves version 3 while this user looks at a history that ends at version 2.
+    await api.file.save({ projectId, path: "plan.md", content: "v3 by someone else\n", baseVersion: 2 });
+
+    const error = await api.file.restore({ projectId, path: "plan.md", version: 1, baseVersion: 2 }).then(
+      () => null,
+      (failure: { code?: string; message?: string }) => failure,
+    );
+    expect(error?.code).toBe("CONFLICT");
+    expect(error?.message).toMatch(/now version 3/);
+    expect((await api.file.read({ projectId, path: "plan.md" })).content).toBe("v3 by someone else\n");
+    expect(await api.file.restore({ projectId, path: "plan.md", version: 1, baseVersion: 3 })).toMatchObject({ version: 4, changed: true });
+  });
+
   it("lists a deleted file, reads its versions and restores it under a new id", async () => {
     const { api } = await signedInUser();
     const projectId = await newProject(api);

@@ -81,10 +81,10 @@ export function HistoryPanel() {
   const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
   const restore = useMutation(trpc.file.restore.mutationOptions());
 
-  async function restoreVersion(target: string, version: number, fileId?: string) {
+  async function restoreVersion(target: string, version: number, fileId?: string, baseVersion?: number) {
     setError(undefined);
     try {
-      const result = await restore.mutateAsync({ projectId, path: target, version, fileId });
+      const result = await restore.mutateAsync({ projectId, path: target, version, fileId, baseVersion });
       const open = state.files[target];
       if (open && !isDirty(open)) {
         const fresh = await queryClient.fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: target }), staleTime: 0 });
@@ -93,6 +93,7 @@ export function HistoryPanel() {
       await refresh();
     } catch (failure) {
       setError((failure as Error).message);
+      await queryClient.invalidateQueries({ queryKey: trpc.file.history.queryKey() });
     }
   }
 
@@ -196,7 +197,7 @@ export function HistoryPanel() {
           description="Its content becomes a new version of the file. Nothing in the history is lost: you can come back to the current content at any time."
           confirmLabel="Restore"
           tone="primary"
-          onConfirm={() => void restoreVersion(path, restoring.version, restoring.fileId)}
+          onConfirm={() => void restoreVersion(path, restoring.version, restoring.fileId, versions[0]?.version)}
         />
       )}
     </div>

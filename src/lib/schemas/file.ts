@@ -73,6 +73,8 @@ export const ZRestoreFileInput = z.object({
   version: ZVersion,
   /** Which file's version, when a path held several files over time (from file.history); optional. */
   fileId: z.uuid().optional(),
+  /** The current version the user saw; a newer one answers CONFLICT. Omitted for a deleted file. */
+  baseVersion: ZVersion.optional(),
 });
 export type TRestoreFileInput = z.infer<typeof ZRestoreFileInput>;
 

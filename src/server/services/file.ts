@@ -582,10 +582,26 @@ export async function deleteFile({ db, projectId, userId, path }: WriteScope & {
  * Makes a past version current again by writing its content as a new version (history is never rewritten). A
  * deleted file is recreated (under a new id) with that content.
  */
-export async function restoreFile({ db, projectId, userId, path, version, fileId }: WriteScope & { path: string; version: number; fileId?: string }) {
+export async function restoreFile({
+  db,
+  projectId,
+  userId,
+  path,
+  version,
+  fileId,
+  baseVersion,
+}: WriteScope & { path: string; version: number; fileId?: string; baseVersion?: number }) {
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
     await lockProjectPaths(tx, projectId);
+    if (baseVersion !== undefined) {
+      // Like a save: restoring on top of a version the user has not seen is a conflict, not an overwrite.
+      const current = await tx.$queryRaw<{ version: number }[]>`
+        SELECT version FROM project_files WHERE project_id = ${projectId}::uuid AND file_path = ${path} FOR UPDATE`;
+      if (current[0] && current[0].version !== baseVersion) {
+        throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${current[0].version}). Look again, then restore.`);
+      }
+    }
     const source = await findVersion(tx, projectId, path, version, fileId);
     const file = source.is_binary
       ? prepareBinary(path, Buffer.from(source.content, "base64"), Infinity)

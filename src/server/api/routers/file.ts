@@ -65,7 +65,15 @@ export const fileRouter = createTRPCRouter({
   restore: projectProcedure
     .input(ZRestoreFileInput)
     .mutation(({ ctx, input }) =>
-      restoreFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, path: input.path, version: input.version, fileId: input.fileId }),
+      restoreFile({
+        db: ctx.db,
+        projectId: ctx.project.id,
+        userId: ctx.session.user.id,
+        path: input.path,
+        version: input.version,
+        fileId: input.fileId,
+        baseVersion: input.baseVersion,
+      }),
     ),
   importZip: projectProcedure
     .input(ZImportZipInput)
