@@ -4,6 +4,7 @@ import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-q
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
+import { ResendVerification } from "~/components/auth/verify-email";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
@@ -38,6 +39,14 @@ export function ProfileForm() {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Profile">
+      {!me.emailVerified && (
+        <Alert tone="info">
+          <p>Your e-mail address {me.email} is not confirmed yet: open the link we sent you.</p>
+          <div className="mt-2">
+            <ResendVerification />
+          </div>
+        </Alert>
+      )}
       {update.isSuccess && <Alert tone="success">Profile saved.</Alert>}
       {update.isError && Object.keys(errors).length === 0 && <Alert tone="error">{update.error.message}</Alert>}
       <div className="flex items-center gap-4">
