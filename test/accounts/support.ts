@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
 import { hashPassword } from "~/server/auth/password";
@@ -61,16 +60,7 @@ export async function callerFor(session: Session | null, ip = freshIp()) {
   return createCaller(await createTRPCContext({ headers: new Headers(), session, ip }));
 }
 
-/** The tRPC error a call fails with (fails the test when it succeeds). */
-export async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+export { trpcError } from "../support/trpc";
 
 /** The link token of the latest mail of `purpose` to `email`. */
 export async function tokenFromMail(email: string, purpose: "verify_email" | "reset_password"): Promise<string> {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
@@ -7,6 +7,7 @@ import type { Session } from "~/server/auth/session";
 import { loadSessionUser } from "~/server/auth/session-user";
 import { db } from "~/server/db/client";
 import { pool } from "../db";
+import { trpcError as failure } from "../support/trpc";
 
 export type Caller = ReturnType<typeof createCaller>;
 
@@ -29,16 +30,7 @@ export async function newProject(api: Caller, name = `Project ${randomBytes(3).t
   return (await api.project.create({ name })).id;
 }
 
-/** The tRPC error a promise fails with (fails the test when it succeeds). */
-export async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
+export { failure };
 
 export async function expectFailure(promise: Promise<unknown>, code: TRPCError["code"], message?: RegExp): Promise<TRPCError> {
   const error = await failure(promise);

@@ -7,8 +7,8 @@ import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "~/components/ui/dialog";
-import { FieldShell, inputClasses, TextAreaField, TextField } from "~/components/ui/field";
+import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
+import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { ZCreateProjectInput, type TCreateProjectInput } from "~/lib/schemas/project";
 import { useTRPC } from "~/trpc/react";
 
@@ -49,28 +49,15 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
             {create.isError && Object.keys(errors).length === 0 && <Alert tone="error">{create.error.message}</Alert>}
             <TextField label="Name" name="name" required autoFocus error={errors.name} />
             <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
-            <FieldShell label="Start from" error={errors.templateId}>
-              {({ id }) => (
-                <select id={id} name="templateId" defaultValue={initialTemplateId ?? ""} className={inputClasses}>
-                  <option value="">A blank project</option>
-                  {templates.data?.map((template) => (
-                    <option key={template.id} value={template.id}>
-                      {template.name} ({template.category})
-                    </option>
-                  ))}
-                </select>
-              )}
-            </FieldShell>
-            <div className="flex justify-end gap-2">
-              <DialogClose asChild>
-                <Button type="button" variant="secondary">
-                  Cancel
-                </Button>
-              </DialogClose>
-              <Button type="submit" pending={create.isPending}>
-                Create project
-              </Button>
-            </div>
+            <SelectField label="Start from" name="templateId" defaultValue={initialTemplateId ?? ""} error={errors.templateId}>
+              <option value="">A blank project</option>
+              {templates.data?.map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name} ({template.category})
+                </option>
+              ))}
+            </SelectField>
+            <DialogFormActions submitLabel="Create project" pending={create.isPending} />
           </form>
       </DialogContent>
     </Dialog>

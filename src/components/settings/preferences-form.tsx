@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { FieldShell, inputClasses, TextField } from "~/components/ui/field";
+import { SelectField, TextField } from "~/components/ui/field";
 import { Switch } from "~/components/ui/switch";
 import { AUTOSAVE_MODES, THEMES, ZUpdatePreferencesInput, type TPreferences } from "~/lib/schemas/account";
 import { THEME_STORAGE_KEY } from "~/lib/theme";
@@ -58,17 +58,13 @@ export function PreferencesForm() {
     <form onSubmit={onSubmit} className="space-y-5" noValidate aria-label="Preferences">
       {save.isSuccess && <Alert tone="success">Preferences saved.</Alert>}
       {(error || save.isError) && <Alert tone="error">{error ?? save.error?.message}</Alert>}
-      <FieldShell label="Theme">
-        {({ id }) => (
-          <select id={id} className={inputClasses} value={prefs.theme} onChange={(event) => set("theme", event.target.value as TPreferences["theme"])}>
-            {THEMES.map((theme) => (
-              <option key={theme} value={theme}>
-                {THEME_LABELS[theme]}
-              </option>
-            ))}
-          </select>
-        )}
-      </FieldShell>
+      <SelectField label="Theme" value={prefs.theme} onChange={(event) => set("theme", event.target.value as TPreferences["theme"])}>
+        {THEMES.map((theme) => (
+          <option key={theme} value={theme}>
+            {THEME_LABELS[theme]}
+          </option>
+        ))}
+      </SelectField>
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Editor font size"
@@ -95,17 +91,13 @@ export function PreferencesForm() {
         </label>
         <Switch id="word-wrap" checked={prefs.wordWrap} onCheckedChange={(checked) => set("wordWrap", checked)} />
       </div>
-      <FieldShell label="Autosave">
-        {({ id }) => (
-          <select id={id} className={inputClasses} value={prefs.autosave} onChange={(event) => set("autosave", event.target.value as TPreferences["autosave"])}>
-            {AUTOSAVE_MODES.map((mode) => (
-              <option key={mode} value={mode}>
-                {AUTOSAVE_LABELS[mode]}
-              </option>
-            ))}
-          </select>
-        )}
-      </FieldShell>
+      <SelectField label="Autosave" value={prefs.autosave} onChange={(event) => set("autosave", event.target.value as TPreferences["autosave"])}>
+        {AUTOSAVE_MODES.map((mode) => (
+          <option key={mode} value={mode}>
+            {AUTOSAVE_LABELS[mode]}
+          </option>
+        ))}
+      </SelectField>
       {prefs.autosave === "afterDelay" && (
         <TextField
           label="Autosave delay (ms)"

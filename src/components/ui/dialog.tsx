@@ -3,6 +3,7 @@
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import type { ReactNode } from "react";
 import { cn } from "~/lib/cn";
+import { Button } from "./button";
 
 export const Dialog = DialogPrimitive.Root;
 export const DialogTrigger = DialogPrimitive.Trigger;
@@ -43,5 +44,21 @@ export function DialogContent({
         {children}
       </DialogPrimitive.Content>
     </DialogPrimitive.Portal>
+  );
+}
+
+/** The buttons at the foot of a dialog's form: Cancel closes it, the submit button shows progress. */
+export function DialogFormActions({ submitLabel, pending }: { submitLabel: ReactNode; pending?: boolean }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <DialogPrimitive.Close asChild>
+        <Button type="button" variant="secondary">
+          Cancel
+        </Button>
+      </DialogPrimitive.Close>
+      <Button type="submit" pending={pending}>
+        {submitLabel}
+      </Button>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import * as LabelPrimitive from "@radix-ui/react-label";
-import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { cn } from "~/lib/cn";
 
 export const inputClasses =
@@ -69,6 +69,21 @@ export function TextAreaField({ label, error, hint, className, ...props }: TextA
           className={cn(inputClasses, "min-h-24", className)}
           {...props}
         />
+      )}
+    </FieldShell>
+  );
+}
+
+type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; hint?: ReactNode };
+
+/** A labelled native select: the options are its children. */
+export function SelectField({ label, error, hint, className, children, ...props }: SelectFieldProps) {
+  return (
+    <FieldShell label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <select id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={cn(inputClasses, className)} {...props}>
+          {children}
+        </select>
       )}
     </FieldShell>
   );

@@ -2,8 +2,7 @@
 
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert } from "./alert";
-import { Button } from "./button";
-import { Dialog, DialogClose, DialogContent } from "./dialog";
+import { Dialog, DialogContent, DialogFormActions } from "./dialog";
 import { TextField } from "./field";
 
 /**
@@ -67,16 +66,7 @@ export function PromptDialog({
               event.currentTarget.setSelectionRange(start, dot > start ? dot : value.length);
             }}
           />
-          <div className="flex justify-end gap-2">
-            <DialogClose asChild>
-              <Button type="button" variant="secondary">
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" pending={pending}>
-              {confirmLabel}
-            </Button>
-          </div>
+          <DialogFormActions submitLabel={confirmLabel} pending={pending} />
         </form>
       </DialogContent>
     </Dialog>
