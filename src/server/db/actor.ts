@@ -20,11 +20,3 @@ export async function setActor(tx: TransactionClient, actor: Actor): Promise<voi
            set_config('vaporform.source_type', ${actor.source}, true),
            set_config('vaporform.interaction_id', ${actor.interactionId ?? ""}, true)`);
 }
-
-/** Runs `fn` in one transaction whose writes the triggers attribute to `actor`. */
-export function withActor<T>(actor: Actor, fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
-  return db.$transaction(async (tx) => {
-    await setActor(tx, actor);
-    return fn(tx);
-  });
-}
