@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "~/env";
 import { DatabaseSetupError } from "~/server/db/errors";
+import { initCluster, packagedBinaries, postgresUser } from "~/server/db/embedded";
 import { checkConnection, ensureDatabase } from "~/server/db/runtime";
 
 function tempDir(): string {
@@ -72,5 +73,63 @@ describe("database runtime", () => {
     }
     await expect(ensureDatabase({ url: undefined, dataDir })).rejects.toThrow(/is not a PostgreSQL data directory/);
     expect(fs.readFileSync(path.join(dataDir, "notes.txt"), "utf8")).toBe("mine");
+  });
+});
+
+describe("database runtime in a private checkout", () => {
+  it("runs PostgreSQL under a 0700 parent without opening the checkout to other users", async () => {
+    const asRoot = process.getuid?.() === 0;
+    // A checkout in a private folder (root's home, any 0700 parent), with the binaries inside it as npm puts them.
+    const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "vf-private-"));
+    const systemDir = tempDir();
+    expect(fs.statSync(checkout).mode & 0o777).toBe(0o700);
+    const binaries = path.join(checkout, "node_modules", "native");
+    fs.cpSync(await packagedBinaries(), binaries, { recursive: true, verbatimSymlinks: true });
+    const dataDir = path.join(checkout, ".data", "postgres");
+    fs.mkdirSync(path.dirname(dataDir));
+    const privateModes = () => [checkout, path.dirname(binaries), path.dirname(dataDir)].map((dir) => fs.statSync(dir).mode & 0o777);
+    const modesBefore = privateModes();
+
+    try {
+      const first = await ensureDatabase({ url: undefined, dataDir, binaries, systemDir, tuning: "fast" });
+      await checkConnection(first.url);
+      await first.stop();
+      // Started again on the same, now initialised, cluster.
+      const second = await ensureDatabase({ url: undefined, dataDir, binaries, systemDir, tuning: "fast" });
+      await checkConnection(second.url);
+      await second.stop();
+
+      expect(fs.statSync(checkout).mode & 0o777).toBe(0o700);
+      expect(privateModes()).toEqual(modesBefore);
+      if (asRoot) {
+        // The postgres user reaches the data and a copy of the binaries outside the checkout.
+        expect(fs.lstatSync(dataDir).isSymbolicLink()).toBe(true);
+        expect(fs.realpathSync(dataDir).startsWith(fs.realpathSync(systemDir))).toBe(true);
+        expect(fs.readdirSync(systemDir).some((entry) => entry.startsWith("postgres-"))).toBe(true);
+      } else {
+        expect(fs.lstatSync(dataDir).isDirectory()).toBe(true);
+      }
+      expect(fs.existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+      expect(fs.statSync(path.join(path.dirname(dataDir), "postgres.password")).mode & 0o077).toBe(0);
+    } finally {
+      fs.rmSync(checkout, { recursive: true, force: true });
+      fs.rmSync(systemDir, { recursive: true, force: true });
+    }
+  });
+
+  it("hands initdb its password in a file no other user can read", async () => {
+    const runAs = postgresUser();
+    const fakeBinaries = tempDir();
+    fs.mkdirSync(path.join(fakeBinaries, "bin"));
+    // A stand-in initdb that reports the mode and owner of the password file and of its folder, then fails.
+    fs.writeFileSync(
+      path.join(fakeBinaries, "bin", "initdb"),
+      '#!/bin/sh\nfor a in "$@"; do case "$a" in --pwfile=*) f="${a#--pwfile=}"; stat -c "file %a %u" "$f" >&2; ' +
+        'stat -c "folder %a" "$(dirname "$f")" >&2; echo "content $(cat "$f")" >&2 ;; esac; done\nexit 3\n',
+      { mode: 0o755 },
+    );
+    const attempt = initCluster({ binaries: fakeBinaries, dataDir: path.join(tempDir(), "pg"), password: "s3cret", runAs, flags: [] });
+    const uid = runAs?.uid ?? process.getuid?.();
+    await expect(attempt).rejects.toThrow(new RegExp(`file 600 ${uid}\\nfolder 700\\ncontent s3cret`));
   });
 });

