@@ -20,6 +20,23 @@ function waitFor(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
+/**
+ * With a shared database, every instance needs the same NEXTAUTH_SECRET (or sessions flip between instances) and
+ * ENCRYPTION_KEY (or secrets written by one cannot be read by another); generated ones live in one machine's .data/.
+ */
+function warnAboutLocalSecrets(env: { NEXTAUTH_SECRET?: string; ENCRYPTION_KEY?: string; VAPORFORM_DATA_DIR: string }, keyCheck: string) {
+  const generated = [
+    !env.NEXTAUTH_SECRET && `NEXTAUTH_SECRET (${path.join(env.VAPORFORM_DATA_DIR, "nextauth.secret")})`,
+    !env.ENCRYPTION_KEY && `ENCRYPTION_KEY (${path.join(env.VAPORFORM_DATA_DIR, "encryption.key")})`,
+  ].filter(Boolean);
+  if (generated.length === 0) return;
+  console.warn(
+    `▸ DATABASE_URL is set, but these secrets are generated into this machine's data folder: ${generated.join(", ")}.\n` +
+      "  Fine for one instance. To run several on this database, set NEXTAUTH_SECRET and ENCRYPTION_KEY to the same\n" +
+      `  values on every instance (copy them from the files above)${keyCheck === "matches" ? "" : "; this instance's key is now the install's"}.`,
+  );
+}
+
 runCli(async () => {
   const started = Date.now();
   const { env } = await import("~/env");
@@ -27,6 +44,7 @@ runCli(async () => {
   const { migrateDatabase } = await import("~/server/db/migrator");
   const { runMaintenance, scheduleMaintenance } = await import("~/server/db/maintenance");
   const { createPool } = await import("~/server/db/pool");
+  const { checkEncryptionKey } = await import("~/server/db/key-check");
   const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
   const { seedPasswords } = await import("../prisma/seed/passwords");
 
@@ -35,6 +53,8 @@ runCli(async () => {
   const migrated = await migrateDatabase(database.url, { log: (line) => console.log(`  ${line}`) });
   console.log(`▸ Migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied.length} already there`);
   const pool = createPool(database.url, 4);
+  const keyCheck = await checkEncryptionKey(pool);
+  if (!database.embedded) warnAboutLocalSecrets(env, keyCheck);
   await runMaintenance(pool, { retentionMonths: env.ACTIVITY_RETENTION_MONTHS });
   const stopMaintenance = scheduleMaintenance(pool, {
     retentionMonths: env.ACTIVITY_RETENTION_MONTHS,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "~/env";
@@ -23,6 +23,16 @@ function encryptionKey(): Buffer {
     fs.writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
   }
   return (cachedKey = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64"));
+}
+
+/** Where the key comes from, for messages to the operator. */
+export function encryptionKeySource(): string {
+  return env.ENCRYPTION_KEY ? "ENCRYPTION_KEY" : path.join(env.VAPORFORM_DATA_DIR, "encryption.key");
+}
+
+/** A fingerprint of the key (an HMAC of a fixed label, from which the key cannot be recovered). */
+export function encryptionKeyCheck(): string {
+  return createHmac("sha256", encryptionKey()).update("vaporform encryption key check v1").digest("hex");
 }
 
 /** Encrypts a secret into an envelope string. */
