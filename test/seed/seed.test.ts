@@ -171,7 +171,8 @@ describe("seedDatabase", () => {
     );
     const row = rows[0];
     expect(Number(row?.n)).toBeGreaterThanOrEqual(300);
-    expect(Number(row?.n)).toBeLessThanOrEqual(600);
+    // About four sessions a weekday of one to five turns: the count moves with where the weekends fall.
+    expect(Number(row?.n)).toBeLessThanOrEqual(800);
     expect(Number(row?.days)).toBeGreaterThanOrEqual(50);
     expect(Number(row?.models)).toBe(3);
     expect(Number(row?.types)).toBe(4);
