@@ -116,6 +116,20 @@ describe("PostgreSQL killed or restarting", () => {
     expect((await api.file.read({ projectId, path: "notes.md" })).content).toBe("second\n");
   }, 120_000);
 
+  it("answers a save retried after its answer was lost (it had committed) as saved, not as a CONFLICT", async () => {
+    const { api } = await signedInUser();
+    const projectId = (await api.project.create({ name: "Lost answer" })).id;
+    await api.file.create({ projectId, path: "notes.md", kind: "file", content: "first\n" });
+    await api.file.save({ projectId, path: "notes.md", content: "second\n", baseVersion: 1 });
+    const before = await projectState(projectId, admin);
+
+    const retried = await api.file.save({ projectId, path: "notes.md", content: "second\n", baseVersion: 1 });
+
+    expect(retried).toMatchObject({ version: 2, changed: false });
+    expect(await projectState(projectId, admin)).toEqual(before);
+    await expectFailure(api.file.save({ projectId, path: "notes.md", content: "other\n", baseVersion: 1 }), "CONFLICT");
+  });
+
   it("retries raw-SQL reads on connection loss like model reads, but never a raw write", async () => {
     const { userId } = await signedInUser();
     // Every connection is cut (as by a restart), and the server refuses the next attempts (still starting).
