@@ -47,8 +47,8 @@ async function signedInUser(): Promise<{ api: Caller; userId: string }> {
 }
 
 /** Waits until the app's connection is running the import's INSERT and has written rows (it holds an xid). */
-async function importStatementRunning(): Promise<void> {
-  for (;;) {
+async function importStatementRunning(ended: () => boolean): Promise<void> {
+  while (!ended()) {
     const { rowCount } = await admin.query(
       `SELECT 1 FROM pg_stat_activity
         WHERE application_name = 'vaporform' AND state = 'active' AND backend_xid IS NOT NULL
@@ -57,6 +57,7 @@ async function importStatementRunning(): Promise<void> {
     if (rowCount) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  throw new Error("the import ended before its INSERT could be interrupted");
 }
 
 /** Waits until the app's pool has let go of its dead connections. */
@@ -75,10 +76,15 @@ describe("PostgreSQL killed or restarting", () => {
     }));
     const archive = Buffer.from(writeZip(files)).toString("base64");
 
-    const importFailed = expectFailure(api.file.importZip({ projectId, archive }), "SERVICE_UNAVAILABLE", /could not be reached.*try again/);
-    await importStatementRunning();
+    const importing = api.file.importZip({ projectId, archive });
+    let ended = false;
+    importing.then(
+      () => (ended = true),
+      () => (ended = true),
+    );
+    await importStatementRunning(() => ended);
     await cluster.crash();
-    await importFailed;
+    await expectFailure(importing, "SERVICE_UNAVAILABLE", /could not be reached.*try again/);
     await cluster.restart();
 
     expect(await projectState(projectId, admin)).toEqual(before);
