@@ -4,14 +4,13 @@
  * in one transaction, the actor settings, the project ownership check the project procedure makes, and the
  * conditional UPDATE ... RETURNING. Both are measured in the same run, interleaved. Target (DESIGN.md): <= 2x.
  */
-import { createHash } from "node:crypto";
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import superjson from "superjson";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { loadApp } from "./app-modules";
+import { startBareServer } from "./bare-server";
 import { benchDatabase, median, percentile, verdict } from "./support";
 
 const WARMUP = 200;
@@ -26,11 +25,11 @@ async function main() {
   const bench = await benchDatabase();
   // Dropping the benchmark database at the end ends its connections; an idle one reporting it is expected.
   bench.pool.on("error", () => {});
-  const connectionString = (bench.pool as unknown as { options: { connectionString: string } }).options.connectionString;
+  const connectionString = bench.url;
   const { appRouter, createTRPCContext, loadSessionUser, db, getPool } = await loadApp(connectionString);
 
   const bare = new pg.Pool({ connectionString, max: 20 });
-  const servers: http.Server[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     const { pool } = bench;
     const version = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version;
@@ -61,7 +60,10 @@ async function main() {
       createContext: ({ req }) =>
         createTRPCContext({ headers: new Headers(req.headers as Record<string, string>), session: { user }, ip: "127.0.0.1" }),
     });
-    servers.push(trpcServer);
+    closers.push(async () => {
+      trpcServer.closeAllConnections();
+      await new Promise((resolve) => trpcServer.close(resolve));
+    });
     await new Promise<void>((resolve) => trpcServer.listen(0, "127.0.0.1", resolve));
     const trpcPort = (trpcServer.address() as AddressInfo).port;
     const client = createTRPCClient<typeof appRouter>({
@@ -69,44 +71,8 @@ async function main() {
     });
 
     // Bare: the same statements on a plain pg pool, JSON in and out.
-    const bareServer = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        void (async () => {
-          const input = JSON.parse(Buffer.concat(chunks).toString()) as { projectId: string; path: string; content: string; baseVersion: number };
-          const bytes = Buffer.from(input.content);
-          const hash = createHash("sha256").update(bytes).digest("hex");
-          const conn = await bare.connect();
-          try {
-            await conn.query("BEGIN");
-            const owned = await conn.query("SELECT id FROM projects WHERE id = $1 AND user_id = $2", [input.projectId, userId]);
-            if (owned.rowCount !== 1) throw new Error("not found");
-            await conn.query(
-              "SELECT set_config('vaporform.actor_id', $1, true), set_config('vaporform.source_type', 'user', true), set_config('vaporform.interaction_id', '', true)",
-              [userId],
-            );
-            const { rows } = await conn.query(
-              `UPDATE project_files
-                  SET content = $3, content_hash = $4, size_bytes = $5, line_count = $6, updated_by = $7
-                WHERE project_id = $1 AND file_path = $2 AND version = $8 AND NOT is_binary AND content_hash IS DISTINCT FROM $9
-               RETURNING id, version, content_hash, size_bytes, line_count, updated_at`,
-              [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, userId, input.baseVersion, hash],
-            );
-            await conn.query("COMMIT");
-            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rows[0]));
-          } catch (error) {
-            await conn.query("ROLLBACK");
-            res.writeHead(500).end(String(error));
-          } finally {
-            conn.release();
-          }
-        })();
-      });
-    });
-    servers.push(bareServer);
-    await new Promise<void>((resolve) => bareServer.listen(0, "127.0.0.1", resolve));
-    const barePort = (bareServer.address() as AddressInfo).port;
+    const bareServer = await startBareServer(bare);
+    closers.push(() => bareServer.close());
 
     let trpcVersion = 1;
     let bareVersion = 1;
@@ -120,10 +86,10 @@ async function main() {
     };
     const timeBare = async (round: number) => {
       const started = performance.now();
-      const response = await fetch(`http://127.0.0.1:${barePort}/save`, {
+      const response = await fetch(`${bareServer.url}/save`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ projectId, path: "bare.ts", content: sourceFile(round), baseVersion: bareVersion }),
+        body: JSON.stringify({ userId, projectId, path: "bare.ts", content: sourceFile(round), baseVersion: bareVersion }),
       });
       const result = (await response.json()) as { version: number };
       const elapsed = performance.now() - started;
@@ -159,10 +125,7 @@ async function main() {
     console.log(`  every save kept a version:  ${check.rows[0]?.versions === check.rows[0]?.file_version ? "yes" : "NO"}`);
     console.log(`tRPC / bare (p50): ${ratio.toFixed(2)}x  target <= 2x  ${verdict(ratio <= 2)}`);
   } finally {
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    for (const close of closers) await close();
     await bare.end();
     await db.$disconnect();
     await getPool().end();

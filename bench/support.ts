@@ -10,7 +10,7 @@ import { ensureDatabase, type DatabaseHandle } from "~/server/db/runtime";
  * A migrated database for one benchmark run: a fresh database on DATABASE_URL's server, or on a throwaway
  * embedded cluster. Everything it creates is dropped by `close()`.
  */
-export async function benchDatabase(): Promise<{ pool: pg.Pool; server: DatabaseHandle; close(): Promise<void> }> {
+export async function benchDatabase(): Promise<{ url: string; pool: pg.Pool; server: DatabaseHandle; close(): Promise<void> }> {
   const scratch = process.env.DATABASE_URL ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "vaporform-bench-"));
   if (scratch) fs.chmodSync(scratch, 0o755);
   // Durable settings: the numbers should be those of a real install.
@@ -24,6 +24,7 @@ export async function benchDatabase(): Promise<{ pool: pg.Pool; server: Database
   await migrateDatabase(url.toString());
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
   return {
+    url: url.toString(),
     pool,
     server,
     async close() {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TRPCError } from "@trpc/server";
+import type pg from "pg";
 import { expect } from "vitest";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
@@ -39,9 +40,9 @@ export async function expectFailure(promise: Promise<unknown>, code: TRPCError["
   return error;
 }
 
-/** Everything a write could change about a project: files, versions, activity, counters. */
-export async function projectState(projectId: string) {
-  const { rows } = await pool.query(
+/** Everything a write could change about a project: files, versions, activity, counters (on `on`'s database). */
+export async function projectState(projectId: string, on: Pick<pg.Pool, "query"> = pool) {
+  const { rows } = await on.query(
     `SELECT (SELECT json_agg(json_build_object('path', file_path, 'version', version, 'hash', content_hash) ORDER BY file_path)
                FROM project_files WHERE project_id = $1) AS files,
             (SELECT count(*)::int FROM project_file_versions WHERE project_id = $1) AS versions,

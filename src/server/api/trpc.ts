@@ -8,6 +8,7 @@ import { z, ZodError } from "zod";
 import { getSession, type Session } from "~/server/auth/session";
 import { clientIpFrom } from "~/server/client-ip";
 import { db } from "~/server/db/client";
+import { databaseUnavailable, isTransientDatabaseError } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -66,11 +67,18 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
-/** Maps the services' AppError to tRPC codes, and hides the message of anything unexpected. */
-const errorMapping = t.middleware(async ({ next, path }) => {
+/**
+ * Maps the services' AppError to tRPC codes, a lost database connection to a "try again", and hides the message
+ * of anything unexpected.
+ */
+const errorMapping = t.middleware(async ({ next, path, type }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
+    let cause = result.error.cause;
+    if (!(cause instanceof AppError) && isTransientDatabaseError(cause)) {
+      console.warn(`[trpc] ${path}: database connection lost: ${cause?.message ?? "unknown error"}`);
+      cause = databaseUnavailable(type === "mutation");
+    }
     if (cause instanceof AppError) {
       throw new TRPCError({ code: cause.code, message: cause.message, cause });
     }

@@ -1,3 +1,5 @@
+import { AppError } from "~/server/errors";
+
 /** A database runtime problem the operator must fix; its message is shown as is, without a stack. */
 export class DatabaseSetupError extends Error {
   override name = "DatabaseSetupError";
@@ -16,21 +18,47 @@ const transientCodes = new Set([
   "08006",
   "08001",
   "08004",
+  "P1001", // Prisma: can't reach database server
+  "P1017", // Prisma: server has closed the connection
 ]);
+/** How @prisma/adapter-pg names a lost or refused connection (`DriverAdapterError.cause.kind`). */
+const transientKinds = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
+const transientMessage = /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET|connection error and is not queryable/i;
+
+/**
+ * The error and the errors it wraps: `cause`, or the driver adapter's error in a Prisma error's `meta`, where
+ * the PostgreSQL code or socket error of a Prisma call is found.
+ */
+function* errorChain(error: unknown): Generator<{ code?: unknown; kind?: unknown; message?: unknown }> {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
+    yield current;
+    const { cause, meta } = current as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    current = cause ?? meta?.driverAdapterError;
+  }
+}
 
 /** True for errors that a retry on a fresh connection may cure (server restart, dropped socket). */
 export function isTransientDatabaseError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (typeof current !== "object") return false;
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+  for (const { code, kind, message } of errorChain(error)) {
     if (typeof code === "string" && transientCodes.has(code)) return true;
-    if (typeof message === "string" && /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET/i.test(message)) {
-      return true;
-    }
-    current = cause;
+    if (typeof kind === "string" && transientKinds.has(kind)) return true;
+    if (typeof message === "string" && transientMessage.test(message)) return true;
   }
   return false;
+}
+
+/**
+ * What the user is told when the database connection was lost (typically a database restart) and the request
+ * could not be completed: a write is never retried for them (it may have committed just before the loss).
+ */
+export function databaseUnavailable(write: boolean): AppError {
+  return new AppError(
+    "SERVICE_UNAVAILABLE",
+    write
+      ? "The database could not be reached (it may be restarting), so this change was not made. Please try again in a moment."
+      : "The database could not be reached (it may be restarting). Please try again in a moment.",
+  );
 }
 
 /** Describes why a connection attempt failed, in words an operator can act on. */
@@ -70,12 +98,9 @@ function safeUrlParts(url: string) {
  * wrapped in the driver adapter's error).
  */
 export function isUniqueViolation(error: unknown): error is Error & { code?: string; meta?: Record<string, unknown> } {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
-    const { code, meta, cause, message } = current as { code?: unknown; meta?: unknown; cause?: unknown; message?: unknown };
+  for (const { code, message } of errorChain(error)) {
     if (code === "P2002" || code === "23505") return true;
     if (typeof message === "string" && /duplicate key value|Unique constraint failed/i.test(message)) return true;
-    current = cause ?? (meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
   }
   return false;
 }

@@ -397,7 +397,8 @@ function saved(row: SavedRow, changed: boolean) {
 /**
  * Saves the editor's text over the version it was based on. One transaction: the actor, a conditional UPDATE
  * (only when the file is still at `baseVersion` and the content differs), and a read only when nothing was
- * written: identical content answers `changed: false`; a newer version answers CONFLICT with that version.
+ * written: identical content answers `changed: false` (also on a newer version); a newer version with other
+ * content answers CONFLICT with that version.
  */
 export async function saveFile({ db, projectId, userId, path, content, baseVersion }: WriteScope & { path: string; content: string; baseVersion: number }) {
   const file = prepareText(path, content);
@@ -424,7 +425,9 @@ export async function saveFile({ db, projectId, userId, path, content, baseVersi
     const row = current[0];
     if (!row) throw new AppError("CONFLICT", "This file was deleted since you opened it.", { current: null });
     if (row.is_binary) throw new AppError("BAD_REQUEST", "This is a binary file; upload a new version instead of editing it as text.");
-    if (row.version === baseVersion) return saved(row, false);
+    // Already this content, even on a newer version: a save retried after its answer was lost (it had committed)
+    // succeeds instead of offering the user a conflict with their own text.
+    if (row.version === baseVersion || row.content_hash === file.contentHash) return saved(row, false);
     throw new AppError("CONFLICT", "This file changed since you opened it.", {
       current: {
         version: row.version,
