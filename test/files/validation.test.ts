@@ -16,7 +16,13 @@ describe("file paths", () => {
       ["src\\a.ts", /Use \//],
       ["a\u0000b", /control/],
       ["a\nb", /control/],
-      ["a\u202eb", /control/],
+      ["a\u202eb", /bidirectional/],
+      ["invoice\u2066.pdf", /bidirectional/],
+      ["\u200fmain.ts", /bidirectional/],
+      ["ma\u200bin.ts", /invisible/],
+      ["main\u200d.ts", /invisible/],
+      ["\ufeffindex.ts", /invisible/],
+      ["src/a\u2060b.ts", /invisible/],
       ["src//a.ts", /empty folder/],
       ["src/", /empty folder/],
       ["", /Enter a file path/],
@@ -49,7 +55,7 @@ describe("bad file input changes nothing", () => {
     await api.file.create({ projectId, path: "café.md", kind: "file", content: "NFC\n" });
     const before = await projectState(projectId);
 
-    const badPaths = ["../escape.ts", "src/../../escape.ts", "/abs.ts", "C:\\win.ts", "src\\win.ts", "a\u0000b.ts", "tab\there.ts", "bell\u0007.ts", `${"n".repeat(1000)}.ts`, "a//b.ts", "./"];
+    const badPaths = ["../escape.ts", "src/../../escape.ts", "/abs.ts", "C:\\win.ts", "src\\win.ts", "a\u0000b.ts", "tab\there.ts", "bell\u0007.ts", "pay\u200bment.ts", "evil\u202egpj.exe", `${"n".repeat(1000)}.ts`, "a//b.ts", "./"];
     for (const path of badPaths) {
       const error = await expectFailure(api.file.create({ projectId, path, kind: "file", content: "x" }), "BAD_REQUEST");
       expect(error.message.length, path).toBeGreaterThan(0);

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { env } from "~/env";
+import { decodeText } from "~/lib/bytes";
 import { fileTypeForPath, mimeTypeForPath } from "~/lib/file-types";
 import { ancestorPaths, baseName, isSameOrInside, normalizeFilePath } from "~/lib/paths";
 import { Prisma } from "~/generated/prisma/client";
@@ -109,18 +110,10 @@ export function decodeBase64(value: string, what: string): Buffer {
   return Buffer.from(body, "base64");
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Text when the bytes are valid UTF-8 without NUL; otherwise binary (kept byte for byte as base64). */
+/** Text when the bytes are valid UTF-8 without NUL (a byte-order mark kept); otherwise binary, kept as base64. */
 export function prepareBytes(path: string, bytes: Uint8Array, limit = env.FILE_MAX_BYTES): PreparedFile {
-  if (!bytes.includes(0)) {
-    try {
-      return prepareText(path, strictUtf8.decode(bytes), limit);
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-    }
-  }
-  return prepareBinary(path, bytes, limit);
+  const text = decodeText(bytes);
+  return text === null ? prepareBinary(path, bytes, limit) : prepareText(path, text, limit);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
