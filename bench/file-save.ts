@@ -45,12 +45,14 @@ async function main() {
         [userId],
       )
     ).rows[0]!.id;
+    const fileIds: Record<string, string> = {};
     for (const path of ["trpc.ts", "bare.ts"]) {
-      await pool.query(
+      const { rows } = await pool.query<{ id: string }>(
         `INSERT INTO project_files (project_id, file_path, file_name, content, content_hash, size_bytes, line_count, created_by, updated_by)
-         VALUES ($1, $2, $4, '', 'none', 0, 0, $3, $3)`,
+         VALUES ($1, $2, $4, '', 'none', 0, 0, $3, $3) RETURNING id`,
         [projectId, path, userId, path],
       );
+      fileIds[path] = rows[0]!.id;
     }
 
     // tRPC: the real router, a context carrying the bench user's session (as the Next.js handler builds it).
@@ -74,7 +76,7 @@ async function main() {
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
         void (async () => {
-          const input = JSON.parse(Buffer.concat(chunks).toString()) as { projectId: string; path: string; content: string; baseVersion: number };
+          const input = JSON.parse(Buffer.concat(chunks).toString()) as { projectId: string; path: string; content: string; fileId: string; baseVersion: number };
           const bytes = Buffer.from(input.content);
           const hash = createHash("sha256").update(bytes).digest("hex");
           const conn = await bare.connect();
@@ -89,9 +91,9 @@ async function main() {
             const { rows } = await conn.query(
               `UPDATE project_files
                   SET content = $3, content_hash = $4, size_bytes = $5, line_count = $6, updated_by = $7
-                WHERE project_id = $1 AND file_path = $2 AND version = $8 AND NOT is_binary AND content_hash IS DISTINCT FROM $9
+                WHERE project_id = $1 AND file_path = $2 AND id = $10 AND version = $8 AND NOT is_binary AND content_hash IS DISTINCT FROM $9
                RETURNING id, version, content_hash, size_bytes, line_count, updated_at`,
-              [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, userId, input.baseVersion, hash],
+              [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, userId, input.baseVersion, hash, input.fileId],
             );
             await conn.query("COMMIT");
             res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rows[0]));
@@ -112,7 +114,7 @@ async function main() {
     let bareVersion = 1;
     const timeTrpc = async (round: number) => {
       const started = performance.now();
-      const result = await client.file.save.mutate({ projectId, path: "trpc.ts", content: sourceFile(round), baseVersion: trpcVersion });
+      const result = await client.file.save.mutate({ projectId, path: "trpc.ts", content: sourceFile(round), fileId: fileIds["trpc.ts"]!, baseVersion: trpcVersion });
       const elapsed = performance.now() - started;
       if (!result.changed) throw new Error("tRPC save did not change the file");
       trpcVersion = result.version;
@@ -123,7 +125,7 @@ async function main() {
       const response = await fetch(`http://127.0.0.1:${barePort}/save`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ projectId, path: "bare.ts", content: sourceFile(round), baseVersion: bareVersion }),
+        body: JSON.stringify({ projectId, path: "bare.ts", content: sourceFile(round), fileId: fileIds["bare.ts"], baseVersion: bareVersion }),
       });
       const result = (await response.json()) as { version: number };
       const elapsed = performance.now() - started;
