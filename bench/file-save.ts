@@ -92,9 +92,14 @@ async function main() {
               `UPDATE project_files
                   SET content = $3, content_hash = $4, size_bytes = $5, line_count = $6, updated_by = $7
                 WHERE project_id = $1 AND file_path = $2 AND id = $10 AND version = $8 AND NOT is_binary AND content_hash IS DISTINCT FROM $9
-               RETURNING id, version, content_hash, size_bytes, line_count, updated_at`,
+               RETURNING id, version, content_hash, size_bytes, line_count, updated_at,
+                         (SELECT o.size_bytes FROM project_files o WHERE o.id = project_files.id) AS old_size`,
               [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, userId, input.baseVersion, hash, input.fileId],
             );
+            // The storage limit, read when the file grew (as the service does).
+            if (rows[0] && bytes.length > rows[0].old_size) {
+              await conn.query("SELECT total_size_bytes, storage_limit_mb FROM projects WHERE id = $1", [input.projectId]);
+            }
             await conn.query("COMMIT");
             res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rows[0]));
           } catch (error) {

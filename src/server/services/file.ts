@@ -14,6 +14,7 @@ import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
+import { assertWithinStorageLimit, projectBytes } from "./storage-limit";
 import { mib, readZip, writeZip } from "./zip";
 
 type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
@@ -421,7 +422,7 @@ async function currentFile(tx: Tx, projectId: string, path: string, lock = false
  * created again at the same path is another file, whose version numbers start again) and its version. One
  * transaction: the actor, a conditional UPDATE (only when that file is still at `baseVersion` and the content
  * differs), and a read only when nothing was written: identical content answers `changed: false`; anything else
- * answers CONFLICT with the current file.
+ * answers CONFLICT with the current file. A save that grows the project past its storage limit is refused.
  */
 export async function saveFile({
   db,
@@ -435,14 +436,19 @@ export async function saveFile({
   const file = prepareText(path, content);
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
-    const updated = await tx.$queryRaw<SavedRow[]>`
+    // The subquery in RETURNING reads the statement's snapshot: the row as it was before this UPDATE.
+    const updated = await tx.$queryRaw<(SavedRow & { old_size: number })[]>`
       UPDATE project_files f
          SET content = ${file.content}, content_hash = ${file.contentHash}, size_bytes = ${file.sizeBytes},
              line_count = ${file.lineCount}, updated_by = ${userId}::uuid
        WHERE f.project_id = ${projectId}::uuid AND f.file_path = ${path} AND f.id = ${fileId}::uuid
          AND f.version = ${baseVersion} AND NOT f.is_binary AND f.content_hash IS DISTINCT FROM ${file.contentHash}
-      RETURNING f.id, f.version, f.content_hash, f.size_bytes, f.line_count, f.updated_at`;
-    if (updated[0]) return saved(updated[0], updated[0].version !== baseVersion);
+      RETURNING f.id, f.version, f.content_hash, f.size_bytes, f.line_count, f.updated_at,
+                (SELECT o.size_bytes FROM project_files o WHERE o.id = f.id) AS old_size`;
+    if (updated[0]) {
+      await assertWithinStorageLimit(tx, projectId, file.sizeBytes - updated[0].old_size);
+      return saved(updated[0], updated[0].version !== baseVersion);
+    }
 
     const current = await currentFile(tx, projectId, path);
     if (!current) throw new AppError("CONFLICT", "This file was deleted since you opened it.", { current: null });
@@ -537,7 +543,9 @@ export async function createFile(
     await setActor(tx, { userId, source: "user" });
     await lockProjectPaths(tx, projectId);
     if (options.kind === "folder") await assertNoFileFolderClash(tx, projectId, [path]);
-    return insertOne(tx, projectId, userId, file);
+    const created = await insertOne(tx, projectId, userId, file);
+    await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
+    return created;
   });
 }
 
@@ -624,6 +632,7 @@ export async function restoreFile({
     const current = await currentFile(tx, projectId, path, true);
     if (!current) {
       const created = await insertOne(tx, projectId, userId, file);
+      await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
       return {
         id: created.id,
         version: created.version,
@@ -658,6 +667,7 @@ export async function restoreFile({
              file_type = ${file.fileType}, mime_type = ${file.mimeType}, updated_by = ${userId}::uuid
        WHERE id = ${row.id}::uuid
       RETURNING id, version, content_hash, size_bytes, line_count, updated_at`;
+    await assertWithinStorageLimit(tx, projectId, file.sizeBytes - row.size_bytes);
     return saved(updated[0]!, true);
   });
 }
@@ -776,6 +786,7 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
     async (tx) => {
       await setActor(tx, { userId, source: "user" });
       await lockProjectPaths(tx, projectId);
+      const before = await projectBytes(tx, projectId);
       let removed = 0;
       if (mode === "replace") {
         assertConsistentTree(seen);
@@ -789,6 +800,7 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
         assertConsistentTree([...seen, ...existing.map((row) => row.file_path)]);
       }
       const written = await writeFiles(tx, projectId, userId, files, true);
+      await assertWithinStorageLimit(tx, projectId, (await projectBytes(tx, projectId)) - before);
       return {
         imported: files.length,
         created: written.created,
