@@ -3,8 +3,8 @@
  * `pg` handler with JSON in and out and nothing else (no auth, no validation, no framework). The caller names the
  * user in the request, as the session would.
  *
- *   POST /save  { userId, projectId, path, content, baseVersion } -> { id, version, ... } (409 on a stale base)
- *   POST /read  { userId, projectId, path }                      -> { content, version }
+ *   POST /save  { userId, projectId, path, content, fileId, baseVersion } -> { id, version, ... } (409 on a stale base)
+ *   POST /read  { userId, projectId, path }                              -> { id, content, version }
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
@@ -16,10 +16,14 @@ interface SaveInput {
   projectId: string;
   path: string;
   content: string;
+  fileId: string;
   baseVersion: number;
 }
 
-/** In one transaction: the project ownership check, the actor settings and the conditional UPDATE of file.save. */
+/**
+ * In one transaction: the project ownership check, the actor settings, the conditional UPDATE of file.save (on
+ * the file's identity and version) and, when the file grew, the read of the project's storage limit.
+ */
 async function save(pool: pg.Pool, input: SaveInput) {
   const bytes = Buffer.from(input.content);
   const hash = createHash("sha256").update(bytes).digest("hex");
@@ -33,12 +37,17 @@ async function save(pool: pg.Pool, input: SaveInput) {
       [input.userId],
     );
     const { rows } = await conn.query(
-      `UPDATE project_files
+      `UPDATE project_files f
           SET content = $3, content_hash = $4, size_bytes = $5, line_count = $6, updated_by = $7
-        WHERE project_id = $1 AND file_path = $2 AND version = $8 AND NOT is_binary AND content_hash IS DISTINCT FROM $9
-       RETURNING id, version, content_hash, size_bytes, line_count, updated_at`,
-      [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, input.userId, input.baseVersion, hash],
+        WHERE f.project_id = $1 AND f.file_path = $2 AND f.id = $10 AND f.version = $8 AND NOT f.is_binary
+          AND f.content_hash IS DISTINCT FROM $9
+       RETURNING f.id, f.version, f.content_hash, f.size_bytes, f.line_count, f.updated_at,
+                 (SELECT o.size_bytes FROM project_files o WHERE o.id = f.id) AS old_size`,
+      [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, input.userId, input.baseVersion, hash, input.fileId],
     );
+    if (rows[0] && bytes.length > rows[0].old_size) {
+      await conn.query("SELECT total_size_bytes, storage_limit_mb FROM projects WHERE id = $1", [input.projectId]);
+    }
     await conn.query("COMMIT");
     return rows[0] ?? null;
   } catch (error) {
@@ -52,7 +61,7 @@ async function save(pool: pg.Pool, input: SaveInput) {
 /** The ownership check and the file, in one query (file.read makes the check in its procedure, then reads). */
 async function read(pool: pg.Pool, input: { userId: string; projectId: string; path: string }) {
   const { rows } = await pool.query(
-    `SELECT f.content, f.version FROM project_files f JOIN projects p ON p.id = f.project_id
+    `SELECT f.id, f.content, f.version FROM project_files f JOIN projects p ON p.id = f.project_id
       WHERE p.id = $1 AND p.user_id = $2 AND f.file_path = $3`,
     [input.projectId, input.userId, input.path],
   );

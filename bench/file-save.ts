@@ -44,12 +44,14 @@ async function main() {
         [userId],
       )
     ).rows[0]!.id;
+    const fileIds: Record<string, string> = {};
     for (const path of ["trpc.ts", "bare.ts"]) {
-      await pool.query(
+      const { rows } = await pool.query<{ id: string }>(
         `INSERT INTO project_files (project_id, file_path, file_name, content, content_hash, size_bytes, line_count, created_by, updated_by)
-         VALUES ($1, $2, $4, '', 'none', 0, 0, $3, $3)`,
+         VALUES ($1, $2, $4, '', 'none', 0, 0, $3, $3) RETURNING id`,
         [projectId, path, userId, path],
       );
+      fileIds[path] = rows[0]!.id;
     }
 
     // tRPC: the real router, a context carrying the bench user's session (as the Next.js handler builds it).
@@ -78,7 +80,7 @@ async function main() {
     let bareVersion = 1;
     const timeTrpc = async (round: number) => {
       const started = performance.now();
-      const result = await client.file.save.mutate({ projectId, path: "trpc.ts", content: sourceFile(round), baseVersion: trpcVersion });
+      const result = await client.file.save.mutate({ projectId, path: "trpc.ts", content: sourceFile(round), fileId: fileIds["trpc.ts"]!, baseVersion: trpcVersion });
       const elapsed = performance.now() - started;
       if (!result.changed) throw new Error("tRPC save did not change the file");
       trpcVersion = result.version;
@@ -89,7 +91,7 @@ async function main() {
       const response = await fetch(`${bareServer.url}/save`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ userId, projectId, path: "bare.ts", content: sourceFile(round), baseVersion: bareVersion }),
+        body: JSON.stringify({ userId, projectId, path: "bare.ts", content: sourceFile(round), fileId: fileIds["bare.ts"], baseVersion: bareVersion }),
       });
       const result = (await response.json()) as { version: number };
       const elapsed = performance.now() - started;

@@ -148,14 +148,14 @@ async function main() {
           const { projectId, session } = user;
           const path = `src/file-${round % FILES_PER_USER}.ts`;
           await tally.time("file.list", () => session.query("file.list", { projectId }));
-          const file = await tally.time("file.read", () => session.query<{ version: number }>("file.read", { projectId, path }));
+          const file = await tally.time("file.read", () => session.query<{ id: string; version: number }>("file.read", { projectId, path }));
           if (!file) continue;
           const content = sourceFile(index, round % FILES_PER_USER, round);
-          await tally.time("file.save", () => session.mutation("file.save", { projectId, path, content, baseVersion: file.version }));
+          await tally.time("file.save", () => session.mutation("file.save", { projectId, path, content, fileId: file.id, baseVersion: file.version }));
           await tally.time("search.query", () => session.query("search.query", { projectId, query: `round ${round}` }));
           if (round % 10 === 9) {
             // A second tab still on the version read before this round's save: its save must be refused.
-            const stale = session.mutation("file.save", { projectId, path, content: `${content}// other tab\n`, baseVersion: file.version });
+            const stale = session.mutation("file.save", { projectId, path, content: `${content}// other tab\n`, fileId: file.id, baseVersion: file.version });
             await stale.then(
               () => tally.failures.set("stale save accepted", (tally.failures.get("stale save accepted") ?? 0) + 1),
               (error: unknown) => (error instanceof HttpError && error.code === "CONFLICT" ? conflicts++ : tally.failures.set(`stale save ${String(error)}`, 1)),
@@ -187,10 +187,10 @@ async function main() {
       users.map(async ({ userId, projectId }, index) => {
         for (let round = 0; performance.now() < bareDeadline; round++) {
           const path = `src/file-${round % FILES_PER_USER}.ts`;
-          const file = await baseline.time("read", () => post<{ version: number }>("/read", { userId, projectId, path }));
+          const file = await baseline.time("read", () => post<{ id: string; version: number }>("/read", { userId, projectId, path }));
           if (!file) continue;
           const content = sourceFile(index, round % FILES_PER_USER, round + 1_000_000);
-          await baseline.time("save", () => post("/save", { userId, projectId, path, content, baseVersion: file.version }));
+          await baseline.time("save", () => post("/save", { userId, projectId, path, content, fileId: file.id, baseVersion: file.version }));
         }
       }),
     );

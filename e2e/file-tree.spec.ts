@@ -1,3 +1,4 @@
+import { unzipSync } from "fflate";
 import fs from "node:fs";
 import { deflateSync } from "node:zlib";
 import { createFileApi, editorValue, expect, openFreshProject, test } from "./fixtures";
@@ -88,6 +89,8 @@ test("bad paths are refused with a clear message and change nothing", async ({ p
     ["../escape.txt", /\. or \.\./],
     ["/etc/passwd", /relative to the project root/],
     ["a//b.txt", /empty folder name/],
+    ["pay\u200bment.txt", /invisible characters/],
+    ["report\u202etxt.exe", /bidirectional/],
   ] as const) {
     await page.getByRole("button", { name: "New file" }).click();
     await page.getByLabel("Path").fill(path);
@@ -96,4 +99,19 @@ test("bad paths are refused with a clear message and change nothing", async ({ p
     await page.getByRole("button", { name: "Cancel" }).click();
   }
   await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem")).toHaveCount(1);
+});
+
+test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the export", async ({ page }, testInfo) => {
+  const { projectId } = await openFreshProject(page);
+  await page.goto(`/projects/${projectId}`);
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n")]);
+  const csv = testInfo.outputPath("cities.csv");
+  fs.writeFileSync(csv, bytes);
+  await page.getByTestId("upload-input").setInputFiles(csv);
+  await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ })).toBeVisible();
+
+  const response = await page.request.get(`/api/projects/${projectId}/export`);
+  expect(response.status()).toBe(200);
+  const exported = unzipSync(new Uint8Array(await response.body()));
+  expect(Buffer.from(exported["cities.csv"]!)).toEqual(bytes);
 });

@@ -79,16 +79,31 @@ export async function createProject(page: Page, name: string, templateId?: strin
   return body.result.data.json.id;
 }
 
-/** Saves a file over the API (as another client would), returning the new version. */
-export async function saveFileApi(page: Page, projectId: string, path: string, content: string, baseVersion: number): Promise<number> {
-  const response = await trpcMutation(page, "file.save", { projectId, path, content, baseVersion });
+/** Saves a file (its id and the version it was based on) over the API, as another client would; answers the new version. */
+export async function saveFileApi(page: Page, projectId: string, path: string, content: string, fileId: string, baseVersion: number): Promise<number> {
+  const response = await trpcMutation(page, "file.save", { projectId, path, content, fileId, baseVersion });
   expect(response.status(), await response.text()).toBe(200);
   return ((await response.json()) as { result: { data: { json: { version: number } } } }).result.data.json.version;
 }
 
-/** Creates a file over the API. */
-export async function createFileApi(page: Page, projectId: string, path: string, content: string) {
+/** Creates a file over the API; answers its id. */
+export async function createFileApi(page: Page, projectId: string, path: string, content: string): Promise<string> {
   const response = await trpcMutation(page, "file.create", { projectId, path, kind: "file", content });
+  expect(response.status(), await response.text()).toBe(200);
+  return ((await response.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+}
+
+/** Reads a live file over the API. */
+export async function readFileApi(page: Page, projectId: string, path: string): Promise<{ id: string; content: string; version: number }> {
+  const input = encodeURIComponent(JSON.stringify({ json: { projectId, path } }));
+  const response = await page.request.get(`/api/trpc/file.read?input=${input}`);
+  expect(response.status(), await response.text()).toBe(200);
+  return ((await response.json()) as { result: { data: { json: { id: string; content: string; version: number } } } }).result.data.json;
+}
+
+/** Deletes a file or folder over the API. */
+export async function deleteFileApi(page: Page, projectId: string, path: string) {
+  const response = await trpcMutation(page, "file.delete", { projectId, path });
   expect(response.status(), await response.text()).toBe(200);
 }
 

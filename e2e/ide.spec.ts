@@ -80,8 +80,8 @@ test("two browsers edit the same file: the second save gets the conflict view, a
 
 test("restore an old version as a new one", async ({ page }) => {
   const { projectId } = await openFreshProject(page);
-  await createFileApi(page, projectId, "app.js", "console.log(1);\n");
-  await saveFileApi(page, projectId, "app.js", "console.log(2);\n", 1);
+  const fileId = await createFileApi(page, projectId, "app.js", "console.log(1);\n");
+  await saveFileApi(page, projectId, "app.js", "console.log(2);\n", fileId, 1);
 
   await page.goto(`/projects/${projectId}`);
   await page.getByRole("treeitem", { name: /app\.js/ }).click();

@@ -27,11 +27,14 @@ export function base64ToBytes(base64: string): Uint8Array {
   return bytes;
 }
 
-/** The text of bytes that are valid UTF-8 without NUL characters; null for anything that must stay binary. */
+/**
+ * The text of bytes that are valid UTF-8 without NUL characters; null for anything that must stay binary.
+ * A byte-order mark stays in the text (as U+FEFF), so the file is written back byte for byte.
+ */
 export function decodeText(bytes: Uint8Array): string | null {
   if (bytes.includes(0)) return null;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }

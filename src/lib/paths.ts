@@ -9,8 +9,13 @@ export const MAX_SEGMENT_BYTES = 255;
 /** The whole path in UTF-8: keeps every path within what PostgreSQL can index (a btree row is at most ~2.7 kB). */
 export const MAX_PATH_BYTES = 2048;
 
-// C0 and C1 control characters, plus the bidirectional overrides that make a name display as another ("Trojan source").
-const FORBIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+// C0 and C1 control characters and line separators; then what makes a name display as another one (look-alike
+// files, "Trojan source"): bidirectional marks, embeddings, overrides and isolates, and invisible characters
+// (zero-width space, joiners and non-joiners, word joiner and invisible operators, the byte-order mark, soft
+// hyphen, Mongolian vowel separator).
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const BIDI_CHARACTERS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const INVISIBLE_CHARACTERS = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
 const encoder = new TextEncoder();
 
 export type PathCheck = { ok: true; path: string } | { ok: false; message: string };
@@ -21,9 +26,17 @@ export type PathCheck = { ok: true; path: string } | { ok: false; message: strin
  * saying what to change.
  */
 export function normalizeFilePath(input: string): PathCheck {
-  let path = input.normalize("NFC").trim();
+  // Look-alikes are checked before trimming, which would silently drop a leading byte-order mark.
+  let path = input.normalize("NFC");
+  if (BIDI_CHARACTERS.test(path)) {
+    return { ok: false, message: "File paths cannot contain bidirectional text controls: they make a name look like another one." };
+  }
+  if (INVISIBLE_CHARACTERS.test(path)) {
+    return { ok: false, message: "File paths cannot contain invisible characters (such as a zero-width space): they make a name look like another one." };
+  }
+  path = path.trim();
   if (path === "") return { ok: false, message: "Enter a file path." };
-  if (FORBIDDEN_CHARACTERS.test(path)) {
+  if (CONTROL_CHARACTERS.test(path)) {
     return { ok: false, message: "File paths cannot contain control characters (such as NUL or a line break)." };
   }
   if (path.includes("\\")) return { ok: false, message: "Use / to separate folders, not \\." };

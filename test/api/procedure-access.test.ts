@@ -13,8 +13,17 @@ import { pool } from "../db";
  * each protected one refuses an anonymous caller, each project-scoped one answers NOT_FOUND for another user's
  * project, each admin one refuses a non-admin.
  */
-type AnyProcedure = { _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta } };
+type AnyProcedure = { _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta; inputs: unknown[] } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
+const PROJECT_SCOPED = ["project", "optionalProject"];
+
+/** Whether one of the procedure's input schemas has a `projectId` field, required or optional. */
+function takesProjectId(procedure: AnyProcedure): boolean {
+  return procedure._def.inputs.some((input) => {
+    const shape = (input as { shape?: Record<string, unknown> }).shape;
+    return shape !== undefined && "projectId" in shape;
+  });
+}
 
 async function makeUser(role: "user" | "admin"): Promise<Session> {
   const suffix = randomBytes(4).toString("hex");
@@ -61,7 +70,15 @@ describe("every procedure of the app router", () => {
   it("declares who may call it, through its procedure type", () => {
     expect(procedures.length).toBeGreaterThan(0);
     for (const [path, procedure] of procedures) {
-      expect(["public", "protected", "project", "admin"], `${path} has no access level`).toContain(procedure._def.meta?.access);
+      expect(["public", "protected", "project", "optionalProject", "admin"], `${path} has no access level`).toContain(procedure._def.meta?.access);
+    }
+  });
+
+  it("checks the project of every procedure that takes a projectId, optional or not, through its procedure type", () => {
+    const taking = procedures.filter(([, procedure]) => takesProjectId(procedure));
+    expect(taking.map(([path]) => path)).toContain("search.query");
+    for (const [path, procedure] of taking) {
+      expect(PROJECT_SCOPED, `${path} takes a projectId without checking it`).toContain(procedure._def.meta?.access);
     }
   });
 
@@ -69,13 +86,15 @@ describe("every procedure of the app router", () => {
     const guarded = procedures.filter(([, procedure]) => procedure._def.meta?.access !== "public");
     expect(guarded.length).toBeGreaterThan(0);
     for (const [path, procedure] of guarded) {
-      const input = procedure._def.meta?.access === "project" ? { projectId: ownersProject } : undefined;
+      const input = PROJECT_SCOPED.includes(procedure._def.meta?.access ?? "") ? { projectId: ownersProject } : undefined;
       expect(await errorCode(call(path, null, input)), path).toBe("UNAUTHORIZED");
     }
   });
 
   it("answers NOT_FOUND to another user on every project-scoped procedure, and to a made-up project id", async () => {
-    for (const [path] of procedures.filter(([, procedure]) => procedure._def.meta?.access === "project")) {
+    const scoped = procedures.filter(([, procedure]) => PROJECT_SCOPED.includes(procedure._def.meta?.access ?? ""));
+    expect(scoped.map(([path]) => path)).toContain("search.query");
+    for (const [path] of scoped) {
       expect(await errorCode(call(path, stranger, { projectId: ownersProject })), path).toBe("NOT_FOUND");
       expect(await errorCode(call(path, owner, { projectId: randomUUID() })), path).toBe("NOT_FOUND");
     }

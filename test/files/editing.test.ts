@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { pool } from "../db";
 import { expectFailure, failure, newProject, signedInUser } from "./support";
@@ -13,11 +14,11 @@ describe("editing files through the file router", () => {
     expect(read).toMatchObject({ content: "export const a = 1;\n", version: 1, isBinary: false, encoding: "utf-8", mimeType: "text/typescript" });
     expect(read.updatedBy).toEqual({ id: userId, name: session.user.fullName });
 
-    const saved = await api.file.save({ projectId, path: "src/index.ts", content: "export const a = 2;\nexport const b = 'é';\n", baseVersion: 1 });
+    const saved = await api.file.save({ projectId, path: "src/index.ts", content: "export const a = 2;\nexport const b = 'é';\n", fileId: created.id, baseVersion: 1 });
     expect(saved).toMatchObject({ version: 2, changed: true, lineCount: 2, sizeBytes: 43 });
     expect(saved.contentHash).toMatch(/^[0-9a-f]{64}$/);
 
-    const same = await api.file.save({ projectId, path: "src/index.ts", content: "export const a = 2;\nexport const b = 'é';\n", baseVersion: 2 });
+    const same = await api.file.save({ projectId, path: "src/index.ts", content: "export const a = 2;\nexport const b = 'é';\n", fileId: created.id, baseVersion: 2 });
     expect(same).toMatchObject({ version: 2, changed: false, contentHash: saved.contentHash });
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM project_file_versions WHERE file_id = $1`, [created.id]);
     expect(rows[0].n).toBe(2);
@@ -29,11 +30,12 @@ describe("editing files through the file router", () => {
   it("answers CONFLICT with the current content to the second of two saves from the same base, writing nothing", async () => {
     const { api, session } = await signedInUser();
     const projectId = await newProject(api);
-    await api.file.create({ projectId, path: "a.txt", kind: "file", content: "base\n" });
-    await api.file.save({ projectId, path: "a.txt", content: "first tab\n", baseVersion: 1 });
-    const error = await expectFailure(api.file.save({ projectId, path: "a.txt", content: "second tab\n", baseVersion: 1 }), "CONFLICT", /changed since you opened it/);
+    const { id: fileId } = await api.file.create({ projectId, path: "a.txt", kind: "file", content: "base\n" });
+    await api.file.save({ projectId, path: "a.txt", content: "first tab\n", fileId, baseVersion: 1 });
+    const error = await expectFailure(api.file.save({ projectId, path: "a.txt", content: "second tab\n", fileId, baseVersion: 1 }), "CONFLICT", /changed since you opened it/);
     const cause = error.cause as unknown as { data: { current: Record<string, unknown> } };
     expect(cause.data.current).toMatchObject({
+      fileId,
       version: 2,
       content: "first tab\n",
       updatedBy: { id: session.user.id, name: session.user.fullName },
@@ -46,45 +48,45 @@ describe("editing files through the file router", () => {
   it("keeps a history (newest first) and restores a version as a new version", async () => {
     const { api, session } = await signedInUser();
     const projectId = await newProject(api);
-    await api.file.create({ projectId, path: "notes.md", kind: "file", content: "one\n" });
-    await api.file.save({ projectId, path: "notes.md", content: "two\n", baseVersion: 1 });
-    await api.file.save({ projectId, path: "notes.md", content: "three\n", baseVersion: 2 });
+    const { id: fileId } = await api.file.create({ projectId, path: "notes.md", kind: "file", content: "one\n" });
+    await api.file.save({ projectId, path: "notes.md", content: "two\n", fileId, baseVersion: 1 });
+    await api.file.save({ projectId, path: "notes.md", content: "three\n", fileId, baseVersion: 2 });
     const { versions } = await api.file.history({ projectId, path: "notes.md" });
     expect(versions.map((v) => v.version)).toEqual([3, 2, 1]);
     expect(versions[0]).toMatchObject({ sourceType: "user", author: { id: session.user.id, name: session.user.fullName }, interactionId: null, sizeBytes: 6 });
 
     expect((await api.file.read({ projectId, path: "notes.md", version: 1 })).content).toBe("one\n");
-    const restored = await api.file.restore({ projectId, path: "notes.md", version: 1 });
+    const restored = await api.file.restore({ projectId, path: "notes.md", fileId, version: 1, baseFileId: fileId, baseVersion: 3 });
     expect(restored).toMatchObject({ version: 4, changed: true });
     expect((await api.file.read({ projectId, path: "notes.md" })).content).toBe("one\n");
     expect((await api.file.history({ projectId, path: "notes.md" })).versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
     // Restoring the content the file already has changes nothing.
-    expect(await api.file.restore({ projectId, path: "notes.md", version: 4 })).toMatchObject({ version: 4, changed: false });
+    expect(await api.file.restore({ projectId, path: "notes.md", fileId, version: 4, baseFileId: fileId, baseVersion: 4 })).toMatchObject({ version: 4, changed: false });
   });
 
   it("refuses to restore on top of a version the user has not seen, changing nothing", async () => {
     const { api } = await signedInUser();
     const projectId = await newProject(api);
-    await api.file.create({ projectId, path: "plan.md", kind: "file", content: "v1\n" });
-    await api.file.save({ projectId, path: "plan.md", content: "v2\n", baseVersion: 1 });
+    const { id: fileId } = await api.file.create({ projectId, path: "plan.md", kind: "file", content: "v1\n" });
+    await api.file.save({ projectId, path: "plan.md", content: "v2\n", fileId, baseVersion: 1 });
     // Someone else saves version 3 while this user looks at a history that ends at version 2.
-    await api.file.save({ projectId, path: "plan.md", content: "v3 by someone else\n", baseVersion: 2 });
+    await api.file.save({ projectId, path: "plan.md", content: "v3 by someone else\n", fileId, baseVersion: 2 });
 
-    const error = await api.file.restore({ projectId, path: "plan.md", version: 1, baseVersion: 2 }).then(
+    const error = await api.file.restore({ projectId, path: "plan.md", fileId, version: 1, baseFileId: fileId, baseVersion: 2 }).then(
       () => null,
       (failure: { code?: string; message?: string }) => failure,
     );
     expect(error?.code).toBe("CONFLICT");
     expect(error?.message).toMatch(/now version 3/);
     expect((await api.file.read({ projectId, path: "plan.md" })).content).toBe("v3 by someone else\n");
-    expect(await api.file.restore({ projectId, path: "plan.md", version: 1, baseVersion: 3 })).toMatchObject({ version: 4, changed: true });
+    expect(await api.file.restore({ projectId, path: "plan.md", fileId, version: 1, baseFileId: fileId, baseVersion: 3 })).toMatchObject({ version: 4, changed: true });
   });
 
   it("lists a deleted file, reads its versions and restores it under a new id", async () => {
     const { api } = await signedInUser();
     const projectId = await newProject(api);
     const original = await api.file.create({ projectId, path: "lib/gone.ts", kind: "file", content: "v1\n" });
-    await api.file.save({ projectId, path: "lib/gone.ts", content: "v2\n", baseVersion: 1 });
+    await api.file.save({ projectId, path: "lib/gone.ts", content: "v2\n", fileId: original.id, baseVersion: 1 });
     expect(await api.file.delete({ projectId, path: "lib/gone.ts" })).toEqual({ deleted: 1 });
     await expectFailure(api.file.read({ projectId, path: "lib/gone.ts" }), "NOT_FOUND");
 
@@ -94,7 +96,7 @@ describe("editing files through the file router", () => {
     ]);
     expect((await api.file.read({ projectId, path: "lib/gone.ts", version: 1 })).content).toBe("v1\n");
 
-    const restored = await api.file.restore({ projectId, path: "lib/gone.ts", version: 1 });
+    const restored = await api.file.restore({ projectId, path: "lib/gone.ts", fileId: original.id, version: 1 });
     expect(restored.id).not.toBe(original.id);
     expect(restored).toMatchObject({ version: 1, changed: true });
     expect((await api.file.read({ projectId, path: "lib/gone.ts" })).content).toBe("v1\n");
@@ -142,10 +144,11 @@ describe("editing files through the file router", () => {
     const projectId = await newProject(api);
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
     const created = await api.file.create({ projectId, path: "public/logo.png", kind: "file", content: png.toString("base64"), encoding: "base64" });
+    const fileId = created.id;
     expect(created).toMatchObject({ isBinary: true, sizeBytes: 12, mimeType: "image/png", fileType: "image", encoding: "base64" });
     const read = await api.file.read({ projectId, path: "public/logo.png" });
     expect(Buffer.from(read.content, "base64")).toEqual(png);
-    await expectFailure(api.file.save({ projectId, path: "public/logo.png", content: "text", baseVersion: 1 }), "BAD_REQUEST", /binary/);
+    await expectFailure(api.file.save({ projectId, path: "public/logo.png", content: "text", fileId, baseVersion: 1 }), "BAD_REQUEST", /binary/);
     await expectFailure(
       api.file.create({ projectId, path: "public/bad.png", kind: "file", content: "not base64!", encoding: "base64" }),
       "BAD_REQUEST",
@@ -159,7 +162,7 @@ describe("editing files through the file router", () => {
     const projectId = await newProject(owner.api);
     const error = await failure(stranger.api.file.read({ projectId, path: "README.md" }));
     expect(error.code).toBe("NOT_FOUND");
-    await expectFailure(stranger.api.file.save({ projectId, path: "README.md", content: "mine", baseVersion: 1 }), "NOT_FOUND");
+    await expectFailure(stranger.api.file.save({ projectId, path: "README.md", content: "mine", fileId: randomUUID(), baseVersion: 1 }), "NOT_FOUND");
     await expectFailure(stranger.api.project.get({ projectId }), "NOT_FOUND");
   });
 

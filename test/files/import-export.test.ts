@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import { describe, expect, it } from "vitest";
+import { decodeText } from "~/lib/bytes";
 import { exportProjectZip } from "~/server/services/file";
 import { db } from "~/server/db/client";
 import { pool } from "../db";
@@ -65,6 +66,25 @@ describe("zip import and export", () => {
     await expect(exportProjectZip({ db, projectId, userId: stranger.userId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("keeps a UTF-8 byte-order mark byte for byte through import, upload and export", async () => {
+    const { api, userId } = await signedInUser();
+    const projectId = await newProject(api);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("Name,Città\r\nAda,Genova\r\n")]);
+    await api.file.importZip({ projectId, archive: zip({ "imported.csv": withBom }) });
+    const imported = await api.file.read({ projectId, path: "imported.csv" });
+    expect(imported).toMatchObject({ isBinary: false, sizeBytes: withBom.length });
+    expect(imported.content.startsWith("\ufeffName")).toBe(true);
+
+    // An upload is decoded in the browser with the same helper, then sent as text.
+    const uploaded = decodeText(withBom);
+    expect(uploaded?.startsWith("\ufeff")).toBe(true);
+    await api.file.create({ projectId, path: "uploaded.csv", kind: "file", content: uploaded! });
+
+    const exported = unzipSync(await exportProjectZip({ db, projectId, userId }));
+    expect(Buffer.from(exported["imported.csv"]!)).toEqual(withBom);
+    expect(Buffer.from(exported["uploaded.csv"]!)).toEqual(withBom);
+  });
+
   it("replace mode deletes what the archive does not contain, in the same transaction", async () => {
     const { api } = await signedInUser();
     const projectId = await newProject(api);
@@ -86,6 +106,8 @@ describe("zip import and export", () => {
     const absolute = renameEntries(zipSync({ "ok.ts": strToU8("fine"), "Xetc/passwd": strToU8("root") }), "Xetc/passwd", "/etc/passwd");
     await expectFailure(api.file.importZip({ projectId, archive: Buffer.from(absolute).toString("base64") }), "BAD_REQUEST", /relative/);
     await expectFailure(api.file.importZip({ projectId, archive: zip({ "ok.ts": strToU8("fine"), "a\u0001.ts": strToU8("x") }) }), "BAD_REQUEST", /control/);
+    await expectFailure(api.file.importZip({ projectId, archive: zip({ "ok.ts": strToU8("fine"), "ma\u200bin.ts": strToU8("x") }) }), "BAD_REQUEST", /invisible/);
+    await expectFailure(api.file.importZip({ projectId, archive: zip({ "ok.ts": strToU8("fine"), "doc\u202etxt.exe": strToU8("x") }) }), "BAD_REQUEST", /bidirectional/);
 
     await expectFailure(api.file.importZip({ projectId, archive: randomBytes(4096).toString("base64") }), "BAD_REQUEST", /not a valid zip archive/);
     const truncated = zipSync({ "a.ts": strToU8("x".repeat(10_000)), "b.ts": strToU8("y") });

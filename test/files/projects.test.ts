@@ -16,8 +16,9 @@ describe("projects", () => {
     const { api } = await signedInUser();
     const first = await api.project.create({ name: "First", description: "The first one" });
     const second = await api.project.create({ name: "Second" });
-    expect((await api.file.read({ projectId: first.id, path: "README.md" })).content).toBe("# First\n\nThe first one\n");
-    await api.file.save({ projectId: first.id, path: "README.md", content: "# First!\n", baseVersion: 1 });
+    const readme = await api.file.read({ projectId: first.id, path: "README.md" });
+    expect(readme.content).toBe("# First\n\nThe first one\n");
+    await api.file.save({ projectId: first.id, path: "README.md", content: "# First!\n", fileId: readme.id, baseVersion: 1 });
 
     const list = await api.project.list();
     expect(list.map((project) => project.id)).toEqual([first.id, second.id]);

@@ -100,8 +100,9 @@ describe("code search", () => {
     expect(all.results.every((file) => file.projectName !== "Secret")).toBe(true);
     const secret = await strangerApi.search.query({ query: "useState", mode: "exact" });
     expect(secret.results.map((file) => file.projectId)).toEqual([strangersProject]);
-    expect((await api.search.query({ projectId: strangersProject, query: "secret", mode: "exact" })).results).toEqual([]);
-    expect((await api.search.query({ projectId: strangersProject, query: "secret", mode: "words" })).results).toEqual([]);
+    // Someone else's project answers NOT_FOUND, as every project-scoped input does.
+    await expectFailure(api.search.query({ projectId: strangersProject, query: "secret", mode: "exact" }), "NOT_FOUND");
+    await expectFailure(api.search.query({ projectId: strangersProject, query: "secret", mode: "words" }), "NOT_FOUND");
   });
 
   it("goes through the content indexes, led by project_id, with the project in the index condition", async () => {

@@ -103,12 +103,12 @@ describe("PostgreSQL killed or restarting", () => {
   it("answers a save while the database restarts with a clear 'try again', and the next save succeeds", async () => {
     const { api } = await signedInUser();
     const projectId = (await api.project.create({ name: "Crash save" })).id;
-    await api.file.create({ projectId, path: "notes.md", kind: "file", content: "first\n" });
+    const { id: fileId } = await api.file.create({ projectId, path: "notes.md", kind: "file", content: "first\n" });
     const before = await projectState(projectId, admin);
 
     await cluster.crash();
     const error = await expectFailure(
-      api.file.save({ projectId, path: "notes.md", content: "second\n", baseVersion: 1 }),
+      api.file.save({ projectId, path: "notes.md", content: "second\n", fileId, baseVersion: 1 }),
       "SERVICE_UNAVAILABLE",
     );
     expect(error.message).toBe(
@@ -117,7 +117,7 @@ describe("PostgreSQL killed or restarting", () => {
     await cluster.restart();
 
     expect(await projectState(projectId, admin)).toEqual(before);
-    const saved = await api.file.save({ projectId, path: "notes.md", content: "second\n", baseVersion: 1 });
+    const saved = await api.file.save({ projectId, path: "notes.md", content: "second\n", fileId, baseVersion: 1 });
     expect(saved).toMatchObject({ version: 2, changed: true });
     expect((await api.file.read({ projectId, path: "notes.md" })).content).toBe("second\n");
   }, 120_000);
@@ -125,15 +125,15 @@ describe("PostgreSQL killed or restarting", () => {
   it("answers a save retried after its answer was lost (it had committed) as saved, not as a CONFLICT", async () => {
     const { api } = await signedInUser();
     const projectId = (await api.project.create({ name: "Lost answer" })).id;
-    await api.file.create({ projectId, path: "notes.md", kind: "file", content: "first\n" });
-    await api.file.save({ projectId, path: "notes.md", content: "second\n", baseVersion: 1 });
+    const { id: fileId } = await api.file.create({ projectId, path: "notes.md", kind: "file", content: "first\n" });
+    await api.file.save({ projectId, path: "notes.md", content: "second\n", fileId, baseVersion: 1 });
     const before = await projectState(projectId, admin);
 
-    const retried = await api.file.save({ projectId, path: "notes.md", content: "second\n", baseVersion: 1 });
+    const retried = await api.file.save({ projectId, path: "notes.md", content: "second\n", fileId, baseVersion: 1 });
 
     expect(retried).toMatchObject({ version: 2, changed: false });
     expect(await projectState(projectId, admin)).toEqual(before);
-    await expectFailure(api.file.save({ projectId, path: "notes.md", content: "other\n", baseVersion: 1 }), "CONFLICT");
+    await expectFailure(api.file.save({ projectId, path: "notes.md", content: "other\n", fileId, baseVersion: 1 }), "CONFLICT");
   });
 
   it("retries raw-SQL reads on connection loss like model reads, but never a raw write", async () => {

@@ -3,7 +3,7 @@ import { ideReducer, initialIdeState, isDirty, type IdeState } from "~/component
 
 function opened(content = "a"): IdeState {
   const state = ideReducer(initialIdeState, { type: "open", path: "src/a.ts" });
-  return ideReducer(state, { type: "loaded", path: "src/a.ts", content, version: 3, isBinary: false, mimeType: "text/typescript" });
+  return ideReducer(state, { type: "loaded", path: "src/a.ts", fileId: "old-file", content, version: 3, isBinary: false, mimeType: "text/typescript" });
 }
 
 describe("IDE state", () => {
@@ -29,14 +29,25 @@ describe("IDE state", () => {
 
   it("never overwrites edits when the file is loaded again", () => {
     let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
-    state = ideReducer(state, { type: "loaded", path: "src/a.ts", content: "theirs", version: 9, isBinary: false, mimeType: "text/plain" });
+    state = ideReducer(state, { type: "loaded", path: "src/a.ts", fileId: "other-file", content: "theirs", version: 9, isBinary: false, mimeType: "text/plain" });
     expect(state.files["src/a.ts"]!.content).toBe("mine");
-    expect(state.files["src/a.ts"]!.baseVersion).toBe(3);
+    expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3 });
+  });
+
+  it("takes the id of the file created again at its path along with its content", () => {
+    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
+    const server = { fileId: "new-file", version: 1, content: "new file", updatedAt: new Date(), updatedBy: null };
+    state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
+    expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3 });
+    const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
+    expect(taken.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, content: "new file", conflict: undefined });
+    const replaced = ideReducer(opened(), { type: "replace", path: "src/a.ts", fileId: "new-file", content: "x", version: 1 });
+    expect(replaced.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1 });
   });
 
   it("holds a conflict until the user takes theirs (or saves on top of it)", () => {
     let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
-    const server = { version: 5, content: "theirs", updatedAt: new Date(), updatedBy: null };
+    const server = { fileId: "old-file", version: 5, content: "theirs", updatedAt: new Date(), updatedBy: null };
     state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
     expect(state.files["src/a.ts"]!.conflict?.version).toBe(5);
     const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });

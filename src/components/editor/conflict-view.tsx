@@ -12,9 +12,9 @@ import { useIde } from "./ide-provider";
 import { LazyDiffView } from "./monaco/lazy";
 
 /**
- * Someone (another tab, another person, Claude) saved this file after it was opened here. Nothing was overwritten:
- * the user sees their version against the newer one and keeps theirs, takes the other, or merges by hand on the
- * right-hand side, which stays editable.
+ * Someone (another tab, another person, Claude) saved this file after it was opened here, or deleted it (and
+ * perhaps created another file at its path). Nothing was overwritten: the user sees their version against the
+ * current one and keeps theirs, takes the other, or merges by hand on the right-hand side, which stays editable.
  */
 export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullable<OpenFile["conflict"]> } }) {
   const trpc = useTRPC();
@@ -24,6 +24,7 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
   const save = useMutation(trpc.file.save.mutationOptions());
   const create = useMutation(trpc.file.create.mutationOptions());
   const deleted = file.conflict.sourceType === "deleted";
+  const recreated = !deleted && file.conflict.fileId !== file.fileId;
   const who = file.conflict.updatedBy?.name ?? (file.conflict.sourceType === "claude" ? "Claude" : "someone else");
 
   /** Saves `content` on top of the newer version (or recreates the deleted file with it). */
@@ -32,8 +33,8 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
     try {
       const result = deleted
         ? await create.mutateAsync({ projectId, path: file.path, kind: "file", content })
-        : await save.mutateAsync({ projectId, path: file.path, content, baseVersion: file.conflict.version });
-      dispatch({ type: "replace", path: file.path, content, version: result.version });
+        : await save.mutateAsync({ projectId, path: file.path, content, fileId: file.conflict.fileId, baseVersion: file.conflict.version });
+      dispatch({ type: "replace", path: file.path, fileId: result.id, content, version: result.version });
       await refresh();
     } catch (failure) {
       setError((failure as Error).message);
@@ -47,6 +48,11 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
         <p className="min-w-0 flex-1">
           {deleted ? (
             <>This file was deleted since you opened it. Your version is safe below.</>
+          ) : recreated ? (
+            <>
+              This file was deleted and created again since you opened it: <strong>{who}</strong> saved the new one{" "}
+              {timeAgo(file.conflict.updatedAt)} (version {file.conflict.version}). Nothing was overwritten: compare, then choose.
+            </>
           ) : (
             <>
               <strong>{who}</strong> saved this file {timeAgo(file.conflict.updatedAt)} (version {file.conflict.version}), after you opened it.

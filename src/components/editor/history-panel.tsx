@@ -13,9 +13,11 @@ import { timeAgo } from "~/lib/format";
 import { cn } from "~/lib/cn";
 import type { RouterOutputs } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
-import { isDirty } from "./ide-state";
+import { conflictOf } from "./conflict";
+import { isDirty, type ServerVersion } from "./ide-state";
 import { useIde } from "./ide-provider";
 import { LazyDiffView } from "./monaco/lazy";
+import { RestoreConflictDialog, type RestoreRequest } from "./restore-conflict";
 
 type Version = RouterOutputs["file"]["history"]["versions"][number];
 type DeletedFile = Extract<RouterOutputs["file"]["list"][number], { fileId: string }>;
@@ -77,28 +79,44 @@ export function HistoryPanel() {
   const [comparing, setComparing] = useState<[Version, Version] | null>(null);
   const [restoring, setRestoring] = useState<Version | null>(null);
   const [error, setError] = useState<string>();
+  const [refused, setRefused] = useState<{ request: RestoreRequest; current: ServerVersion; message: string } | null>(null);
   const history = useQuery({ ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }), enabled: Boolean(path) });
   const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
   const restore = useMutation(trpc.file.restore.mutationOptions());
 
-  async function restoreVersion(target: string, version: number, fileId?: string, baseVersion?: number) {
+  /** Restores; answers whether it did. A live file the user did not see is offered to overwrite, never overwritten. */
+  async function restoreVersion(request: RestoreRequest): Promise<boolean> {
+    const { path: target, fileId, version, base } = request;
     setError(undefined);
     try {
-      const result = await restore.mutateAsync({ projectId, path: target, version, fileId, baseVersion });
+      const result = await restore.mutateAsync({ projectId, path: target, fileId, version, baseFileId: base?.fileId, baseVersion: base?.version });
+      setRefused(null);
       const open = state.files[target];
       if (open && !isDirty(open)) {
         const fresh = await queryClient.fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: target }), staleTime: 0 });
-        dispatch({ type: "replace", path: target, content: fresh.content, version: result.version });
+        dispatch({ type: "replace", path: target, fileId: result.id, content: fresh.content, version: result.version });
       }
       await refresh();
+      return true;
     } catch (failure) {
-      setError((failure as Error).message);
+      const current = conflictOf(failure);
+      if (current) setRefused({ request, current, message: (failure as Error).message });
+      else setError((failure as Error).message);
       await queryClient.invalidateQueries({ queryKey: trpc.file.history.queryKey() });
+      return false;
     }
   }
 
   const versions = history.data?.versions ?? [];
   const pair = selected.map((key) => versions.find((version) => versionKey(version) === key)).filter(Boolean) as Version[];
+
+  /** The live file this history was opened on: the tab's file, at the newest of its versions listed here. */
+  function seenFile(): RestoreRequest["base"] {
+    const tab = path ? state.files[path] : undefined;
+    if (!tab?.fileId) return undefined;
+    const listed = versions.filter((version) => version.fileId === tab.fileId).map((version) => version.version);
+    return { fileId: tab.fileId, version: Math.max(tab.baseVersion, ...listed) };
+  }
 
   return (
     <div className="flex h-full flex-col overflow-auto">
@@ -179,7 +197,9 @@ export function HistoryPanel() {
                 variant="ghost"
                 aria-label={`Restore ${file.path}`}
                 onClick={() =>
-                  void restoreVersion(file.path, file.lastVersion, file.fileId).then(() => openFile(file.path))
+                  void restoreVersion({ path: file.path, fileId: file.fileId, version: file.lastVersion }).then(
+                    (restored) => restored && openFile(file.path),
+                  )
                 }
               >
                 <RotateCcw className="size-3.5" aria-hidden /> Restore
@@ -197,7 +217,21 @@ export function HistoryPanel() {
           description="Its content becomes a new version of the file. Nothing in the history is lost: you can come back to the current content at any time."
           confirmLabel="Restore"
           tone="primary"
-          onConfirm={() => void restoreVersion(path, restoring.version, restoring.fileId, versions[0]?.version)}
+          onConfirm={() => void restoreVersion({ path, fileId: restoring.fileId, version: restoring.version, base: seenFile() })}
+        />
+      )}
+      {refused && (
+        <RestoreConflictDialog
+          request={refused.request}
+          current={refused.current}
+          message={refused.message}
+          pending={restore.isPending}
+          onClose={() => setRefused(null)}
+          onOverwrite={() =>
+            void restoreVersion({ ...refused.request, base: { fileId: refused.current.fileId, version: refused.current.version } }).then(
+              (restored) => restored && openFile(refused.request.path),
+            )
+          }
         />
       )}
     </div>

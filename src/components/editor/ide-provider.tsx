@@ -1,12 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type Dispatch, type ReactNode } from "react";
 import type { TPreferences } from "~/lib/schemas/account";
-import type { AppRouter } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
-import { ideReducer, initialIdeState, isDirty, type IdeAction, type IdeState, type ServerVersion } from "./ide-state";
+import { conflictOf } from "./conflict";
+import { ideReducer, initialIdeState, isDirty, type IdeAction, type IdeState } from "./ide-state";
 
 type SidePanel = "search" | "history" | "activity";
 
@@ -38,13 +37,6 @@ export function useIde(): IdeContextValue {
 }
 
 const tabsKey = (projectId: string) => `vaporform:tabs:${projectId}`;
-
-function conflictOf(error: unknown): ServerVersion | null | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data = (error as TRPCClientError<AppRouter>).data as { code?: string; app?: { current?: ServerVersion | null } | null } | undefined;
-  if (data?.code !== "CONFLICT" || !data.app || !("current" in data.app)) return undefined;
-  return data.app.current ?? null;
-}
 
 /**
  * Holds the IDE's state and talks to the server for it: loads files as tabs open, saves with the version each
@@ -119,7 +111,15 @@ export function IdeProvider({
       queryClient
         .fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: file.path }), staleTime: 0 })
         .then((data) =>
-          dispatch({ type: "loaded", path: file.path, content: data.content, version: data.version, isBinary: data.isBinary, mimeType: data.mimeType }),
+          dispatch({
+            type: "loaded",
+            path: file.path,
+            fileId: data.id,
+            content: data.content,
+            version: data.version,
+            isBinary: data.isBinary,
+            mimeType: data.mimeType,
+          }),
         )
         .catch((error: Error) => dispatch({ type: "loadFailed", path: file.path, error: error.message }))
         .finally(() => loading.current.delete(file.path));
@@ -135,7 +135,7 @@ export function IdeProvider({
       inFlight.current.add(path);
       dispatch({ type: "saving", path });
       try {
-        const result = await saveMutation.mutateAsync({ projectId, path, content, baseVersion: file.baseVersion });
+        const result = await saveMutation.mutateAsync({ projectId, path, content, fileId: file.fileId, baseVersion: file.baseVersion });
         dispatch({ type: "saved", path, version: result.version, content });
         void queryClient.invalidateQueries({ queryKey: trpc.file.list.queryKey({ projectId }) });
         void queryClient.invalidateQueries({ queryKey: trpc.file.history.queryKey() });
@@ -146,7 +146,7 @@ export function IdeProvider({
           dispatch({
             type: "conflict",
             path,
-            server: current ?? { version: 0, content: "", updatedAt: new Date(), updatedBy: null, sourceType: "deleted" },
+            server: current ?? { fileId: "", version: 0, content: "", updatedAt: new Date(), updatedBy: null, sourceType: "deleted" },
           });
         } else {
           dispatch({ type: "saveFailed", path, error: error instanceof Error ? error.message : String(error) });
@@ -166,15 +166,17 @@ export function IdeProvider({
   const refresh = useCallback(async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.file.pathKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.activity.list.queryKey() });
-    // Open tabs without edits follow the server (a move, an import, a restore); edited ones keep their buffer and
-    // meet any newer version as a conflict when saved.
+    // Open tabs without edits follow the server (a move, an import, a restore, a file created again at their path);
+    // edited ones keep their buffer and meet any newer version or other file as a conflict when saved.
     const clean = Object.values(stateRef.current.files).filter((file) => file.status === "ready" && !isDirty(file) && !file.conflict);
     await Promise.all(
       clean.map(async (file) => {
         const data = await queryClient
           .fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: file.path }), staleTime: 0 })
           .catch(() => null); // deleted meanwhile: the tab stays until the user closes it
-        if (data && data.version !== file.baseVersion) dispatch({ type: "replace", path: file.path, content: data.content, version: data.version });
+        if (data && (data.id !== file.fileId || data.version !== file.baseVersion)) {
+          dispatch({ type: "replace", path: file.path, fileId: data.id, content: data.content, version: data.version });
+        }
       }),
     );
   }, [dispatch, projectId, queryClient, trpc]);

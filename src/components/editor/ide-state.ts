@@ -5,6 +5,8 @@
 
 /** What the server holds for a file that changed under an open, edited tab. */
 export interface ServerVersion {
+  /** Which file: another id than the tab's means the path was deleted and created again. "" when deleted. */
+  fileId: string;
   version: number;
   content: string;
   updatedAt: Date;
@@ -18,7 +20,9 @@ export interface OpenFile {
   error?: string;
   isBinary: boolean;
   mimeType: string;
-  /** Content as of `baseVersion` on the server. */
+  /** The file the buffer was loaded from (a file deleted and created again at this path is another one). */
+  fileId: string;
+  /** Content as of `baseVersion` of that file on the server. */
   savedContent: string;
   /** The buffer. Dirty when it differs from savedContent. */
   content: string;
@@ -45,7 +49,7 @@ export type IdeAction =
   | { type: "restoreTabs"; tabs: string[]; active: string | null }
   | { type: "close"; path: string }
   | { type: "activate"; path: string }
-  | { type: "loaded"; path: string; content: string; version: number; isBinary: boolean; mimeType: string }
+  | { type: "loaded"; path: string; fileId: string; content: string; version: number; isBinary: boolean; mimeType: string }
   | { type: "loadFailed"; path: string; error: string }
   | { type: "edit"; path: string; content: string }
   | { type: "saving"; path: string }
@@ -53,7 +57,7 @@ export type IdeAction =
   | { type: "saveFailed"; path: string; error: string }
   | { type: "conflict"; path: string; server: ServerVersion }
   | { type: "takeTheirs"; path: string }
-  | { type: "replace"; path: string; content: string; version: number }
+  | { type: "replace"; path: string; fileId: string; content: string; version: number }
   | { type: "renamed"; from: string; to: string }
   | { type: "removed"; paths: string[] };
 
@@ -64,7 +68,7 @@ export function isDirty(file: OpenFile | undefined): boolean {
 }
 
 function emptyFile(path: string): OpenFile {
-  return { path, status: "loading", isBinary: false, mimeType: "text/plain", savedContent: "", content: "", baseVersion: 0, revision: 0, saving: false };
+  return { path, status: "loading", isBinary: false, mimeType: "text/plain", fileId: "", savedContent: "", content: "", baseVersion: 0, revision: 0, saving: false };
 }
 
 function update(state: IdeState, path: string, change: (file: OpenFile) => OpenFile): IdeState {
@@ -111,6 +115,7 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
           error: undefined,
           isBinary: action.isBinary,
           mimeType: action.mimeType,
+          fileId: keepBuffer ? file.fileId : action.fileId,
           savedContent: keepBuffer ? file.savedContent : action.content,
           content: keepBuffer ? file.content : action.content,
           baseVersion: keepBuffer ? file.baseVersion : action.version,
@@ -141,6 +146,7 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
         file.conflict
           ? {
               ...file,
+              fileId: file.conflict.fileId,
               content: file.conflict.content,
               savedContent: file.conflict.content,
               baseVersion: file.conflict.version,
@@ -153,6 +159,7 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
       return update(state, action.path, (file) => ({
         ...file,
         status: "ready",
+        fileId: action.fileId,
         content: action.content,
         savedContent: action.content,
         baseVersion: action.version,

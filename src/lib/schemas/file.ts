@@ -34,7 +34,11 @@ export const ZSaveFileInput = z.object({
   projectId: ZProjectId,
   path: ZFilePath,
   content: z.string().max(CONTENT_CEILING, "This file is too large."),
-  /** The version the editor loaded; a save based on an older one is refused with the current content. */
+  /**
+   * The file the editor loaded (its id) and its version then. A save based on another file (the path was deleted
+   * and created again) or on an older version is refused with the current content.
+   */
+  fileId: z.uuid(),
   baseVersion: ZVersion,
 });
 export type TSaveFileInput = z.infer<typeof ZSaveFileInput>;
@@ -67,15 +71,24 @@ export type TDeleteFileInput = z.infer<typeof ZDeleteFileInput>;
 export const ZGetFileHistoryInput = z.object({ projectId: ZProjectId, path: ZFilePath });
 export type TGetFileHistoryInput = z.infer<typeof ZGetFileHistoryInput>;
 
-export const ZRestoreFileInput = z.object({
-  projectId: ZProjectId,
-  path: ZFilePath,
-  version: ZVersion,
-  /** Which file's version, when a path held several files over time (from file.history); optional. */
-  fileId: z.uuid().optional(),
-  /** The current version the user saw; a newer one answers CONFLICT. Omitted for a deleted file. */
-  baseVersion: ZVersion.optional(),
-});
+export const ZRestoreFileInput = z
+  .object({
+    projectId: ZProjectId,
+    path: ZFilePath,
+    /** The version to restore: its file (from file.history or the deleted files) and number. */
+    fileId: z.uuid(),
+    version: ZVersion,
+    /**
+     * The live file the user saw at `path` (its id and current version); omitted when they saw none (a deleted
+     * file). Any other live file answers CONFLICT; restoring again with that file as the base overwrites it.
+     */
+    baseFileId: z.uuid().optional(),
+    baseVersion: ZVersion.optional(),
+  })
+  .refine((input) => (input.baseFileId === undefined) === (input.baseVersion === undefined), {
+    message: "Send the base file's id and version together, or neither.",
+    path: ["baseVersion"],
+  });
 export type TRestoreFileInput = z.infer<typeof ZRestoreFileInput>;
 
 export const ZImportZipInput = z.object({

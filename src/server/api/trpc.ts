@@ -43,7 +43,7 @@ export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Who may call a procedure; set by its builder, read by the test that walks every procedure. */
-export type ProcedureAccess = "public" | "protected" | "project" | "admin";
+export type ProcedureAccess = "public" | "protected" | "project" | "optionalProject" | "admin";
 export interface ProcedureMeta {
   access: ProcedureAccess;
 }
@@ -118,14 +118,27 @@ export const protectedProcedure = publicProcedure.meta({ access: "protected" }).
 export const projectProcedure = protectedProcedure
   .meta({ access: "project" })
   .input(z.object({ projectId: z.uuid() }))
-  .use(async ({ ctx, input, next }) => {
-    const project = await ctx.db.project.findFirst({
-      where: { id: input.projectId, userId: ctx.session.user.id },
-      select: { id: true, name: true, userId: true },
-    });
-    if (!project) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found." });
-    return next({ ctx: { project } });
+  .use(async ({ ctx, input, next }) => next({ ctx: { project: await ownProject(ctx, input.projectId) } }));
+
+/**
+ * A procedure on one of the caller's projects or on all of them (search): `projectId` is optional, and when it is
+ * given it is checked as by projectProcedure, so someone else's project answers NOT_FOUND rather than nothing.
+ */
+export const optionalProjectProcedure = protectedProcedure
+  .meta({ access: "optionalProject" })
+  .input(z.object({ projectId: z.uuid().optional() }))
+  .use(async ({ ctx, input, next }) =>
+    next({ ctx: { project: input.projectId === undefined ? null : await ownProject(ctx, input.projectId) } }),
+  );
+
+async function ownProject(ctx: Context & { session: Session }, projectId: string) {
+  const project = await ctx.db.project.findFirst({
+    where: { id: projectId, userId: ctx.session.user.id },
+    select: { id: true, name: true, userId: true },
   });
+  if (!project) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found." });
+  return project;
+}
 
 /** An administrator. */
 export const adminProcedure = protectedProcedure.meta({ access: "admin" }).use(({ ctx, next }) => {

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { env } from "~/env";
+import { decodeText } from "~/lib/bytes";
 import { fileTypeForPath, mimeTypeForPath } from "~/lib/file-types";
 import { ancestorPaths, baseName, isSameOrInside, normalizeFilePath } from "~/lib/paths";
 import { Prisma } from "~/generated/prisma/client";
@@ -13,6 +14,7 @@ import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
+import { assertWithinStorageLimit, projectBytes } from "./storage-limit";
 import { mib, readZip, writeZip } from "./zip";
 
 type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
@@ -109,18 +111,10 @@ export function decodeBase64(value: string, what: string): Buffer {
   return Buffer.from(body, "base64");
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Text when the bytes are valid UTF-8 without NUL; otherwise binary (kept byte for byte as base64). */
+/** Text when the bytes are valid UTF-8 without NUL (a byte-order mark kept); otherwise binary, kept as base64. */
 export function prepareBytes(path: string, bytes: Uint8Array, limit = env.FILE_MAX_BYTES): PreparedFile {
-  if (!bytes.includes(0)) {
-    try {
-      return prepareText(path, strictUtf8.decode(bytes), limit);
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-    }
-  }
-  return prepareBinary(path, bytes, limit);
+  const text = decodeText(bytes);
+  return text === null ? prepareBinary(path, bytes, limit) : prepareText(path, text, limit);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -394,50 +388,79 @@ function saved(row: SavedRow, changed: boolean) {
   };
 }
 
+/** What a CONFLICT offers: the live file at a path as it is now (`null`: there is none). */
+async function currentFile(tx: Tx, projectId: string, path: string, lock = false) {
+  const rows = await tx.$queryRaw<
+    (SavedRow & { content: string; is_binary: boolean; author_id: string | null; author_name: string | null; source_type: string | null })[]
+  >`
+    SELECT f.id, f.version, f.content, f.content_hash, f.size_bytes, f.line_count, f.updated_at, f.is_binary,
+           u.id AS author_id, u.full_name AS author_name, v.source_type
+      FROM project_files f
+      LEFT JOIN users u ON u.id = f.updated_by
+      LEFT JOIN project_file_versions v ON v.file_id = f.id AND v.version = f.version
+     WHERE f.project_id = ${projectId}::uuid AND f.file_path = ${path}
+     ${lock ? Prisma.sql`FOR UPDATE OF f` : Prisma.empty}`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    row,
+    /** The CONFLICT payload: which file (its id changes when a path is deleted and created again) and its content. */
+    offered: {
+      fileId: row.id,
+      version: row.version,
+      content: row.content,
+      contentHash: row.content_hash,
+      updatedAt: row.updated_at,
+      updatedBy: author(row.author_id, row.author_name),
+      sourceType: row.source_type ?? "system",
+    },
+  };
+}
+
 /**
- * Saves the editor's text over the version it was based on. One transaction: the actor, a conditional UPDATE
- * (only when the file is still at `baseVersion` and the content differs), and a read only when nothing was
- * written: identical content answers `changed: false` (also on a newer version); a newer version with other
- * content answers CONFLICT with that version.
+ * Saves the editor's text over the version it was based on. The base is a file (`fileId`: a file deleted and
+ * created again at the same path is another file, whose version numbers start again) and its version. One
+ * transaction: the actor, a conditional UPDATE (only when that file is still at `baseVersion` and the content
+ * differs), and a read only when nothing was written: identical content answers `changed: false`; anything else
+ * answers CONFLICT with the current file. A save that grows the project past its storage limit is refused.
  */
-export async function saveFile({ db, projectId, userId, path, content, baseVersion }: WriteScope & { path: string; content: string; baseVersion: number }) {
+export async function saveFile({
+  db,
+  projectId,
+  userId,
+  path,
+  content,
+  fileId,
+  baseVersion,
+}: WriteScope & { path: string; content: string; fileId: string; baseVersion: number }) {
   const file = prepareText(path, content);
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
-    const updated = await tx.$queryRaw<SavedRow[]>`
-      UPDATE project_files
+    // The subquery in RETURNING reads the statement's snapshot: the row as it was before this UPDATE.
+    const updated = await tx.$queryRaw<(SavedRow & { old_size: number })[]>`
+      UPDATE project_files f
          SET content = ${file.content}, content_hash = ${file.contentHash}, size_bytes = ${file.sizeBytes},
              line_count = ${file.lineCount}, updated_by = ${userId}::uuid
-       WHERE project_id = ${projectId}::uuid AND file_path = ${path} AND version = ${baseVersion}
-         AND NOT is_binary AND content_hash IS DISTINCT FROM ${file.contentHash}
-      RETURNING id, version, content_hash, size_bytes, line_count, updated_at`;
-    if (updated[0]) return saved(updated[0], updated[0].version !== baseVersion);
+       WHERE f.project_id = ${projectId}::uuid AND f.file_path = ${path} AND f.id = ${fileId}::uuid
+         AND f.version = ${baseVersion} AND NOT f.is_binary AND f.content_hash IS DISTINCT FROM ${file.contentHash}
+      RETURNING f.id, f.version, f.content_hash, f.size_bytes, f.line_count, f.updated_at,
+                (SELECT o.size_bytes FROM project_files o WHERE o.id = f.id) AS old_size`;
+    if (updated[0]) {
+      await assertWithinStorageLimit(tx, projectId, file.sizeBytes - updated[0].old_size);
+      return saved(updated[0], updated[0].version !== baseVersion);
+    }
 
-    const current = await tx.$queryRaw<
-      (SavedRow & { content: string; is_binary: boolean; author_id: string | null; author_name: string | null; source_type: string | null })[]
-    >`
-      SELECT f.id, f.version, f.content, f.content_hash, f.size_bytes, f.line_count, f.updated_at, f.is_binary,
-             u.id AS author_id, u.full_name AS author_name, v.source_type
-        FROM project_files f
-        LEFT JOIN users u ON u.id = f.updated_by
-        LEFT JOIN project_file_versions v ON v.file_id = f.id AND v.version = f.version
-       WHERE f.project_id = ${projectId}::uuid AND f.file_path = ${path}`;
-    const row = current[0];
-    if (!row) throw new AppError("CONFLICT", "This file was deleted since you opened it.", { current: null });
+    const current = await currentFile(tx, projectId, path);
+    if (!current) throw new AppError("CONFLICT", "This file was deleted since you opened it.", { current: null });
+    const { row, offered } = current;
     if (row.is_binary) throw new AppError("BAD_REQUEST", "This is a binary file; upload a new version instead of editing it as text.");
+    if (row.id !== fileId) {
+      throw new AppError("CONFLICT", "This file was deleted and created again since you opened it.", { current: offered });
+    }
     // Already this content, even on a newer version: a save retried after its answer was lost (it had committed)
     // succeeds instead of offering the user a conflict with their own text.
     if (row.version === baseVersion || row.content_hash === file.contentHash) return saved(row, false);
-    throw new AppError("CONFLICT", "This file changed since you opened it.", {
-      current: {
-        version: row.version,
-        content: row.content,
-        contentHash: row.content_hash,
-        updatedAt: row.updated_at,
-        updatedBy: author(row.author_id, row.author_name),
-        sourceType: row.source_type ?? "system",
-      },
-    });
+    throw new AppError("CONFLICT", "This file changed since you opened it.", { current: offered });
   });
 }
 
@@ -522,7 +545,9 @@ export async function createFile(
     await setActor(tx, { userId, source: "user" });
     await lockProjectPaths(tx, projectId);
     if (options.kind === "folder") await assertNoFileFolderClash(tx, projectId, [path]);
-    return insertOne(tx, projectId, userId, file);
+    const created = await insertOne(tx, projectId, userId, file);
+    await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
+    return created;
   });
 }
 
@@ -582,8 +607,12 @@ export async function deleteFile({ db, projectId, userId, path }: WriteScope & {
 }
 
 /**
- * Makes a past version current again by writing its content as a new version (history is never rewritten). A
- * deleted file is recreated (under a new id) with that content.
+ * Makes a past version current again by writing its content as a new version (history is never rewritten). The
+ * version is named by its file and number (`fileId`, `version`), the live file the user saw at `path` by
+ * `baseFileId`/`baseVersion` (both omitted: the user saw none, e.g. restoring a deleted file). When the live file
+ * is not that one (it changed, or was created since), nothing is written: CONFLICT with the current file, which
+ * the user may then overwrite on purpose by restoring again with its id and version as the base. With no live
+ * file, the file is recreated (under a new id).
  */
 export async function restoreFile({
   db,
@@ -592,46 +621,56 @@ export async function restoreFile({
   path,
   version,
   fileId,
+  baseFileId,
   baseVersion,
-}: WriteScope & { path: string; version: number; fileId?: string; baseVersion?: number }) {
+}: WriteScope & { path: string; version: number; fileId: string; baseFileId?: string; baseVersion?: number }) {
   return db.$transaction(async (tx) => {
     await setActor(tx, { userId, source: "user" });
     await lockProjectPaths(tx, projectId);
-    if (baseVersion !== undefined) {
-      // Like a save: restoring on top of a version the user has not seen is a conflict, not an overwrite.
-      const current = await tx.$queryRaw<{ version: number }[]>`
-        SELECT version FROM project_files WHERE project_id = ${projectId}::uuid AND file_path = ${path} FOR UPDATE`;
-      if (current[0] && current[0].version !== baseVersion) {
-        throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${current[0].version}). Look again, then restore.`);
-      }
-    }
     const source = await findVersion(tx, projectId, path, version, fileId);
     const file = source.is_binary
       ? prepareBinary(path, Buffer.from(source.content, "base64"), Infinity)
       : prepareText(path, source.content, Infinity);
+    const current = await currentFile(tx, projectId, path, true);
+    if (!current) {
+      const created = await insertOne(tx, projectId, userId, file);
+      await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
+      return {
+        id: created.id,
+        version: created.version,
+        contentHash: created.contentHash,
+        sizeBytes: created.sizeBytes,
+        lineCount: created.lineCount,
+        updatedAt: created.updatedAt,
+        changed: true,
+      };
+    }
+    const { row, offered } = current;
+    if (baseFileId === undefined) {
+      throw new AppError("CONFLICT", `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`, {
+        current: offered,
+      });
+    }
+    if (row.id !== baseFileId) {
+      throw new AppError("CONFLICT", `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`, {
+        current: offered,
+      });
+    }
+    if (row.version !== baseVersion) {
+      throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`, {
+        current: offered,
+      });
+    }
+    if (row.content_hash === file.contentHash && row.is_binary === file.isBinary) return saved(row, false);
     const updated = await tx.$queryRaw<SavedRow[]>`
       UPDATE project_files
          SET content = ${file.content}, content_hash = ${file.contentHash}, size_bytes = ${file.sizeBytes},
              line_count = ${file.lineCount}, encoding = ${file.encoding}, is_binary = ${file.isBinary},
              file_type = ${file.fileType}, mime_type = ${file.mimeType}, updated_by = ${userId}::uuid
-       WHERE project_id = ${projectId}::uuid AND file_path = ${path}
-         AND (content_hash IS DISTINCT FROM ${file.contentHash} OR is_binary IS DISTINCT FROM ${file.isBinary})
+       WHERE id = ${row.id}::uuid
       RETURNING id, version, content_hash, size_bytes, line_count, updated_at`;
-    if (updated[0]) return saved(updated[0], true);
-    const unchanged = await tx.$queryRaw<SavedRow[]>`
-      SELECT id, version, content_hash, size_bytes, line_count, updated_at
-        FROM project_files WHERE project_id = ${projectId}::uuid AND file_path = ${path}`;
-    if (unchanged[0]) return saved(unchanged[0], false);
-    const created = await insertOne(tx, projectId, userId, file);
-    return {
-      id: created.id,
-      version: created.version,
-      contentHash: created.contentHash,
-      sizeBytes: created.sizeBytes,
-      lineCount: created.lineCount,
-      updatedAt: created.updatedAt,
-      changed: true,
-    };
+    await assertWithinStorageLimit(tx, projectId, file.sizeBytes - row.size_bytes);
+    return saved(updated[0]!, true);
   });
 }
 
@@ -749,6 +788,7 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
     async (tx) => {
       await setActor(tx, { userId, source: "user" });
       await lockProjectPaths(tx, projectId);
+      const before = await projectBytes(tx, projectId);
       let removed = 0;
       if (mode === "replace") {
         assertConsistentTree(seen);
@@ -762,6 +802,7 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
         assertConsistentTree([...seen, ...existing.map((row) => row.file_path)]);
       }
       const written = await writeFiles(tx, projectId, userId, files, true);
+      await assertWithinStorageLimit(tx, projectId, (await projectBytes(tx, projectId)) - before);
       return {
         imported: files.length,
         created: written.created,

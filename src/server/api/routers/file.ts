@@ -38,7 +38,15 @@ export const fileRouter = createTRPCRouter({
   save: projectProcedure
     .input(ZSaveFileInput)
     .mutation(({ ctx, input }) =>
-      saveFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, path: input.path, content: input.content, baseVersion: input.baseVersion }),
+      saveFile({
+        db: ctx.db,
+        projectId: ctx.project.id,
+        userId: ctx.session.user.id,
+        path: input.path,
+        content: input.content,
+        fileId: input.fileId,
+        baseVersion: input.baseVersion,
+      }),
     ),
   create: projectProcedure
     .input(ZCreateFileInput)
@@ -72,6 +80,7 @@ export const fileRouter = createTRPCRouter({
         path: input.path,
         version: input.version,
         fileId: input.fileId,
+        baseFileId: input.baseFileId,
         baseVersion: input.baseVersion,
       }),
     ),
