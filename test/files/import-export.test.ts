@@ -55,7 +55,7 @@ describe("zip import and export", () => {
     expect((await api.file.read({ projectId, path: "src/index.ts" })).version).toBe(2);
     expect((await api.file.read({ projectId, path: "package.json" })).version).toBe(1);
 
-    const exported = unzipSync(await exportProjectZip({ db, projectId, userId }));
+    const exported = unzipSync(new Uint8Array(await new Response(await exportProjectZip({ db, projectId, userId })).arrayBuffer()));
     expect(Object.keys(exported).sort()).toEqual(["README.md", "legacy.txt", "package.json", "public/logo.png", "src/index.ts"]);
     expect(exported["public/logo.png"]).toEqual(png);
     expect(exported["legacy.txt"]).toEqual(latin1);
