@@ -1,6 +1,7 @@
 /**
  * The HTTP server of `npm start` and `npm run dev`: Next's request handler behind a plain node:http server, so
- * that the client's address is known (route handlers cannot see the socket) and cannot be forged.
+ * that the client's address is known (route handlers cannot see the socket) and cannot be forged, and so that a
+ * body above its route's bound is refused before anything reads it (src/server/http-limits.ts).
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -15,6 +16,7 @@ async function main() {
   const { default: next } = await import("next");
   const { env } = await import("~/env");
   const { CLIENT_IP_HEADER } = await import("~/server/client-ip");
+  const { bodyRefusal } = await import("~/server/http-limits");
   const clientAddress = (req: http.IncomingMessage): string => {
     if (env.TRUST_PROXY) {
       const forwarded = req.headers["x-forwarded-for"];
@@ -28,6 +30,13 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {
+    const refusal = bodyRefusal(req.url ?? "/", req.headers);
+    if (refusal) {
+      // Node discards the unread body once the response is sent; the client still reads this answer.
+      res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify(refusal.body));
+      return;
+    }
     req.headers[CLIENT_IP_HEADER] = `${clientIpToken} ${clientAddress(req)}`;
     handle(req, res).catch((error: unknown) => {
       console.error("[server] request failed:", error);

@@ -52,6 +52,13 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+/**
+ * Every path but static assets and the API routes that receive large bodies: for a route it runs on, Next keeps a
+ * copy of the request body for the proxy and cuts it at 10 MiB (`proxyClientMaxBodySize`). tRPC (a zip import in
+ * base64, a "save all") and the raw archive upload must be read whole and as a stream; they need neither a CSP
+ * nonce (they serve no page) nor the CSRF cookie (pages set it; these routes check it). Their bounds are set by
+ * scripts/server.ts (src/server/http-limits.ts).
+ */
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|icon.svg|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|icon.svg|favicon.ico|api/trpc(?:/|$)|api/projects/[^/]+/import$).*)" }],
 };

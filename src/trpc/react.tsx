@@ -1,11 +1,12 @@
 "use client";
 
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type HTTPHeaders } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
+import { TRPC_MAX_BATCH_ITEMS } from "~/lib/trpc-limits";
 import type { AppRouter } from "~/server/api/root";
 import { makeQueryClient } from "./query-client";
 
@@ -18,19 +19,24 @@ function getQueryClient() {
   return (browserQueryClient ??= makeQueryClient());
 }
 
+function csrfHeaders(): HTTPHeaders {
+  const token = readCsrfToken();
+  return token ? { [CSRF_HEADER]: token } : {};
+}
+
 /** Provides TanStack Query and the typed tRPC hooks to client components. */
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: "/api/trpc",
-          transformer: superjson,
-          headers: () => {
-            const token = readCsrfToken();
-            return token ? { [CSRF_HEADER]: token } : {};
-          },
+        // Mutations go one per request: each input is bounded on its own (a file, an archive), while a batch of
+        // them ("save all" of large files) could add up past the server's body limit. Queries are small and
+        // batched, at most TRPC_MAX_BATCH_ITEMS to a request (the server refuses larger batches).
+        splitLink({
+          condition: (op) => op.type === "mutation",
+          true: httpLink({ url: "/api/trpc", transformer: superjson, headers: csrfHeaders }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: csrfHeaders, maxItems: TRPC_MAX_BATCH_ITEMS }),
         }),
       ],
     }),

@@ -56,7 +56,7 @@ describe("zip import and export", () => {
     expect((await api.file.read({ projectId, path: "src/index.ts" })).version).toBe(2);
     expect((await api.file.read({ projectId, path: "package.json" })).version).toBe(1);
 
-    const exported = unzipSync(await exportProjectZip({ db, projectId, userId }));
+    const exported = unzipSync(new Uint8Array(await new Response(await exportProjectZip({ db, projectId, userId })).arrayBuffer()));
     expect(Object.keys(exported).sort()).toEqual(["README.md", "legacy.txt", "package.json", "public/logo.png", "src/index.ts"]);
     expect(exported["public/logo.png"]).toEqual(png);
     expect(exported["legacy.txt"]).toEqual(latin1);
@@ -80,7 +80,7 @@ describe("zip import and export", () => {
     expect(uploaded?.startsWith("\ufeff")).toBe(true);
     await api.file.create({ projectId, path: "uploaded.csv", kind: "file", content: uploaded! });
 
-    const exported = unzipSync(await exportProjectZip({ db, projectId, userId }));
+    const exported = unzipSync(new Uint8Array(await new Response(await exportProjectZip({ db, projectId, userId })).arrayBuffer()));
     expect(Buffer.from(exported["imported.csv"]!)).toEqual(withBom);
     expect(Buffer.from(exported["uploaded.csv"]!)).toEqual(withBom);
   });

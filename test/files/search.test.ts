@@ -85,6 +85,29 @@ describe("code search", () => {
     await expectFailure(api.search.query({ query: "foo(", mode: "regex" }), "BAD_REQUEST", /not a valid regular expression/);
     await expectFailure(api.search.query({ query: "(a+)+$", mode: "regex" }), "BAD_REQUEST", /repeated group/);
     await expectFailure(api.search.query({ query: "x*", mode: "regex" }), "BAD_REQUEST", /matches empty text/);
+    // Back-references make PostgreSQL backtrack (exponential on some inputs): refused like nested quantifiers.
+    await expectFailure(api.search.query({ query: "(a|b)\\1", mode: "regex" }), "BAD_REQUEST", /refers back to a group/);
+    await expectFailure(api.search.query({ query: "(?<q>['\"]).*\\k<q>", mode: "regex" }), "BAD_REQUEST", /refers back to a group/);
+  });
+
+  it("finds every match in more large files than it holds in memory at once", async () => {
+    const owner = await signedInUser();
+    const projectId = await newProject(owner.api, "Large");
+    // 4 files of 5 MiB: more than the 16 MiB of content a search reads at once, so they come in two groups.
+    const line = "const needle = 'large file search';\n";
+    const content = line.repeat(Math.floor((5 * 1024 * 1024) / line.length));
+    const paths = ["big/a.ts", "big/b.ts", "big/c.ts", "big/d.ts"];
+    await pool.query(
+      `INSERT INTO project_files (project_id, file_path, file_name, file_type, content, content_hash, size_bytes, line_count, created_by, updated_by)
+       SELECT $1, p, regexp_replace(p, '^.*/', ''), 'typescript', $2, md5($2), octet_length($2), 0, $3, $3 FROM unnest($4::text[]) AS p`,
+      [projectId, content, owner.userId, paths],
+    );
+    for (const mode of ["words", "exact"] as const) {
+      const found = await owner.api.search.query({ projectId, query: "needle", mode });
+      expect(found.results.map((file) => file.path).sort(), mode).toEqual(paths);
+      expect(found.results.every((file) => file.matches.length === 20 && file.matches[0]!.line === 1), mode).toBe(true);
+      expect(found.truncated, mode).toBe(true);
+    }
   });
 
   it("filters by path glob or substring, never searches binary files or another user's projects", async () => {

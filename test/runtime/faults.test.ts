@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { strToU8 } from "fflate";
+import { strToU8, zipSync } from "fflate";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCaller } from "~/server/api/root";
@@ -8,7 +8,6 @@ import { loadSessionUser } from "~/server/auth/session-user";
 import { createDatabase, type Database } from "~/server/db/client";
 import { isTransientDatabaseError } from "~/server/db/errors";
 import { createPool } from "~/server/db/pool";
-import { writeZip } from "~/server/services/zip";
 import { expectFailure, projectState, type Caller } from "../files/support";
 import { startCrashableCluster, type CrashableCluster } from "../support/crash-cluster";
 
@@ -74,7 +73,7 @@ describe("PostgreSQL killed or restarting", () => {
       path: `src/module-${Math.floor(index / 100)}/file-${index}.ts`,
       data: strToU8(`export const value${index} = ${index};\n`.repeat(20)),
     }));
-    const archive = Buffer.from(writeZip(files)).toString("base64");
+    const archive = Buffer.from(zipSync(Object.fromEntries(files.map((file) => [file.path, file.data])))).toString("base64");
 
     const importing = api.file.importZip({ projectId, archive });
     let ended = false;

@@ -2,11 +2,10 @@
 
 import { FileArchive } from "lucide-react";
 import { useRef, useState } from "react";
-import superjson from "superjson";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
-import { bytesToBase64, formatBytes } from "~/lib/bytes";
+import { formatBytes } from "~/lib/bytes";
 import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
 import { useIde } from "./ide-provider";
 
@@ -18,14 +17,15 @@ interface ImportResult {
 }
 
 /**
- * Sends the archive to file.importZip with XMLHttpRequest rather than fetch, because only XHR reports upload
- * progress. The server imports all or nothing, so a failure leaves the project as it was.
+ * Sends the archive file itself as the request body (the browser streams it from disk: no copy, no base64) to the
+ * import route, with XMLHttpRequest rather than fetch because only XHR reports upload progress. The server
+ * imports all or nothing, so a failure leaves the project as it was.
  */
-function postImport(projectId: string, archive: string, onProgress: (percent: number) => void, onUploaded: () => void): Promise<ImportResult> {
+function postImport(projectId: string, archive: File, onProgress: (percent: number) => void, onUploaded: () => void): Promise<ImportResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/trpc/file.importZip");
-    xhr.setRequestHeader("content-type", "application/json");
+    xhr.open("POST", `/api/projects/${encodeURIComponent(projectId)}/import`);
+    xhr.setRequestHeader("content-type", "application/zip");
     const token = readCsrfToken();
     if (token) xhr.setRequestHeader(CSRF_HEADER, token);
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(Math.round((event.loaded / event.total) * 100));
@@ -33,17 +33,14 @@ function postImport(projectId: string, archive: string, onProgress: (percent: nu
     xhr.onerror = () => reject(new Error("The upload failed. Check your connection and try again."));
     xhr.onload = () => {
       try {
-        const body = JSON.parse(xhr.responseText) as { result?: { data: unknown }; error?: { json?: { message?: string } } };
-        if (xhr.status >= 200 && xhr.status < 300 && body.result) {
-          resolve(superjson.deserialize(body.result.data as Parameters<typeof superjson.deserialize>[0]));
-        } else {
-          reject(new Error(body.error?.json?.message ?? `The import failed (HTTP ${xhr.status}).`));
-        }
+        const body = JSON.parse(xhr.responseText) as ImportResult & { error?: string };
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+        else reject(new Error(body.error ?? `The import failed (HTTP ${xhr.status}).`));
       } catch {
         reject(new Error(`The import failed (HTTP ${xhr.status}).`));
       }
     };
-    xhr.send(JSON.stringify({ json: { projectId, archive } }));
+    xhr.send(archive);
   });
 }
 
@@ -58,10 +55,9 @@ export function ZipImportButton() {
     setName(`${file.name} (${formatBytes(file.size)})`);
     setPhase({ step: "uploading", percent: 0 });
     try {
-      const archive = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
       const result = await postImport(
         projectId,
-        archive,
+        file,
         (percent) => setPhase({ step: "uploading", percent }),
         () => setPhase({ step: "importing" }),
       );

@@ -91,6 +91,9 @@ export const ZRestoreFileInput = z
   });
 export type TRestoreFileInput = z.infer<typeof ZRestoreFileInput>;
 
+/** merge (default): add and overwrite; replace: files not in the archive are deleted too. */
+const ZImportMode = z.enum(["merge", "replace"]).default("merge");
+
 export const ZImportZipInput = z.object({
   projectId: ZProjectId,
   /** The zip archive, base64. */
@@ -98,7 +101,10 @@ export const ZImportZipInput = z.object({
     .string()
     .min(1, "Choose a zip archive.")
     .max(CONTENT_CEILING * 2, "This archive is too large."),
-  /** merge (default): add and overwrite; replace: files not in the archive are deleted too. */
-  mode: z.enum(["merge", "replace"]).default("merge"),
+  mode: ZImportMode,
 });
 export type TImportZipInput = z.input<typeof ZImportZipInput>;
+
+/** The query of the raw archive upload (POST /api/projects/<id>/import?mode=replace); the body is the zip itself. */
+export const ZImportArchiveQuery = z.object({ mode: ZImportMode });
+export type TImportArchiveQuery = z.input<typeof ZImportArchiveQuery>;

@@ -5,6 +5,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { CSRF_REFUSED } from "~/server/auth/csrf";
 import { getSession, type Session } from "~/server/auth/session";
 import { clientIpFrom } from "~/server/client-ip";
 import { db } from "~/server/db/client";
@@ -97,7 +98,7 @@ const errorMapping = t.middleware(async ({ next, path, type }) => {
 /** Mutations over HTTP must echo the CSRF cookie in a header (src/lib/csrf.ts); reads need not. */
 const csrfGuard = t.middleware(({ ctx, type, next }) => {
   if (type === "mutation" && !ctx.csrfVerified) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Missing or invalid CSRF token. Reload the page and try again." });
+    throw new TRPCError({ code: "FORBIDDEN", message: CSRF_REFUSED });
   }
   return next();
 });

@@ -9,6 +9,9 @@ function cookieValue(cookieHeader: string | null, name: string): string | undefi
   return undefined;
 }
 
+/** What a mutation without a matching CSRF token is told (tRPC and the route handlers that write). */
+export const CSRF_REFUSED = "Missing or invalid CSRF token. Reload the page and try again.";
+
 /** True when the request's CSRF header matches its CSRF cookie (see src/lib/csrf.ts). */
 export function csrfTokenMatches(headers: Headers): boolean {
   const cookie = cookieValue(headers.get("cookie"), CSRF_COOKIE);

@@ -13,9 +13,10 @@ import { Prisma } from "~/generated/prisma/client";
 import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
+import { CONTENT_BUDGET_BYTES, groupByBytes } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 import { assertWithinStorageLimit, projectBytes } from "./storage-limit";
-import { mib, readZip, writeZip } from "./zip";
+import { mib, readZip, zipStream } from "./zip";
 
 type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
 type Author = { id: string; name: string } | null;
@@ -750,14 +751,21 @@ function skipReason(name: string): { key: string; reason: string } | null {
 /**
  * Imports a zip archive into a project, all or nothing: limits are checked on the bytes really inflated, every
  * entry path must be valid, and every file is written by ONE INSERT ... ON CONFLICT DO UPDATE in one transaction
- * with the actor set. `replace` also deletes the files the archive does not contain.
+ * with the actor set. `replace` also deletes the files the archive does not contain. `archive`: base64, or bytes.
  */
-export async function importZip({ db, projectId, userId, archive, mode }: WriteScope & { archive: string; mode: "merge" | "replace" }) {
-  const estimated = Math.floor((archive.length * 3) / 4);
-  if (estimated > env.IMPORT_MAX_ARCHIVE_BYTES + 3) {
+export async function importZip({
+  db,
+  projectId,
+  userId,
+  archive,
+  mode,
+}: WriteScope & { archive: string | Uint8Array; mode: "merge" | "replace" }) {
+  // Base64 (file.importZip) is measured before it is decoded; raw bytes come from the upload route.
+  const size = typeof archive === "string" ? Math.floor((archive.length * 3) / 4) - 3 : archive.length;
+  if (size > env.IMPORT_MAX_ARCHIVE_BYTES) {
     throw new AppError("PAYLOAD_TOO_LARGE", `The archive is larger than ${mib(env.IMPORT_MAX_ARCHIVE_BYTES)}.`);
   }
-  const bytes = decodeBase64(archive, "The archive");
+  const bytes = typeof archive === "string" ? decodeBase64(archive, "The archive") : archive;
   let parsed: ReturnType<typeof readZip>;
   try {
     parsed = readZip(
@@ -816,27 +824,35 @@ export async function importZip({ db, projectId, userId, archive, mode }: WriteS
 }
 
 /**
- * The project as a zip archive (binary files decoded), for the export route. Someone else's project: NOT_FOUND.
- * One query checks ownership and reads the files (a project without files still yields its one joined row).
+ * The project as a zip archive (binary files decoded), streamed for the export route. Someone else's project:
+ * NOT_FOUND, before anything is streamed. The archive is written as it is read: file contents are fetched in
+ * groups of at most CONTENT_BUDGET_BYTES when the download wants more (a file deleted meanwhile is left out).
  */
-export async function exportProjectZip({ db, projectId, userId }: { db: Database; projectId: string; userId: string }): Promise<Uint8Array> {
-  const rows = await db.$queryRaw<{ file_path: string | null; content: string | null; is_binary: boolean | null; updated_at: Date | null }[]>`
-    SELECT f.file_path, f.content, f.is_binary, f.updated_at
+export async function exportProjectZip({ db, projectId, userId }: { db: Database; projectId: string; userId: string }): Promise<ReadableStream<Uint8Array>> {
+  // One query checks ownership and lists the files (a project without files still yields its one joined row).
+  const listing = await db.$queryRaw<{ file_path: string | null; size_bytes: number | null }[]>`
+    SELECT f.file_path, f.size_bytes
       FROM projects p
       LEFT JOIN project_files f ON f.project_id = p.id
      WHERE p.id = ${projectId}::uuid AND p.user_id = ${userId}::uuid
      ORDER BY f.file_path`;
-  if (rows.length === 0) throw new AppError("NOT_FOUND", "Project not found.");
-  const files = rows.flatMap((row) =>
-    row.file_path === null
-      ? []
-      : [{ filePath: row.file_path, content: row.content ?? "", isBinary: row.is_binary ?? false, updatedAt: row.updated_at ?? new Date() }],
-  );
-  return writeZip(
-    files.map((file) => ({
-      path: file.filePath,
-      data: file.isBinary ? Buffer.from(file.content, "base64") : Buffer.from(file.content, "utf8"),
-      modifiedAt: file.updatedAt,
-    })),
-  );
+  if (listing.length === 0) throw new AppError("NOT_FOUND", "Project not found.");
+  const files = listing.flatMap((row) => (row.file_path === null ? [] : [{ path: row.file_path, sizeBytes: row.size_bytes ?? 0 }]));
+  async function* contents() {
+    for (const group of groupByBytes(files, (file) => file.sizeBytes, CONTENT_BUDGET_BYTES)) {
+      const rows = await db.$queryRaw<{ file_path: string; content: string; is_binary: boolean | null; updated_at: Date | null }[]>`
+        SELECT file_path, content, is_binary, updated_at
+          FROM project_files
+         WHERE project_id = ${projectId}::uuid AND file_path = ANY(${group.map((file) => file.path)}::text[])
+         ORDER BY file_path`;
+      for (const row of rows) {
+        yield {
+          path: row.file_path,
+          data: row.is_binary ? Buffer.from(row.content, "base64") : Buffer.from(row.content, "utf8"),
+          modifiedAt: row.updated_at,
+        };
+      }
+    }
+  }
+  return zipStream(contents());
 }

@@ -7,13 +7,13 @@
  * the trigram index on `file_path` and `content`, project by project. Exact text is first looked up by its words
  * in the full-text index (precise), and goes to the trigram index only when that finds too few files. Line
  * matches are then computed on the few files returned: in JavaScript for words and exact text (literal patterns
- * only), in PostgreSQL for regular expressions (its engine does not backtrack, and the statement runs under a
+ * only; contents fetched a group of at most CONTENT_BUDGET_BYTES at a time), in PostgreSQL for regular expressions (its engine does not backtrack, and the statement runs under a
  * local timeout), so no user pattern ever runs in the app's event loop.
  */
 import type { TSearchCodeInput } from "~/lib/schemas/search";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
-import { escapeLike } from "~/server/db/sql";
+import { CONTENT_BUDGET_BYTES, escapeLike, groupByBytes } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -72,8 +72,8 @@ function wholeWordRegex(literalRegex: string, text: string): string {
 
 /**
  * A user's regular expression as a PostgreSQL ARE: newline-sensitive (`.` and `^`/`$` stay within a line, as in
- * an editor), with the JavaScript spellings people type (`\b`, `\B`, `(?<name>`) translated. Nested quantifiers,
- * the one construct that can make a regex engine blow up, are refused up front.
+ * an editor), with the JavaScript spellings people type (`\b`, `\B`, `(?<name>`) translated. Nested quantifiers and
+ * back-references, the constructs that can make a regex engine blow up, are refused up front.
  */
 function toPostgresRegex(pattern: string, wholeWord: boolean): string {
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(pattern)) {
@@ -86,6 +86,10 @@ function toPostgresRegex(pattern: string, wholeWord: boolean): string {
     if (char === "\\") {
       const next = pattern[index + 1] ?? "";
       index++;
+      // A back-reference makes PostgreSQL match by backtracking, which can take exponential time.
+      if (!inClass && (/[1-9]/.test(next) || (next === "k" && pattern[index + 1] === "<"))) {
+        throw new AppError("BAD_REQUEST", "This regular expression refers back to a group (like \\1), which can take forever; search without it.");
+      }
       if (!inClass && next === "b") out += "\\y";
       else if (!inClass && next === "B") out += "\\Y";
       else out += `\\${next}`;
@@ -252,12 +256,13 @@ function matchLines(content: string, matcher: RegExp, cap: number): { matches: S
 // Queries
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A file found by a search; its content is fetched afterwards, a bounded group of files at a time. */
 interface FileRow {
   id: string;
   project_id: string;
   project_name: string;
   file_path: string;
-  content: string;
+  size_bytes: number;
 }
 
 interface RegexLineRow {
@@ -349,11 +354,11 @@ export async function searchCode(options: Input & { db: Database; userId: string
             -- matcher below keeps only the files where the phrase really occurs.
             SELECT regexp_replace(websearch_to_tsquery('simple', ${query})::text, '<[0-9]+>|<->', '&', 'g')::tsquery AS q),
           hits AS (
-            SELECT f.id, f.project_id, f.file_path, f.content, f.search_vector
+            SELECT f.id, f.project_id, f.file_path, f.size_bytes, f.search_vector
               FROM project_files f, q
              WHERE f.project_id = ANY(${projectIds}::uuid[]) AND NOT f.is_binary AND f.search_vector @@ q.q ${paths}
              LIMIT ${Math.max(WORDS_CANDIDATES, limit + 1)})
-          SELECT h.id, h.project_id, h.file_path, h.content
+          SELECT h.id, h.project_id, h.file_path, coalesce(h.size_bytes, 0) AS size_bytes
             FROM hits h, q
            ORDER BY ts_rank(h.search_vector, q.q) DESC, h.file_path
            LIMIT ${limit + 1}`;
@@ -371,7 +376,7 @@ export async function searchCode(options: Input & { db: Database; userId: string
         : caseSensitive
           ? Prisma.sql`f.content LIKE ${`%${escapeLike(query)}%`}`
           : Prisma.sql`f.content ILIKE ${`%${escapeLike(query)}%`}`;
-      const columns = Prisma.sql`f.id, f.project_id, f.file_path, ${regex ? Prisma.sql`''` : Prisma.sql`f.content`} AS content`;
+      const columns = Prisma.sql`f.id, f.project_id, f.file_path, coalesce(f.size_bytes, 0) AS size_bytes`;
       let rows: Omit<FileRow, "project_name">[] = [];
       if (mode === "exact" && /[\p{L}\p{N}]/u.test(query)) {
         // Exact text: first the files that have the text's words (`throw new AppError(` -> 'throw' & 'new' &
@@ -397,7 +402,7 @@ export async function searchCode(options: Input & { db: Database; userId: string
             FROM q, unnest(${projectIds}::uuid[]) AS s(project_id)
             CROSS JOIN LATERAL (
               SELECT ${columns}
-                FROM (SELECT f.id, f.project_id, f.file_path, f.content FROM project_files f
+                FROM (SELECT f.id, f.project_id, f.file_path, f.size_bytes, f.content FROM project_files f
                        WHERE f.project_id = s.project_id AND NOT f.is_binary AND f.search_vector @@ q.q
                       OFFSET 0) f
                WHERE TRUE ${paths} AND ${contentCondition}
@@ -478,18 +483,33 @@ export async function searchCode(options: Input & { db: Database; userId: string
         ? literalMatcher(highlightTerms(query), caseSensitive, true, "[\\p{L}\\p{N}]")
         : literalMatcher([query], caseSensitive, wholeWord, "[\\p{L}\\p{N}_]");
     const hasPhrase = mode === "words" && /"[^"]*\s[^"]*"/.test(query);
-    for (const file of files) {
-      const found = matcher ? matchLines(file.content, matcher, Math.min(MAX_MATCHES_PER_FILE, Math.max(0, budget))) : { matches: [], total: 0 };
-      // A words hit the highlighter cannot place (the text parser split a word differently) still counts as a
-      // file; with case sensitivity the highlighter is the only judge of case.
-      if (found.total === 0 && (mode !== "words" || caseSensitive || hasPhrase)) continue;
-      budget -= found.matches.length;
-      if (found.matches.length < found.total) truncated = true;
-      totalMatches += found.total;
-      results.push(toResult(file, found.matches));
+    // At most CONTENT_BUDGET_BYTES of content at once (200 files of 5 MiB would otherwise be 1 GB in memory).
+    for (const group of groupByBytes(files, (file) => file.size_bytes, CONTENT_BUDGET_BYTES)) {
+      const contents = await fileContents(db, userId, group.map((file) => file.id));
+      for (const file of group) {
+        const content = contents.get(file.id);
+        if (content === undefined) continue; // deleted since it was found
+        const found = matcher ? matchLines(content, matcher, Math.min(MAX_MATCHES_PER_FILE, Math.max(0, budget))) : { matches: [], total: 0 };
+        // A words hit the highlighter cannot place (the text parser split a word differently) still counts as a
+        // file; with case sensitivity the highlighter is the only judge of case.
+        if (found.total === 0 && (mode !== "words" || caseSensitive || hasPhrase)) continue;
+        budget -= found.matches.length;
+        if (found.matches.length < found.total) truncated = true;
+        totalMatches += found.total;
+        results.push(toResult(file, found.matches));
+      }
     }
   }
   return { results, totalMatches, truncated, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+/** The contents of some of the caller's files, by id (files of other users' projects are never read). */
+async function fileContents(db: Database, userId: string, ids: string[]): Promise<Map<string, string>> {
+  const rows = await db.$queryRaw<{ id: string; content: string }[]>`
+    SELECT f.id, f.content
+      FROM project_files f
+     WHERE f.id = ANY(${ids}::uuid[]) AND f.project_id IN (SELECT p.id FROM projects p WHERE p.user_id = ${userId}::uuid)`;
+  return new Map(rows.map((row) => [row.id, row.content]));
 }
 
 function toResult(file: FileRow, matches: SearchMatch[]): SearchResult {

@@ -6,7 +6,7 @@
  * limit instead of filling memory.
  */
 import { crc32 } from "node:zlib";
-import { Inflate, zipSync, type Zippable } from "fflate";
+import { Inflate, Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { AppError } from "~/server/errors";
 
 export interface ZipLimits {
@@ -200,12 +200,40 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 
 const STORED_EXTENSIONS = /\.(png|jpe?g|gif|webp|avif|ico|woff2?|zip|gz|tgz|br|zst|mp3|mp4|webm|pdf)$/i;
 
-/** Writes a zip archive of `files` (already-compressed formats are stored, the rest deflated). */
-export function writeZip(files: { path: string; data: Uint8Array; modifiedAt?: Date | null }[]): Uint8Array {
-  const zippable: Zippable = {};
-  for (const file of files) {
-    const mtime = file.modifiedAt && file.modifiedAt.getUTCFullYear() >= 1980 ? file.modifiedAt : undefined;
-    zippable[file.path] = [file.data, { level: STORED_EXTENSIONS.test(file.path) ? 0 : 6, mtime }];
-  }
-  return zipSync(zippable);
+export interface ZipFile {
+  path: string;
+  data: Uint8Array;
+  modifiedAt?: Date | null;
+}
+
+/**
+ * A zip archive of `files` as a stream (already-compressed formats are stored, the rest deflated). A file is taken
+ * from `files` only when the reader wants more, so the archive is never whole in memory and its first bytes leave
+ * before its last file is read.
+ */
+export function zipStream(files: AsyncIterable<ZipFile>): ReadableStream<Uint8Array> {
+  const iterator = files[Symbol.asyncIterator]();
+  let zip: Zip;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      zip = new Zip((error, chunk, final) => {
+        if (error) return controller.error(error);
+        controller.enqueue(chunk);
+        if (final) controller.close();
+      });
+    },
+    async pull() {
+      const next = await iterator.next();
+      if (next.done) return zip.end();
+      const { path, data, modifiedAt } = next.value;
+      const entry = STORED_EXTENSIONS.test(path) ? new ZipPassThrough(path) : new ZipDeflate(path, { level: 6 });
+      if (modifiedAt && modifiedAt.getUTCFullYear() >= 1980) entry.mtime = modifiedAt;
+      zip.add(entry);
+      entry.push(data, true);
+    },
+    async cancel() {
+      zip.terminate();
+      await iterator.return?.();
+    },
+  });
 }

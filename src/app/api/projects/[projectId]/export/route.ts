@@ -1,25 +1,17 @@
-import { TRPCError } from "@trpc/server";
-import { createCaller } from "~/server/api/root";
-import { createTRPCContext } from "~/server/api/trpc";
+import { authorizeProjectRoute } from "~/server/api/project-route";
 import { exportProjectZip } from "~/server/services/file";
 
-/** Downloads a project as a zip: its owner only (anyone else gets 404, as for the project itself). */
+/**
+ * Downloads a project as a zip: its owner only (anyone else gets 404, as for the project itself). The archive is
+ * streamed as it is written (chunked), so neither the server nor the browser waits for all of it.
+ */
 export async function GET(request: Request, { params }: { params: Promise<{ projectId: string }> }) {
-  const ctx = await createTRPCContext({ headers: request.headers });
-  if (!ctx.session) return Response.json({ error: "Please sign in." }, { status: 401 });
   const { projectId } = await params;
-  let name: string;
-  try {
-    ({ name } = await createCaller(ctx).project.get({ projectId }));
-  } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
-      return Response.json({ error: "Project not found." }, { status: 404 });
-    }
-    throw error;
-  }
-  const zip = await exportProjectZip({ db: ctx.db, projectId, userId: ctx.session.user.id });
-  const fileName = `${name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "project"}.zip`;
-  return new Response(zip as Uint8Array<ArrayBuffer>, {
+  const route = await authorizeProjectRoute(request, projectId, { write: false });
+  if (route instanceof Response) return route;
+  const zip = await exportProjectZip({ db: route.ctx.db, projectId: route.project.id, userId: route.ctx.session.user.id });
+  const fileName = `${route.project.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "project"}.zip`;
+  return new Response(zip, {
     headers: {
       "content-type": "application/zip",
       "content-disposition": `attachment; filename="${fileName}"`,
