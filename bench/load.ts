@@ -27,6 +27,7 @@ if (!config.success) {
   process.exit(1);
 }
 const { LOAD_USERS: USERS, LOAD_SECONDS: SECONDS } = config.data;
+const people = `${USERS} simulated user${USERS === 1 ? "" : "s"}`;
 const FILES_PER_USER = 10;
 const APP_POOL_MAX = 20;
 const startupTimeoutMs = 10 * 60_000;
@@ -134,7 +135,7 @@ async function main() {
     const setupStarted = performance.now();
     const users = await inBatches(USERS, 5, (index) => createUser(baseUrl, index));
     console.log(
-      `PostgreSQL ${version}; app (npm start, pid ${serverPid}) on ${baseUrl}; ${USERS} users signed in, ` +
+      `PostgreSQL ${version}; app (npm start, pid ${serverPid}) on ${baseUrl}; ${people} signed in, ` +
         `${FILES_PER_USER} files each, in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
     );
 
@@ -167,7 +168,7 @@ async function main() {
     const appPeak = await appPeaks.stop();
     const { peak: hwm } = memoryOf(serverPid);
 
-    console.log(`\nApp over HTTP: ${USERS} users for ${SECONDS} s`);
+    console.log(`\nApp over HTTP: ${people} for ${SECONDS} s`);
     tally.print(SECONDS);
     const errors = [...tally.failures].map(([key, count]) => `${key} x${count}`);
     console.log(`  errors: ${errors.length ? errors.join(", ") : "none"}; expected CONFLICTs (stale second tab): ${conflicts}`);
@@ -196,7 +197,7 @@ async function main() {
     );
     const barePeak = await barePeaks.stop();
     await bare.close();
-    console.log(`\nBaseline, bare node:http + pg (bench/bare-server.ts): the same ${USERS} users for ${SECONDS} s, read then save`);
+    console.log(`\nBaseline, bare node:http + pg (bench/bare-server.ts): the same ${people} for ${SECONDS} s, read then save`);
     baseline.print(SECONDS);
     const bareErrors = [...baseline.failures].map(([key, count]) => `${key} x${count}`);
     console.log(`  errors: ${bareErrors.length ? bareErrors.join(", ") : "none"}; peak pool use: ${barePeak.connections} of ${APP_POOL_MAX}`);
