@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "~/env";
@@ -43,6 +43,19 @@ export function decryptSecret(envelope: string): string {
   const decipher = createDecipheriv("aes-256-gcm", encryptionKey(), Buffer.from(nonce ?? "", "base64"));
   decipher.setAuthTag(body.subarray(body.length - 16));
   return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8");
+}
+
+/** Whether `value` has the form of an envelope made by encryptSecret. */
+export function isEncrypted(value: string): boolean {
+  return ENVELOPE.test(value);
+}
+
+/**
+ * A key for one `purpose` (say, signing device tokens), derived from the encryption key: one secret to keep, and a
+ * key used for one thing only.
+ */
+export function derivedKey(purpose: string): Buffer {
+  return createHmac("sha256", encryptionKey()).update(`vaporform:${purpose}`).digest();
 }
 
 /** What a browser may see of a secret: never the value, only a hint that one is set. */
