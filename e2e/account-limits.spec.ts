@@ -39,9 +39,11 @@ test("behind a TLS-terminating proxy every cookie is Secure", async ({ page, pla
     expect([...signIn.keys()]).toEqual(expect.arrayContaining(["__Secure-next-auth.session-token", "vf-device"]));
     for (const [name, value] of [...home, ...csrf, ...signIn]) expect(value, name).toMatch(/;\s*Secure/i);
 
-    // The session works through the proxy.
+    // The session works through the proxy: for next-auth, and for the app's pages, which read the Secure names.
     const session = await proxy.get("/api/auth/session", { headers: { cookie: cookieHeader(signIn) } });
     expect(((await session.json()) as { user?: { id?: string } }).user?.id).toBeTruthy();
+    const settings = await proxy.get("/settings", { headers: { cookie: cookieHeader(home, signIn) }, maxRedirects: 0 });
+    expect(settings.status()).toBe(200);
   } finally {
     await proxy.dispose();
   }
