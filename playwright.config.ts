@@ -56,6 +56,7 @@ export default defineConfig({
       TRUST_PROXY: "true",
       // The admin's password is generated per install; the specs sign in as admin with a known one.
       SEED_ADMIN_PASSWORD: "vaporform-admin",
+      SEED_ADMIN_EMAIL: "admin@vaporform.test",
       NEXTAUTH_URL: baseURL,
     },
   },

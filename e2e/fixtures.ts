@@ -18,7 +18,8 @@ export const test = base.extend({
 
 export { expect };
 
-export const ADMIN = { email: "admin@vaporform.dev", password: "vaporform-admin" };
+/** The seeded admin, as playwright.config.ts configures it (SEED_ADMIN_EMAIL, SEED_ADMIN_PASSWORD). */
+export const ADMIN = { email: "admin@vaporform.test", password: "vaporform-admin" };
 
 export interface TestUser {
   email: string;

@@ -1,4 +1,4 @@
-import { createUser, expect, newUserDetails, signInAs, test, trpcMutation } from "./fixtures";
+import { createUser, expect, newUserDetails, randomClientIp, signInAs, test, trpcMutation } from "./fixtures";
 
 test("every page carries the security headers", async ({ request }) => {
   for (const path of ["/", "/sign-in", "/sign-up"]) {
@@ -32,11 +32,31 @@ test("a mutation with a missing or forged CSRF token is refused and writes nothi
   expect(real.status(), await real.text()).toBe(200);
 });
 
-test("the development mailbox shows a visitor from elsewhere nothing without signing in", async ({ page }) => {
-  await page.goto("/mailbox");
-  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fmailbox/);
-  const response = await page.request.get("/api/trpc/mailbox.list?input=" + encodeURIComponent(JSON.stringify({ json: { page: 1 } })));
-  expect(response.status()).toBe(401);
+test("the mailbox grants nothing by network address: anonymous visitors read nothing, users their own mail", async ({ page, browser }) => {
+  const list = "/api/trpc/mailbox.list?input=" + encodeURIComponent(JSON.stringify({ json: { page: 1, pageSize: 100 } }));
+  // From the machine's own address (what every visitor looks like behind a reverse proxy on the same host).
+  for (const address of ["127.0.0.1", "::1"]) {
+    await page.setExtraHTTPHeaders({ "x-forwarded-for": address });
+    await page.goto("/mailbox");
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fmailbox/);
+    expect((await page.request.get(list)).status(), address).toBe(401);
+  }
+
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": randomClientIp() });
+  const user = await createUser(page);
+  const other = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });
+  try {
+    const otherPage = await other.newPage();
+    const otherUser = await createUser(otherPage);
+    await signInAs(page.context(), user);
+    const mine = (await (await page.request.get(list)).json()) as { result: { data: { json: { items: { toAddress: string }[] } } } };
+    const addresses = mine.result.data.json.items.map((item) => item.toAddress);
+    expect(addresses).toContain(user.email);
+    expect(addresses.every((address) => address === user.email)).toBe(true);
+    expect(addresses).not.toContain(otherUser.email);
+  } finally {
+    await other.close();
+  }
 });
 
 test("the sign-in page never sends anyone off the site afterwards", async ({ page }) => {

@@ -10,7 +10,7 @@ runCli(async () => {
   const { createPool } = await import("~/server/db/pool");
   const { DatabaseSetupError } = await import("~/server/db/errors");
   const { describeCredentials, seedDatabase } = await import("./seed/index");
-  const { seedPasswords } = await import("./seed/passwords");
+  const { seedAccounts } = await import("./seed/passwords");
 
   const database = await ensureDatabase();
   const pool = createPool(database.url, 2);
@@ -21,7 +21,7 @@ runCli(async () => {
     }
     const summary = await seedDatabase(pool, {
       log: (line) => console.log(`  ${line}`),
-      ...seedPasswords(),
+      ...seedAccounts(),
     });
     console.log("\nSeeded. Sign in with:");
     for (const line of describeCredentials(summary.credentials)) console.log(`  ${line}`);

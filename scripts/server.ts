@@ -26,6 +26,12 @@ async function main() {
     }
     return req.socket.remoteAddress ?? "unknown";
   };
+  // The protocol the browser used: only a proxy we trust can tell us it terminated TLS.
+  const clientProtocol = (req: http.IncomingMessage): "https" | "http" => {
+    const forwarded = env.TRUST_PROXY ? req.headers["x-forwarded-proto"] : undefined;
+    const last = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",").at(-1)?.trim();
+    return last?.toLowerCase() === "https" ? "https" : "http";
+  };
   const app = next({ dev, port: env.PORT, hostname: "localhost" });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -37,7 +43,7 @@ async function main() {
       res.end(JSON.stringify(refusal.body));
       return;
     }
-    req.headers[CLIENT_IP_HEADER] = `${clientIpToken} ${clientAddress(req)}`;
+    req.headers[CLIENT_IP_HEADER] = `${clientIpToken} ${clientAddress(req)} ${clientProtocol(req)}`;
     handle(req, res).catch((error: unknown) => {
       console.error("[server] request failed:", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

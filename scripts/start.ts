@@ -46,7 +46,7 @@ runCli(async () => {
   const { createPool } = await import("~/server/db/pool");
   const { checkEncryptionKey } = await import("~/server/db/key-check");
   const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
-  const { seedPasswords } = await import("../prisma/seed/passwords");
+  const { seedAccounts } = await import("../prisma/seed/passwords");
 
   const database = await ensureDatabase({ log: () => {} });
   console.log(database.embedded ? `▸ Embedded PostgreSQL ready (${path.join(env.VAPORFORM_DATA_DIR, "postgres")})` : "▸ Using DATABASE_URL");
@@ -62,7 +62,7 @@ runCli(async () => {
   });
   const summary = await seedDatabase(pool, {
     log: (line) => console.log(`  ${line}`),
-    ...seedPasswords(),
+    ...seedAccounts(),
   });
   console.log("▸ Demo data ready. Sign in with:");
   for (const line of describeCredentials(summary.credentials)) console.log(`    ${line}`);

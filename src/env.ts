@@ -49,14 +49,22 @@ export const envSchema = z.object({
   ACTIVITY_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
   NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
   NEXTAUTH_SECRET: optionalString,
+  /**
+   * The seeded admin's e-mail, used when the seed creates it. The default is on a reserved domain (RFC 2606) that
+   * nobody can own, so nobody can receive its mail or prove owning it elsewhere (GitHub).
+   */
+  SEED_ADMIN_EMAIL: optionalString
+    .pipe(z.email("must be an e-mail address, like admin@example.com").max(254).optional())
+    .transform((value) => value?.toLowerCase() ?? "admin@vaporform.invalid"),
   /** Passwords of the demo accounts, used when the seed first creates them. */
   SEED_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
   SEED_DEMO_PASSWORD: optionalString.pipe(z.string().min(8).max(128).optional()),
   /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.com:587. Unset: mail lands in the outbox table. */
   SMTP_URL: optionalString.pipe(z.url().optional()),
   /**
-   * The development mailbox (/mailbox) shows every message of the outbox to anyone, so sign-up and password reset
-   * work on a fresh install. `auto`: open while SMTP_URL is unset; `off`: only administrators read the outbox.
+   * The development mailbox (/mailbox): without real mail, each signed-in user reads the mail sent to their own
+   * address there, so sign-up works on a fresh install (admins read the whole outbox either way). `auto`: open while
+   * SMTP_URL is unset; `off`: only administrators read the outbox.
    */
   DEV_MAILBOX: z.enum(["auto", "off"]).default("auto"),
   MAIL_FROM: z.string().trim().default("Vaporform <no-reply@vaporform.local>"),
@@ -98,5 +106,5 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 export const env: Env = parseEnv(process.env);
 
-/** Whether the outbox is readable by anyone at /mailbox (see DEV_MAILBOX). */
+/** Whether signed-in users read their own mail at /mailbox (see DEV_MAILBOX). */
 export const devMailboxOpen = !env.SMTP_URL && env.DEV_MAILBOX === "auto";

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "~/env";
 import { CSRF_COOKIE } from "~/lib/csrf";
+import { isHttpsRequest } from "~/server/client-ip";
 
 /** The Content Security Policy of a page: scripts only from us, with this response's nonce. */
 function contentSecurityPolicy(nonce: string): string {
@@ -44,7 +45,8 @@ export function proxy(request: NextRequest) {
     response.cookies.set(CSRF_COOKIE, randomToken(), {
       path: "/",
       sameSite: "lax",
-      secure: request.nextUrl.protocol === "https:",
+      // Behind a TLS-terminating proxy the request reaching us is plain http: ask what the browser used.
+      secure: isHttpsRequest(request.headers),
       httpOnly: false,
       maxAge: 60 * 60 * 24 * 365,
     });

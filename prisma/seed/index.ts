@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { hash, type Algorithm } from "@node-rs/argon2";
 import type pg from "pg";
+import { env } from "~/env";
 import { withTransaction } from "~/server/db/pool";
 import { z } from "zod";
 import {
@@ -28,6 +29,8 @@ type Model = ModelName;
 
 export interface SeedOptions {
   log?: (line: string) => void;
+  /** Only used when the admin does not exist yet (or still has the old default address); defaults to SEED_ADMIN_EMAIL's. */
+  adminEmail?: string;
   /** Only used when the admin does not exist yet. The CLIs pass a generated one (seed/passwords.ts); tests may omit it. */
   adminPassword?: string;
   /** Defaults to `vaporform-demo`. Only used when the demo user does not exist yet. */
@@ -82,7 +85,8 @@ export async function seedDatabase(db: pg.Pool, options: SeedOptions = {}): Prom
 
   const admin = await ensureUser(db, {
     key: "admin",
-    email: "admin@vaporform.dev",
+    email: options.adminEmail ?? env.SEED_ADMIN_EMAIL,
+    replacesEmail: LEGACY_ADMIN_EMAIL,
     username: "admin",
     fullName: "Vaporform Admin",
     role: "admin",
@@ -237,9 +241,17 @@ function describeFile(filePath: string, content: string) {
 // 1. Users
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * The admin's address before SEED_ADMIN_EMAIL: on a real domain, whose owner could receive the admin's reset mail.
+ * An admin still using it is moved to the configured address.
+ */
+const LEGACY_ADMIN_EMAIL = "admin@vaporform.dev";
+
 interface UserSpec {
   key: DemoOwner;
   email: string;
+  /** An address the existing user is moved off (to `email`). */
+  replacesEmail?: string;
   username: string;
   fullName: string;
   role: "admin" | "user";
@@ -249,15 +261,28 @@ interface UserSpec {
 }
 
 async function ensureUser(db: pg.Pool, spec: UserSpec) {
-  const credential = (created: boolean): SeedCredential => ({
-    email: spec.email,
+  const credential = (created: boolean, email = spec.email): SeedCredential => ({
+    email,
     username: spec.username,
     role: spec.role,
     password: spec.password,
     created,
   });
-  const existing = await db.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [spec.email]);
-  if (existing.rows[0]) return { id: existing.rows[0].id, created: false, credential: credential(false) };
+  // The seeded user by its id first: its address may differ from today's setting.
+  const existing = await db.query<{ id: string; email: string }>(
+    "SELECT id, email::text FROM users WHERE id = $1 OR email = $2 ORDER BY id = $1 DESC LIMIT 1",
+    [seedUuid(`user:${spec.key}`), spec.email],
+  );
+  const found = existing.rows[0];
+  if (found && spec.replacesEmail && found.email.toLowerCase() === spec.replacesEmail && found.email !== spec.email) {
+    const moved = await db.query(
+      "UPDATE users SET email = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE email = $2)",
+      [found.id, spec.email],
+    );
+    if (moved.rowCount !== 1) throw new Error(`Cannot move ${spec.username} to ${spec.email}: another account has it.`);
+    return { id: found.id, created: false, credential: credential(false) };
+  }
+  if (found) return { id: found.id, created: false, credential: credential(false, found.email) };
 
   const passwordHash = await hash(spec.password, ARGON2_OPTIONS);
   const inserted = await db.query<{ id: string }>(

@@ -3,11 +3,13 @@ import { env } from "~/env";
 import { readOrCreateSecret } from "~/server/db/runtime";
 
 /**
- * The demo accounts' passwords for `npm start` and `npm run db:seed`. The admin's is never a published default:
- * SEED_ADMIN_PASSWORD, or one generated for this install and kept in `.data/admin.password` (printed at start).
+ * The demo accounts' e-mail and passwords for `npm start` and `npm run db:seed`. The admin's password is never a
+ * published default: SEED_ADMIN_PASSWORD, or one generated for this install and kept in `.data/admin.password`
+ * (printed at start); its e-mail is SEED_ADMIN_EMAIL.
  */
-export function seedPasswords(): { adminPassword: string; demoPassword: string | undefined } {
+export function seedAccounts(): { adminEmail: string; adminPassword: string; demoPassword: string | undefined } {
   return {
+    adminEmail: env.SEED_ADMIN_EMAIL,
     adminPassword: env.SEED_ADMIN_PASSWORD ?? readOrCreateSecret(path.join(env.VAPORFORM_DATA_DIR, "admin.password"), 12),
     demoPassword: env.SEED_DEMO_PASSWORD,
   };

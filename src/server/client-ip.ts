@@ -1,24 +1,30 @@
 import { env } from "~/env";
 
 /**
- * The client's address, as our HTTP server (scripts/server.ts) saw it: on every request it overwrites this header
- * with `<token> <address>`, the address being the socket's or, with TRUST_PROXY, the last X-Forwarded-For entry
- * (the one your proxy added). The token is a secret of the running process, so a client that sends the header
+ * What our HTTP server (scripts/server.ts) knows of the client: on every request it overwrites this header with
+ * `<token> <address> <protocol>`. The address is the socket's or, with TRUST_PROXY, the last X-Forwarded-For entry
+ * (the one your proxy added); the protocol is `http`, or with TRUST_PROXY the last X-Forwarded-Proto entry (what
+ * your TLS-terminating proxy saw). The token is a secret of the running process, so a client that sends the header
  * itself (say, to a bare `next start`) is not believed.
  */
 export const CLIENT_IP_HEADER = "x-vaporform-client-ip";
 
-/** Reads the address from a Headers object or a plain header record (next-auth hands us the latter). */
-export function clientIpFrom(headers: Headers | Record<string, unknown> | undefined): string {
+function stamp(headers: Headers | Record<string, unknown> | undefined): string[] {
   const value = headers instanceof Headers ? headers.get(CLIENT_IP_HEADER) : headers?.[CLIENT_IP_HEADER];
-  if (typeof value !== "string" || !env.VAPORFORM_CLIENT_IP_TOKEN) return "unknown";
-  const [token, address] = value.split(" ");
-  return token === env.VAPORFORM_CLIENT_IP_TOKEN && address ? address : "unknown";
+  if (typeof value !== "string" || !env.VAPORFORM_CLIENT_IP_TOKEN) return [];
+  const [token, ...fields] = value.split(" ");
+  return token === env.VAPORFORM_CLIENT_IP_TOKEN ? fields : [];
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Reads the address from a Headers object or a plain header record (next-auth hands us the latter). */
+export function clientIpFrom(headers: Headers | Record<string, unknown> | undefined): string {
+  return stamp(headers)[0] || "unknown";
+}
 
-/** Whether a request comes from the machine the app runs on. */
-export function isLoopback(ip: string): boolean {
-  return LOOPBACK.has(ip);
+/**
+ * Whether the browser reached us over HTTPS, so every cookie must be `Secure`: an https NEXTAUTH_URL says so for
+ * every request, a TLS-terminating proxy (TRUST_PROXY with `X-Forwarded-Proto: https`) for the requests it forwards.
+ */
+export function isHttpsRequest(headers: Headers | Record<string, unknown> | undefined): boolean {
+  return env.NEXTAUTH_URL?.startsWith("https:") === true || stamp(headers)[1] === "https";
 }

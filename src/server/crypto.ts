@@ -55,6 +55,19 @@ export function decryptSecret(envelope: string): string {
   return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8");
 }
 
+/** Whether `value` has the form of an envelope made by encryptSecret. */
+export function isEncrypted(value: string): boolean {
+  return ENVELOPE.test(value);
+}
+
+/**
+ * A key for one `purpose` (say, signing device tokens), derived from the encryption key: one secret to keep, and a
+ * key used for one thing only.
+ */
+export function derivedKey(purpose: string): Buffer {
+  return createHmac("sha256", encryptionKey()).update(`vaporform:${purpose}`).digest();
+}
+
 /** What a browser may see of a secret: never the value, only a hint that one is set. */
 export function maskSecret(plaintext: string): string {
   return plaintext.length <= 8 ? "••••••••" : `••••••••${plaintext.slice(-4)}`;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { authenticate } from "~/server/auth/authenticate";
-import { linkGithubAccount, loadSessionUser } from "~/server/auth/session-user";
+import { linkGithubAccount, loadSessionUser, type GithubLinkResult } from "~/server/auth/session-user";
 import { callerFor, countRows, db, freshIp, makeUser, PASSWORD, pool, sessionOf, tag, trpcError } from "./support";
 
 describe("admin: users", () => {
@@ -131,17 +131,24 @@ describe("admin: users", () => {
 
 describe("GitHub sign-in", () => {
   const githubId = () => String(randomBytes(4).readUInt32BE());
+  /** The user a GitHub sign-in let in (fails the test when it was refused). */
+  const signedIn = (result: GithubLinkResult) => {
+    if ("refused" in result) throw new Error(`refused: ${result.refused}`);
+    return result.user;
+  };
 
   it("creates a verified account without a password, with a username from the login, and finds it again", async () => {
     const t = tag();
     const email = `octo-${t}@example.com`;
     const providerAccountId = githubId();
-    const linked = await linkGithubAccount({
-      db,
-      providerAccountId,
-      verifiedEmails: [email],
-      profile: { login: `Octo.Cat-${t}`, name: "Octo Cat", avatar_url: "https://avatars.example.com/u/1" },
-    });
+    const linked = signedIn(
+      await linkGithubAccount({
+        db,
+        providerAccountId,
+        verifiedEmails: [email],
+        profile: { login: `Octo.Cat-${t}`, name: "Octo Cat", avatar_url: "https://avatars.example.com/u/1" },
+      }),
+    );
     expect(linked).toMatchObject({ role: "user", sessionVersion: 0 });
     const { rows } = await pool.query(
       `SELECT username::text, email::text, full_name, password_hash, email_verified, github_username, avatar_url
@@ -164,17 +171,17 @@ describe("GitHub sign-in", () => {
     expect((await (await callerFor(await sessionOf(linked!.id))).account.me()).hasPassword).toBe(false);
 
     // Next time the identity alone is enough, even if GitHub reports no verified address.
-    const again = await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: { login: "renamed" } });
+    const again = signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: { login: "renamed" } }));
     expect(again?.id).toBe(linked?.id);
   });
 
   it("derives a free, unreserved username", async () => {
-    const admin = await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [`a-${tag()}@example.com`], profile: { login: "admin" } });
+    const admin = signedIn(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [`a-${tag()}@example.com`], profile: { login: "admin" } }));
     const { rows } = await pool.query<{ username: string }>("SELECT username::text FROM users WHERE id = $1", [admin?.id]);
     expect(rows[0]?.username).toMatch(/^admin-gh(-\d)?$/);
 
     const taken = await makeUser();
-    const clash = await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [`b-${tag()}@example.com`], profile: { login: taken.username } });
+    const clash = signedIn(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [`b-${tag()}@example.com`], profile: { login: taken.username } }));
     const { rows: clashRows } = await pool.query<{ username: string }>("SELECT username::text FROM users WHERE id = $1", [clash?.id]);
     expect(clashRows[0]?.username).toBe(`${taken.username}-2`);
   });
@@ -182,15 +189,19 @@ describe("GitHub sign-in", () => {
   it("links to an existing account only through an address GitHub verified, and never trusts the development mailbox", async () => {
     const user = await makeUser({ emailVerified: true });
     // GitHub did not verify the address: no link, no new account.
-    expect(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [], profile: { login: `x${tag()}` } })).toBeNull();
+    expect(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [], profile: { login: `x${tag()}` } })).toEqual({
+      refused: "GithubEmailNotVerified",
+    });
     expect(await countRows("SELECT 1 FROM oauth_accounts WHERE user_id = $1", [user.id])).toBe(0);
 
-    const linked = await linkGithubAccount({
-      db,
-      providerAccountId: githubId(),
-      verifiedEmails: ["not an email", user.email.toUpperCase()],
-      profile: { login: `x${tag()}` },
-    });
+    const linked = signedIn(
+      await linkGithubAccount({
+        db,
+        providerAccountId: githubId(),
+        verifiedEmails: ["not an email", user.email.toUpperCase()],
+        profile: { login: `x${tag()}` },
+      }),
+    );
     expect(linked?.id).toBe(user.id);
     // Without SMTP (as in tests) "verified" only means someone read the development mailbox, which proves nothing:
     // the account is taken over like an unverified one, so whoever set its password loses it and its sessions.
@@ -203,7 +214,9 @@ describe("GitHub sign-in", () => {
 
   it("takes over an unverified local account by removing its password, and refuses a deactivated one", async () => {
     const squatted = await makeUser({ emailVerified: false });
-    const linked = await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [squatted.email], profile: { login: `y${tag()}` } });
+    const linked = signedIn(
+      await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [squatted.email], profile: { login: `y${tag()}` } }),
+    );
     expect(linked).toMatchObject({ id: squatted.id, sessionVersion: 1 });
     await expect(authenticate({ db, identifier: squatted.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject({
       code: "UNAUTHORIZED",
@@ -211,6 +224,39 @@ describe("GitHub sign-in", () => {
     expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND email_verified", [squatted.id])).toBe(1);
 
     const inactive = await makeUser({ isActive: false, emailVerified: true });
-    expect(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [inactive.email], profile: { login: `z${tag()}` } })).toBeNull();
+    expect(
+      await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [inactive.email], profile: { login: `z${tag()}` } }),
+    ).toEqual({ refused: "AccessDenied" });
+  });
+
+  it("never links itself to an administrator, who links GitHub from settings instead", async () => {
+    const admin = await makeUser({ role: "admin", emailVerified: true });
+    const providerAccountId = githubId();
+    const refused = await linkGithubAccount({ db, providerAccountId, verifiedEmails: [admin.email], profile: { login: `a${tag()}` } });
+    expect(refused).toEqual({ refused: "GithubAdminLink" });
+    // Nothing changed: no link, and the admin keeps the password and sessions.
+    expect(await countRows("SELECT 1 FROM oauth_accounts WHERE provider_account_id = $1", [providerAccountId])).toBe(0);
+    expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND session_version = 0 AND password_hash IS NOT NULL", [admin.id])).toBe(1);
+
+    // Signed in with the password, the admin links it from settings; from then on GitHub signs the admin in.
+    const fromSettings = await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: admin.id });
+    expect(signedIn(fromSettings)).toMatchObject({ id: admin.id, role: "admin", sessionVersion: 0 });
+    expect((await (await callerFor(await sessionOf(admin.id))).account.me()).githubLinked).toBe(true);
+    expect(signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined })).id).toBe(admin.id);
+    await expect(authenticate({ db, identifier: admin.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: admin.id });
+  });
+
+  it("links from settings only an identity no other account has", async () => {
+    const owner = await makeUser();
+    const providerAccountId = githubId();
+    signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: owner.id }));
+    // Linking again to the same account is fine; to another one is refused and changes nothing.
+    signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: owner.id }));
+    const other = await makeUser();
+    expect(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: other.id })).toEqual({
+      refused: "GithubLinkedElsewhere",
+    });
+    expect(await countRows("SELECT 1 FROM oauth_accounts WHERE provider_account_id = $1 AND user_id = $2", [providerAccountId, owner.id])).toBe(1);
+    expect((await (await callerFor(await sessionOf(other.id))).account.me()).githubLinked).toBe(false);
   });
 });

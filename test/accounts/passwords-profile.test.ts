@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authenticate } from "~/server/auth/authenticate";
 import { loadSessionUser } from "~/server/auth/session-user";
+import { decryptSecret } from "~/server/crypto";
 import { callerFor, countRows, db, freshIp, makeUser, PASSWORD, pool, sessionOf, tag, tokenFromMail, trpcError } from "./support";
 
 async function sessionVersion(userId: string): Promise<number> {
@@ -15,7 +16,7 @@ describe("password reset", () => {
     expect(await anonymous.account.requestPasswordReset({ email: user.email.toUpperCase() })).toEqual({ accepted: true });
     const token = await tokenFromMail(user.email, "reset_password");
     const { rows } = await pool.query<{ text_body: string }>("SELECT text_body FROM mail_outbox WHERE to_address = $1", [user.email]);
-    expect(rows[0]?.text_body).toContain(`http://localhost:3000/reset-password?token=${token}`);
+    expect(decryptSecret(rows[0]?.text_body ?? "")).toContain(`http://localhost:3000/reset-password?token=${token}`);
 
     const newPassword = "a brand new passphrase";
     expect(await anonymous.account.resetPassword({ token, password: newPassword })).toEqual({ reset: true });

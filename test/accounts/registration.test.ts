@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SIGNUP_LIMIT } from "~/server/auth/rate-limit";
-import { callerFor, countRows, freshIp, makeUser, pool, sessionOf, tag, tokenFromMail, trpcError } from "./support";
+import { decryptSecret } from "~/server/crypto";
+import { callerFor, countRows, freshIp, pool, sessionOf, tag, tokenFromMail, trpcError } from "./support";
 
 function newAccount(overrides: Partial<{ email: string; username: string; fullName: string; password: string }> = {}) {
   const t = tag();
@@ -28,7 +29,7 @@ describe("sign-up and e-mail verification", () => {
     );
     expect(mails).toHaveLength(1);
     expect(mails[0]?.user_id).toBe(created.id);
-    expect(mails[0]?.text_body).toContain(`http://localhost:3000/verify-email?token=${token}`);
+    expect(decryptSecret(mails[0]?.text_body ?? "")).toContain(`http://localhost:3000/verify-email?token=${token}`);
     // Only the hash of the token is stored.
     expect(await countRows("SELECT 1 FROM auth_tokens WHERE token_hash = $1", [token])).toBe(0);
 
@@ -185,30 +186,5 @@ describe("sign-up and e-mail verification", () => {
     expect((await trpcError(anonymous.account.verifyEmail({ token: firstToken }))).code).toBe("BAD_REQUEST");
     await anonymous.account.verifyEmail({ token: secondToken });
     expect(await api.account.resendVerification()).toEqual({ sent: false, alreadyVerified: true });
-  });
-
-  it("shows the whole outbox at the machine itself, and a signed-in user only their own mail", async () => {
-    const mine = newAccount();
-    const theirs = newAccount();
-    await (await callerFor(null)).account.register(mine);
-    await (await callerFor(null)).account.register(theirs);
-
-    const local = await (await callerFor(null, "127.0.0.1")).mailbox.list({ page: 1, pageSize: 100 });
-    const mail = local.items.find((item) => item.toAddress === mine.email);
-    expect(mail).toMatchObject({ purpose: "verify_email", sentAt: null, error: null });
-    expect(mail?.subject).toMatch(/Confirm your e-mail/);
-    expect(local.items.some((item) => item.toAddress === theirs.email)).toBe(true);
-
-    const { rows } = await pool.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [mine.email]);
-    const remote = await (await callerFor(await sessionOf(rows[0]!.id))).mailbox.list({ page: 1, pageSize: 100 });
-    expect(remote.total).toBeGreaterThan(0);
-    expect(remote.items.every((item) => item.toAddress === mine.email)).toBe(true);
-  });
-
-  it("never shows the outbox to an anonymous visitor from elsewhere (no reading other people's reset links)", async () => {
-    const victim = await makeUser();
-    await (await callerFor(null)).account.requestPasswordReset({ email: victim.email });
-    const error = await trpcError((await callerFor(null)).mailbox.list({ page: 1, pageSize: 100 }));
-    expect(error.code).toBe("UNAUTHORIZED");
   });
 });

@@ -43,7 +43,7 @@ describe("authenticate", () => {
     const user = await makeUser();
     const ip = freshIp();
     const byEmail = await authenticate({ db, identifier: user.email.toUpperCase(), password: PASSWORD, ip });
-    expect(byEmail).toEqual({ id: user.id, role: "user", sessionVersion: 0 });
+    expect(byEmail).toMatchObject({ id: user.id, role: "user", sessionVersion: 0 });
     const fullWidth = user.username.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
     await expect(authenticate({ db, identifier: ` ${fullWidth} `, password: PASSWORD, ip })).resolves.toMatchObject({ id: user.id });
 

@@ -4,6 +4,8 @@ import { createTRPCContext } from "~/server/api/trpc";
 import { hashPassword } from "~/server/auth/password";
 import type { Session } from "~/server/auth/session";
 import { loadSessionUser } from "~/server/auth/session-user";
+import { settleAfterResponse } from "~/server/after-response";
+import { decryptSecret } from "~/server/crypto";
 import { db } from "~/server/db/client";
 import { pool } from "../db";
 
@@ -62,18 +64,21 @@ export async function callerFor(session: Session | null, ip = freshIp()) {
 
 export { trpcError } from "../support/trpc";
 
-/** The link token of the latest mail of `purpose` to `email`. */
+/** The link token of the latest mail of `purpose` to `email` (bodies are stored encrypted with the app's key). */
 export async function tokenFromMail(email: string, purpose: "verify_email" | "reset_password"): Promise<string> {
+  await settleAfterResponse();
   const { rows } = await pool.query<{ text_body: string }>(
     `SELECT text_body FROM mail_outbox WHERE to_address = $1 AND purpose = $2 ORDER BY created_at DESC LIMIT 1`,
     [email, purpose],
   );
-  const match = /token=([A-Za-z0-9_-]{43})/.exec(rows[0]?.text_body ?? "");
+  const match = /token=([A-Za-z0-9_-]{43})/.exec(rows[0] ? decryptSecret(rows[0].text_body) : "");
   if (!match?.[1]) throw new Error(`no ${purpose} mail to ${email}`);
   return match[1];
 }
 
+/** Counts the rows of a query, once the work started after earlier answers (mail) is done. */
 export async function countRows(sql: string, values: unknown[] = []): Promise<number> {
+  await settleAfterResponse();
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS q`, values);
   return rows[0]?.n ?? 0;
 }

@@ -23,6 +23,12 @@ describe("database runtime", () => {
     expect(parseEnv({}).DATABASE_URL).toBeUndefined();
   });
 
+  it("gives the seeded admin an address on a reserved domain unless SEED_ADMIN_EMAIL says otherwise", () => {
+    expect(parseEnv({}).SEED_ADMIN_EMAIL).toBe("admin@vaporform.invalid");
+    expect(parseEnv({ SEED_ADMIN_EMAIL: " Owner@Example.org " }).SEED_ADMIN_EMAIL).toBe("owner@example.org");
+    expect(() => parseEnv({ SEED_ADMIN_EMAIL: "admin" })).toThrow(/SEED_ADMIN_EMAIL: must be an e-mail address/);
+  });
+
   it("explains an unreachable database", async () => {
     const attempt = checkConnection("postgresql://nobody@127.0.0.1:1/vaporform");
     await expect(attempt).rejects.toBeInstanceOf(DatabaseSetupError);

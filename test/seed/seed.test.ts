@@ -67,7 +67,7 @@ describe("seedDatabase", () => {
     const demo = rows.find((u) => u.username === "demo");
     expect(await verify(demo?.password_hash ?? "", "vaporform-demo")).toBe(true);
     expect(first.credentials.map((c) => [c.email, c.password, c.created])).toEqual([
-      ["admin@vaporform.dev", "vaporform-admin", true],
+      ["admin@vaporform.invalid", "vaporform-admin", true],
       ["demo@vaporform.dev", "vaporform-demo", true],
     ]);
   });
@@ -253,5 +253,20 @@ describe("seedDatabase", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("gives the admin SEED_ADMIN_EMAIL, and moves an admin still on the old default address to it", async () => {
+    // An install seeded before SEED_ADMIN_EMAIL existed: its admin has the old default, on a domain someone could own.
+    await pool.query("UPDATE users SET email = 'admin@vaporform.dev' WHERE username = 'admin'");
+    const users = (await pool.query("SELECT id FROM users")).rowCount;
+    const moved = await seedDatabase(pool, { adminEmail: "owner@example.org" });
+    expect(moved.credentials[0]).toMatchObject({ email: "owner@example.org", role: "admin", created: false });
+    expect((await pool.query("SELECT id FROM users")).rowCount).toBe(users);
+    const { rows } = await pool.query<{ email: string; role: string }>("SELECT email::text, role FROM users WHERE username = 'admin'");
+    expect(rows).toEqual([{ email: "owner@example.org", role: "admin" }]);
+
+    // Otherwise an existing admin's address is left as it is, and the banner shows it.
+    const again = await seedDatabase(pool, { adminEmail: "someone-else@example.org" });
+    expect(again.credentials[0]).toMatchObject({ email: "owner@example.org", created: false });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env } from "~/env";
-import { CLIENT_IP_HEADER, clientIpFrom, isLoopback } from "~/server/client-ip";
+import { CLIENT_IP_HEADER, clientIpFrom, isHttpsRequest } from "~/server/client-ip";
 
 describe("client address", () => {
   it("believes the address header only with the serving process's token", () => {
@@ -19,8 +19,20 @@ describe("client address", () => {
     }
   });
 
-  it("knows the machine itself", () => {
-    for (const ip of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) expect(isLoopback(ip)).toBe(true);
-    for (const ip of ["198.51.100.4", "unknown", "127.0.0.2x"]) expect(isLoopback(ip)).toBe(false);
+  it("believes the protocol only with the token, and an https NEXTAUTH_URL for every request", () => {
+    const original = { token: env.VAPORFORM_CLIENT_IP_TOKEN, url: env.NEXTAUTH_URL };
+    try {
+      env.VAPORFORM_CLIENT_IP_TOKEN = "process-secret";
+      env.NEXTAUTH_URL = "http://localhost:3000";
+      expect(isHttpsRequest(new Headers({ [CLIENT_IP_HEADER]: "process-secret 198.51.100.4 https" }))).toBe(true);
+      expect(isHttpsRequest({ [CLIENT_IP_HEADER]: "process-secret 198.51.100.4 https" })).toBe(true);
+      expect(isHttpsRequest(new Headers({ [CLIENT_IP_HEADER]: "process-secret 198.51.100.4 http" }))).toBe(false);
+      expect(isHttpsRequest(new Headers({ [CLIENT_IP_HEADER]: "forged 198.51.100.4 https" }))).toBe(false);
+      env.NEXTAUTH_URL = "https://vaporform.example.com";
+      expect(isHttpsRequest(new Headers())).toBe(true);
+    } finally {
+      env.VAPORFORM_CLIENT_IP_TOKEN = original.token;
+      env.NEXTAUTH_URL = original.url;
+    }
   });
 });

@@ -12,6 +12,7 @@ import { ZSignInInput } from "~/lib/schemas/account";
 
 const ERRORS: Record<string, string> = {
   GithubEmailNotVerified: "Your GitHub account has no verified e-mail address we could use. Verify one on GitHub, then try again.",
+  GithubAdminLink: "This address belongs to an administrator: sign in with your password, then link GitHub in Settings.",
   OAuthSignin: "GitHub sign-in could not start. Try again.",
   OAuthCallback: "GitHub sign-in did not complete. Try again.",
   AccessDenied: "Sign-in was refused.",

@@ -26,12 +26,11 @@ function MessageBody({ text }: { text: string }) {
   );
 }
 
-/** The outbox, newest first: the development mailbox, or the admin's view of sent mail. */
-export function MailboxList({ source }: { source: "mailbox" | "admin" }) {
+/** The mail the signed-in user may read, newest first: an admin's view of the outbox, or the user's own mail. */
+export function MailboxList() {
   const trpc = useTRPC();
   const [page, setPage] = useState(1);
-  const options = source === "mailbox" ? trpc.mailbox.list.queryOptions({ page }) : trpc.admin.mail.list.queryOptions({ page });
-  const { data } = useSuspenseQuery(options);
+  const { data } = useSuspenseQuery(trpc.mailbox.list.queryOptions({ page }));
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
 
   if (data.total === 0) {

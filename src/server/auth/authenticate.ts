@@ -1,6 +1,7 @@
 import type { Database } from "~/server/db/client";
 import { waitTime } from "~/lib/format";
 import { AppError } from "~/server/errors";
+import { renewDeviceCookie, trustedDeviceId } from "./device";
 import { verifyPassword } from "./password";
 import { markAttemptSucceeded, startSignIn } from "./rate-limit";
 
@@ -8,6 +9,11 @@ export interface AuthenticatedUser {
   id: string;
   role: "user" | "admin";
   sessionVersion: number;
+}
+
+export interface SignedInUser extends AuthenticatedUser {
+  /** The browser's device cookie after this sign-in (src/server/auth/device.ts): set it on the response. */
+  deviceCookie: string;
 }
 
 /** One message for an unknown account and a wrong password, so the answer never tells which. */
@@ -25,13 +31,17 @@ function normalizeIdentifier(identifier: string): string {
  * no account), and both are rate-limited alike (an unknown identifier is its own account key). Limits are checked
  * before any hashing; a rate-limited try answers TOO_MANY_REQUESTS with `retryAfterSeconds`. A deactivated account
  * is told so only once its password matched. An unverified e-mail may sign in.
+ *
+ * `deviceCookie` is the browser's device cookie: with a valid token for this account, the attempt is judged by that
+ * browser's own failures only (see rate-limit.ts). A successful sign-in answers the cookie's renewed value.
  */
 export async function authenticate(options: {
   db: Database;
   identifier: string;
   password: string;
   ip: string;
-}): Promise<AuthenticatedUser> {
+  deviceCookie?: string;
+}): Promise<SignedInUser> {
   const { db, password, ip } = options;
   const identifier = normalizeIdentifier(options.identifier);
   const user = await db.user.findFirst({
@@ -39,7 +49,8 @@ export async function authenticate(options: {
     select: { id: true, email: true, role: true, passwordHash: true, isActive: true, sessionVersion: true },
   });
 
-  const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user?.email ?? identifier, ip });
+  const deviceId = user ? trustedDeviceId(options.deviceCookie, user.id) : null;
+  const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user?.email ?? identifier, ip, deviceId });
   if (retryAfterSeconds > 0) {
     throw new AppError("TOO_MANY_REQUESTS", `Too many sign-in attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
       retryAfterSeconds,
@@ -54,5 +65,10 @@ export async function authenticate(options: {
     throw new AppError("FORBIDDEN", "This account is deactivated. Contact an administrator.");
   }
   await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() }, select: { id: true } });
-  return { id: user.id, role: user.role === "admin" ? "admin" : "user", sessionVersion: user.sessionVersion };
+  return {
+    id: user.id,
+    role: user.role === "admin" ? "admin" : "user",
+    sessionVersion: user.sessionVersion,
+    deviceCookie: renewDeviceCookie(options.deviceCookie, user.id),
+  };
 }

@@ -1,11 +1,14 @@
-import type { NextAuthOptions } from "next-auth";
+import { getServerSession, type NextAuthOptions } from "next-auth";
 import CredentialsModule from "next-auth/providers/credentials";
 import GitHubModule from "next-auth/providers/github";
+import { cookies, headers } from "next/headers";
 import { env } from "~/env";
 import { ZSignInInput } from "~/lib/schemas/account";
 import { authenticate } from "~/server/auth/authenticate";
-import { linkGithubAccount } from "~/server/auth/session-user";
-import { clientIpFrom } from "~/server/client-ip";
+import { readCookie } from "~/server/auth/cookies";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS } from "~/server/auth/device";
+import { linkGithubAccount, loadSessionUser, type SessionUser } from "~/server/auth/session-user";
+import { clientIpFrom, isHttpsRequest } from "~/server/client-ip";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 
@@ -71,6 +74,15 @@ export const authOptions: NextAuthOptions = {
             identifier: parsed.data.email,
             password: parsed.data.password,
             ip: clientIpFrom(req.headers),
+            deviceCookie: readCookie(req.headers?.cookie as string | undefined, DEVICE_COOKIE),
+          });
+          // Set on this route handler's response (Next merges cookies set here into it).
+          (await cookies()).set(DEVICE_COOKIE, user.deviceCookie, {
+            path: "/",
+            httpOnly: true,
+            sameSite: "lax",
+            secure: isHttpsRequest(req.headers),
+            maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
           });
           return { id: user.id, sessionVersion: user.sessionVersion };
         } catch (error) {
@@ -87,15 +99,19 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async signIn({ user, account, profile }) {
       if (account?.provider !== "github") return true;
-      const linked = await linkGithubAccount({
+      // Signed in already: the settings page started this, to link GitHub to the account (the flow needs
+      // next-auth's CSRF token to start and its state check to finish, so no other site can make it happen).
+      const signedIn = await readSession();
+      const result = await linkGithubAccount({
         db,
         providerAccountId: account.providerAccountId,
         verifiedEmails: await verifiedGithubEmails(account.access_token),
         profile: profile as { login?: string; name?: string | null; avatar_url?: string | null } | undefined,
+        signedInUserId: signedIn?.id,
       });
-      if (!linked) return "/sign-in?error=GithubEmailNotVerified";
-      user.id = linked.id;
-      user.sessionVersion = linked.sessionVersion;
+      if ("refused" in result) return signedIn ? `/settings?github=${result.refused}` : `/sign-in?error=${result.refused}`;
+      user.id = result.user.id;
+      user.sessionVersion = result.user.sessionVersion;
       return true;
     },
     jwt({ token, user }) {
@@ -112,6 +128,25 @@ export const authOptions: NextAuthOptions = {
     },
   },
 };
+
+/**
+ * The options for one request: its cookies are `Secure` when the browser came over HTTPS (an https NEXTAUTH_URL, or
+ * a trusted TLS-terminating proxy), which also gives them next-auth's `__Secure-`/`__Host-` names.
+ */
+export function authOptionsFor(requestHeaders: Headers): NextAuthOptions {
+  return { ...authOptions, useSecureCookies: isHttpsRequest(requestHeaders) };
+}
+
+/**
+ * The signed-in user of the current request (route handlers and server components), re-read from the database: the
+ * JWT names the user, the database decides. Null for a deactivated user, or a session begun before a password change.
+ */
+export async function readSession(): Promise<SessionUser | null> {
+  const jwtSession = (await getServerSession(authOptionsFor(await headers()))) as { user?: { id?: string; sv?: number } } | null;
+  const userId = jwtSession?.user?.id;
+  if (!userId) return null;
+  return loadSessionUser({ db, userId, sessionVersion: jwtSession?.user?.sv ?? 0 });
+}
 
 /** True when the GitHub button should be shown. */
 export const githubEnabled = Boolean(env.GITHUB_ID && env.GITHUB_SECRET);

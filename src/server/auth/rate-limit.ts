@@ -8,13 +8,20 @@
  *   success, the next try must wait 2^(failures - 5) s after the latest failure, capped at 15 min;
  * - per address: the same back-off after IP_FREE_FAILURES (20) failures within the window (successes do not reset
  *   it: one address trying many accounts must not clear its record by signing in to its own);
+ * - per device: an attempt with a valid device token of the account (src/server/auth/device.ts) is judged by that
+ *   device's own failures only (the same back-off after DEVICE_FREE_FAILURES), and its failures count neither
+ *   against the account nor the address: whatever strangers try, the owner's browser is not slowed;
  * - sign-up: SIGNUP_LIMIT (5) attempts per address per SIGNUP_WINDOW_SECONDS (1 h), successful or not (a refused
- *   duplicate counts too, which bounds e-mail probing through the sign-up form).
+ *   duplicate counts too, which bounds e-mail probing through the sign-up form);
+ * - password-reset requests: RESET_ADDRESS_LIMIT (10) per address and RESET_ACCOUNT_LIMIT (3) per requested e-mail
+ *   address per RESET_WINDOW_SECONDS (1 h), counted whether or not an account has the address, so the answer tells
+ *   nothing about who has one.
  *
  * A refused (rate-limited) try is not recorded, so hammering during a wait does not lengthen it, and it costs no
  * password hash. Attempts are reserved under a per-key advisory lock before the password is checked, so a burst of
  * parallel requests cannot all slip through one free slot.
  */
+import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
 
 export const SIGNIN_WINDOW_SECONDS = 15 * 60;
@@ -23,6 +30,10 @@ export const IP_FREE_FAILURES = 20;
 export const MAX_BACKOFF_SECONDS = 15 * 60;
 export const SIGNUP_WINDOW_SECONDS = 60 * 60;
 export const SIGNUP_LIMIT = 5;
+export const DEVICE_FREE_FAILURES = 5;
+export const RESET_WINDOW_SECONDS = 60 * 60;
+export const RESET_ADDRESS_LIMIT = 10;
+export const RESET_ACCOUNT_LIMIT = 3;
 /** Rows older than this serve no limit and are pruned. */
 const RETENTION_SECONDS = 24 * 60 * 60;
 /** First key of the two-key advisory locks taken here ("vfrl"), apart from every other lock of the app. */
@@ -48,28 +59,36 @@ function retryAfter(state: FailureState, freeFailures: number): number {
   return Math.max(0, Math.ceil(wait - state.sinceLatest));
 }
 
-async function accountFailures(db: Tx | Database, accountKey: string): Promise<FailureState> {
+/** Failed sign-ins within the window that match `where`, and how long ago the latest was. */
+async function failures(db: Tx | Database, where: Prisma.Sql): Promise<FailureState> {
   const [row] = await db.$queryRaw<{ failures: number; since_latest: number | null }[]>`
     SELECT count(*)::int AS failures,
            EXTRACT(EPOCH FROM now() - max(created_at))::float8 AS since_latest
       FROM auth_attempts
-     WHERE kind = 'signin' AND account_key = ${accountKey}::citext AND NOT succeeded
-       AND created_at > GREATEST(
-             now() - ${SIGNIN_WINDOW_SECONDS}::int * interval '1 second',
-             (SELECT max(created_at) FROM auth_attempts
-               WHERE kind = 'signin' AND account_key = ${accountKey}::citext AND succeeded
-                 AND created_at > now() - ${SIGNIN_WINDOW_SECONDS}::int * interval '1 second'))`;
+     WHERE kind = 'signin' AND NOT succeeded AND ${where}
+       AND created_at > now() - ${SIGNIN_WINDOW_SECONDS}::int * interval '1 second'`;
   return { failures: row?.failures ?? 0, sinceLatest: row?.since_latest ?? null };
 }
 
-async function addressFailures(db: Tx | Database, ip: string): Promise<FailureState> {
-  const [row] = await db.$queryRaw<{ failures: number; since_latest: number | null }[]>`
-    SELECT count(*)::int AS failures,
-           EXTRACT(EPOCH FROM now() - max(created_at))::float8 AS since_latest
-      FROM auth_attempts
-     WHERE kind = 'signin' AND ip_address = ${ip} AND NOT succeeded
-       AND created_at > now() - ${SIGNIN_WINDOW_SECONDS}::int * interval '1 second'`;
-  return { failures: row?.failures ?? 0, sinceLatest: row?.since_latest ?? null };
+/** The account's failures from browsers without its device token, since its latest such success. */
+function accountFailures(db: Tx | Database, accountKey: string): Promise<FailureState> {
+  return failures(
+    db,
+    Prisma.sql`account_key = ${accountKey}::citext AND device_id IS NULL
+      AND created_at > COALESCE((SELECT max(created_at) FROM auth_attempts
+                                  WHERE kind = 'signin' AND account_key = ${accountKey}::citext AND succeeded
+                                    AND device_id IS NULL), '-infinity')`,
+  );
+}
+
+/** The address's failures from browsers without a device token. */
+function addressFailures(db: Tx | Database, ip: string): Promise<FailureState> {
+  return failures(db, Prisma.sql`ip_address = ${ip} AND device_id IS NULL`);
+}
+
+/** A device's failures (its token is renewed at each success, so all of them count). */
+function deviceFailures(db: Tx | Database, deviceId: string): Promise<FailureState> {
+  return failures(db, Prisma.sql`device_id = ${deviceId}`);
 }
 
 async function lock(tx: Tx, key: string): Promise<void> {
@@ -84,14 +103,26 @@ function addressKey(ip: string): string {
 /**
  * Checks the limits and, when allowed, records the attempt as a failure before the password is checked (a crash
  * mid-check then counts against the caller, as it should). Call `markAttemptSucceeded` once the password matched.
+ * `deviceId`: the id of the caller's valid device token for this account, if it has one.
  */
 export async function startSignIn(options: {
   db: Database;
   accountKey: string;
   ip: string;
+  deviceId?: string | null;
 }): Promise<{ retryAfterSeconds: number; attemptId: bigint | null }> {
   const ip = addressKey(options.ip);
+  const { deviceId } = options;
   const result = await options.db.$transaction(async (tx) => {
+    if (deviceId) {
+      await lock(tx, `signin:device:${deviceId}`);
+      const wait = retryAfter(await deviceFailures(tx, deviceId), DEVICE_FREE_FAILURES);
+      if (wait > 0) return { retryAfterSeconds: wait, attemptId: null };
+      const [row] = await tx.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO auth_attempts (kind, account_key, ip_address, succeeded, device_id)
+        VALUES ('signin', ${options.accountKey}::citext, ${ip}, false, ${deviceId}) RETURNING id`;
+      return { retryAfterSeconds: 0, attemptId: row?.id ?? null };
+    }
     // Always account before address, so two requests never wait on each other's second lock.
     await lock(tx, `signin:account:${options.accountKey.toLowerCase()}`);
     await lock(tx, `signin:ip:${ip}`);
@@ -117,6 +148,28 @@ export async function markAttemptSucceeded(options: { db: Database; attemptId: b
 }
 
 /**
+ * Seconds until `kind` attempts by this address or account key fall under `limit` within `windowSeconds` (0: now).
+ * Every attempt counts, allowed or not, so the limit is a fixed budget per window.
+ */
+async function windowWait(
+  tx: Tx,
+  kind: "signup" | "reset",
+  by: { ip: string } | { accountKey: string },
+  limit: number,
+  windowSeconds: number,
+): Promise<number> {
+  const match = "ip" in by ? Prisma.sql`ip_address = ${by.ip}` : Prisma.sql`account_key = ${by.accountKey}::citext`;
+  const [row] = await tx.$queryRaw<{ attempts: number; until_oldest_expires: number | null }[]>`
+    SELECT count(*)::int AS attempts,
+           EXTRACT(EPOCH FROM min(created_at) + ${windowSeconds}::int * interval '1 second' - now())::float8
+             AS until_oldest_expires
+      FROM auth_attempts
+     WHERE kind = ${kind} AND ${match} AND created_at > now() - ${windowSeconds}::int * interval '1 second'`;
+  if ((row?.attempts ?? 0) < limit) return 0;
+  return Math.max(1, Math.ceil(row?.until_oldest_expires ?? windowSeconds));
+}
+
+/**
  * Checks the sign-up limit of `ip` and, when allowed, records the attempt (every attempt counts, see above).
  * Answers the seconds to wait (0: recorded and allowed); `markAttemptSucceeded` once the account exists.
  */
@@ -127,21 +180,34 @@ export async function startSignUp(options: {
   const ip = addressKey(options.ip);
   return options.db.$transaction(async (tx) => {
     await lock(tx, `signup:ip:${ip}`);
-    const [row] = await tx.$queryRaw<{ attempts: number; until_oldest_expires: number | null }[]>`
-      SELECT count(*)::int AS attempts,
-             EXTRACT(EPOCH FROM min(created_at) + ${SIGNUP_WINDOW_SECONDS}::int * interval '1 second' - now())::float8
-               AS until_oldest_expires
-        FROM auth_attempts
-       WHERE kind = 'signup' AND ip_address = ${ip}
-         AND created_at > now() - ${SIGNUP_WINDOW_SECONDS}::int * interval '1 second'`;
-    if ((row?.attempts ?? 0) >= SIGNUP_LIMIT) {
-      const wait = Math.max(1, Math.ceil(row?.until_oldest_expires ?? SIGNUP_WINDOW_SECONDS));
-      return { retryAfterSeconds: wait, attemptId: null };
-    }
+    const wait = await windowWait(tx, "signup", { ip }, SIGNUP_LIMIT, SIGNUP_WINDOW_SECONDS);
+    if (wait > 0) return { retryAfterSeconds: wait, attemptId: null };
     const [inserted] = await tx.$queryRaw<{ id: bigint }[]>`
       INSERT INTO auth_attempts (kind, account_key, ip_address, succeeded) VALUES ('signup', NULL, ${ip}, false)
       RETURNING id`;
     return { retryAfterSeconds: 0, attemptId: inserted?.id ?? null };
+  });
+}
+
+/**
+ * Checks the password-reset limits of `ip` and of the requested address `accountKey` (whether or not an account
+ * has it) and, when allowed, records the request. Answers the seconds to wait (0: recorded and allowed).
+ */
+export async function startPasswordReset(options: { db: Database; ip: string; accountKey: string }): Promise<number> {
+  const ip = addressKey(options.ip);
+  return options.db.$transaction(async (tx) => {
+    // Account before address, as for sign-in.
+    await lock(tx, `reset:account:${options.accountKey.toLowerCase()}`);
+    await lock(tx, `reset:ip:${ip}`);
+    const wait = Math.max(
+      await windowWait(tx, "reset", { accountKey: options.accountKey }, RESET_ACCOUNT_LIMIT, RESET_WINDOW_SECONDS),
+      await windowWait(tx, "reset", { ip }, RESET_ADDRESS_LIMIT, RESET_WINDOW_SECONDS),
+    );
+    if (wait > 0) return wait;
+    await tx.$executeRaw`
+      INSERT INTO auth_attempts (kind, account_key, ip_address, succeeded)
+      VALUES ('reset', ${options.accountKey}::citext, ${ip}, true)`;
+    return 0;
   });
 }
 

@@ -93,17 +93,26 @@ function toAuthenticated(user: { id: string; role: string; sessionVersion: numbe
 
 const userSelect = { id: true, role: true, sessionVersion: true, isActive: true, emailVerified: true } as const;
 
+/** Why a GitHub sign-in was refused; the sign-in and settings pages explain each. */
+export type GithubRefusal = "GithubEmailNotVerified" | "GithubAdminLink" | "GithubLinkedElsewhere" | "AccessDenied";
+
+export type GithubLinkResult = { user: AuthenticatedUser } | { refused: GithubRefusal };
+
 /**
  * Signs in through GitHub (the next-auth GitHub provider's callback calls this with the e-mails GitHub reports as
- * verified). Answers the user to sign in, or null when sign-in must be refused (deactivated account, or no verified
- * e-mail to create an account with).
+ * verified), or links GitHub to the signed-in user (`signedInUserId`: the settings page started the flow).
  *
- * - An identity linked before signs in its user.
+ * Linking from settings: the identity is linked to the signed-in user, unless another user has it already.
+ *
+ * Signing in:
+ * - An identity linked before signs in its user (unless deactivated).
  * - Otherwise it is linked to the existing user whose e-mail is one of `verifiedEmails`; never through an
- *   unverified address, which anyone could have typed into GitHub. When that local account had not verified its
- *   e-mail, whoever registered it never proved owning the address: its password is removed and its sessions
- *   ended, so a squatter who pre-registered the address cannot keep access (the owner can set a password with
- *   "forgot password").
+ *   unverified address, which anyone could have typed into GitHub, and never to an administrator: whoever controls
+ *   a GitHub account with that address (or the address's domain) would hold the install; an admin links GitHub
+ *   from settings after signing in with the password. When that local account had not verified its e-mail,
+ *   whoever registered it never proved owning the address: its password is removed and its sessions ended, so a
+ *   squatter who pre-registered the address cannot keep access (the owner can set a password with "forgot
+ *   password").
  * - Otherwise a new, verified user is created with a username derived from the login and no password.
  */
 export function linkGithubAccount(options: {
@@ -111,29 +120,48 @@ export function linkGithubAccount(options: {
   providerAccountId: string;
   verifiedEmails: string[];
   profile: GithubProfile | undefined;
-}): Promise<AuthenticatedUser | null> {
-  return link(options, 1);
+  signedInUserId?: string | null;
+}): Promise<GithubLinkResult> {
+  return options.signedInUserId ? linkToSignedIn({ ...options, userId: options.signedInUserId }) : link(options, 1);
 }
 
-async function link(options: Parameters<typeof linkGithubAccount>[0], retries: number): Promise<AuthenticatedUser | null> {
+async function linkToSignedIn(options: { db: Database; providerAccountId: string; userId: string }): Promise<GithubLinkResult> {
+  const { db, providerAccountId, userId } = options;
+  const user = await db.user.findUnique({ where: { id: userId }, select: userSelect });
+  if (!user || user.isActive === false) return { refused: "AccessDenied" };
+  try {
+    await db.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId } });
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    const owner = await db.oAuthAccount.findUnique({
+      where: { provider_providerAccountId: { provider: PROVIDER, providerAccountId } },
+      select: { userId: true },
+    });
+    if (owner?.userId !== userId) return { refused: "GithubLinkedElsewhere" };
+  }
+  return { user: toAuthenticated(user) };
+}
+
+async function link(options: Parameters<typeof linkGithubAccount>[0], retries: number): Promise<GithubLinkResult> {
   const { db, providerAccountId } = options;
   const profile = options.profile ?? {};
   const linked = await db.oAuthAccount.findUnique({
     where: { provider_providerAccountId: { provider: PROVIDER, providerAccountId } },
     select: { user: { select: userSelect } },
   });
-  if (linked) return linked.user.isActive === false ? null : toAuthenticated(linked.user);
+  if (linked) return linked.user.isActive === false ? { refused: "AccessDenied" } : { user: toAuthenticated(linked.user) };
 
   const emails = options.verifiedEmails.flatMap((email) => {
     const parsed = ZEmail.safeParse(email);
     return parsed.success ? [parsed.data] : [];
   });
-  if (emails.length === 0) return null;
+  if (emails.length === 0) return { refused: "GithubEmailNotVerified" };
 
   try {
     const existing = await db.user.findFirst({ where: { email: { in: emails } }, select: userSelect });
     if (existing) {
-      if (existing.isActive === false) return null;
+      if (existing.isActive === false) return { refused: "AccessDenied" };
+      if (existing.role === "admin") return { refused: "GithubAdminLink" };
       const user = await db.$transaction(async (tx) => {
         await tx.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId: existing.id } });
         // Without real mail (no SMTP_URL) "verified" only means someone read the development mailbox, which proves
@@ -145,7 +173,7 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
           select: userSelect,
         });
       });
-      return toAuthenticated(user);
+      return { user: toAuthenticated(user) };
     }
 
     const email = emails[0] ?? "";
@@ -169,7 +197,7 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
       await tx.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId: created.id } });
       return created;
     });
-    return toAuthenticated(user);
+    return { user: toAuthenticated(user) };
   } catch (error) {
     // A concurrent first sign-in of the same person, or the username taken meanwhile: once more finds what won.
     if (retries > 0 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

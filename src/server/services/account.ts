@@ -9,7 +9,9 @@ import {
   type TUpdateProfileInput,
 } from "~/lib/schemas/account";
 import { hashPassword, verifyPassword } from "~/server/auth/password";
-import { markAttemptSucceeded, startSignIn, startSignUp } from "~/server/auth/rate-limit";
+import { trustedDeviceId } from "~/server/auth/device";
+import { markAttemptSucceeded, startPasswordReset, startSignIn, startSignUp } from "~/server/auth/rate-limit";
+import { afterResponse } from "~/server/after-response";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
 import { avatarInitials, waitTime } from "~/lib/format";
@@ -38,12 +40,17 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** Ends every unused token of `purpose` of the user: its links stop working. */
+async function revokeTokens(tx: Tx, userId: string, purpose: TokenPurpose): Promise<void> {
+  await tx.authToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: new Date() } });
+}
+
 /**
  * Issues a token of `purpose` for `userId`, ending that user's earlier unused ones (only the latest link works).
  * Answers the token itself, to be mailed.
  */
 async function issueToken(tx: Tx, userId: string, purpose: TokenPurpose): Promise<string> {
-  await tx.authToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: new Date() } });
+  await revokeTokens(tx, userId, purpose);
   const token = randomBytes(32).toString("base64url");
   await tx.authToken.create({
     data: {
@@ -71,7 +78,7 @@ async function consumeToken(tx: Tx, token: string, purpose: TokenPurpose): Promi
 }
 
 /** Seconds until another mail of `purpose` may go to `userId` (0: now). */
-async function mailWait(db: Database, userId: string, purpose: TokenPurpose): Promise<number> {
+async function mailWait(db: Database | Tx, userId: string, purpose: TokenPurpose): Promise<number> {
   const latest = await db.authToken.findFirst({
     where: { userId, purpose },
     orderBy: { createdAt: "desc" },
@@ -214,22 +221,37 @@ export async function resendVerification(options: {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Mails a reset link to the account with this e-mail address. Answers the same whether or not there is one (nor
- * whether it is deactivated, or was mailed less than a minute ago, in which case nothing new is sent), so the form
- * does not tell who has an account.
+ * Mails a reset link to the account with this e-mail address. Rate-limited per client address and per requested
+ * address (TOO_MANY_REQUESTS with `retryAfterSeconds`), counted alike whether or not an account has it. Everything
+ * that depends on the account (finding it, the link, the mail, which may wait on SMTP) happens after the answer, so
+ * the answer is the same, in content and in time, whether or not there is one (nor whether it is deactivated, or
+ * was mailed less than a minute ago, in which case nothing new is sent).
  */
-export async function requestPasswordReset(options: { db: Database; email: string }): Promise<{ accepted: true }> {
-  const { db } = options;
+export async function requestPasswordReset(options: { db: Database; email: string; ip: string }): Promise<{ accepted: true }> {
+  const { db, email } = options;
+  const wait = await startPasswordReset({ db, ip: options.ip, accountKey: email });
+  if (wait > 0) {
+    throw new AppError("TOO_MANY_REQUESTS", `Too many reset requests. Try again in ${waitTime(wait)}.`, {
+      retryAfterSeconds: wait,
+    });
+  }
+  afterResponse("password reset mail", () => mailResetLink(db, email));
+  return { accepted: true };
+}
+
+async function mailResetLink(db: Database, email: string): Promise<void> {
   const user = await db.user.findUnique({
-    where: { email: options.email },
+    where: { email },
     select: { id: true, email: true, fullName: true, isActive: true },
   });
-  if (!user || user.isActive === false || (await mailWait(db, user.id, "reset_password")) > 0) {
-    return { accepted: true };
-  }
-  const token = await db.$transaction((tx) => issueToken(tx, user.id, "reset_password"));
-  await mailPasswordReset(db, user, token);
-  return { accepted: true };
+  if (!user || user.isActive === false) return;
+  const token = await db.$transaction(async (tx) => {
+    // One request at a time per account: two a moment apart must not both see "nothing sent yet".
+    await tx.$queryRaw`SELECT 1 AS locked FROM users WHERE id = ${user.id}::uuid FOR UPDATE`;
+    if ((await mailWait(tx, user.id, "reset_password")) > 0) return null;
+    return issueToken(tx, user.id, "reset_password");
+  });
+  if (token) await mailPasswordReset(db, user, token);
 }
 
 /**
@@ -260,21 +282,18 @@ export async function resetPassword(options: { db: Database; token: string; pass
       },
       select: { id: true },
     });
-    await tx.authToken.updateMany({
-      where: { userId, purpose: "reset_password", usedAt: null },
-      data: { usedAt: new Date() },
-    });
+    await revokeTokens(tx, userId, "reset_password");
   });
   return { reset: true };
 }
 
 /**
  * Changes the signed-in user's password after checking the current one (rate-limited like a sign-in, so a stolen
- * session cannot guess it). Ends every other session: answers the new session version, which the caller's own
- * session must adopt to stay signed in.
+ * session cannot guess it; `deviceCookie` as for a sign-in). Ends every other session and revokes open reset links:
+ * answers the new session version, which the caller's own session must adopt to stay signed in.
  */
 export async function changePassword(
-  options: { db: Database; userId: string; ip: string } & TChangePasswordInput,
+  options: { db: Database; userId: string; ip: string; deviceCookie?: string } & TChangePasswordInput,
 ): Promise<{ sessionVersion: number }> {
   const { db, userId } = options;
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
@@ -286,7 +305,12 @@ export async function changePassword(
     throw new AppError("BAD_REQUEST", "Choose a new password different from the current one.", { field: "newPassword" });
   }
 
-  const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user.email, ip: options.ip });
+  const { retryAfterSeconds, attemptId } = await startSignIn({
+    db,
+    accountKey: user.email,
+    ip: options.ip,
+    deviceId: trustedDeviceId(options.deviceCookie, userId),
+  });
   if (retryAfterSeconds > 0) {
     throw new AppError("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
       retryAfterSeconds,
@@ -298,12 +322,16 @@ export async function changePassword(
   await markAttemptSucceeded({ db, attemptId });
 
   const passwordHash = await hashPassword(options.newPassword);
-  const updated = await db.user.update({
-    where: { id: userId },
-    data: { passwordHash, sessionVersion: { increment: 1 } },
-    select: { sessionVersion: true },
+  return db.$transaction(async (tx) => {
+    const updated = await tx.user.update({
+      where: { id: userId },
+      data: { passwordHash, sessionVersion: { increment: 1 } },
+      select: { sessionVersion: true },
+    });
+    // A link mailed before would otherwise undo the change (say, one an attacker asked for).
+    await revokeTokens(tx, userId, "reset_password");
+    return { sessionVersion: updated.sessionVersion };
   });
-  return { sessionVersion: updated.sessionVersion };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -331,10 +359,11 @@ export async function getMe(options: { db: Database; userId: string }) {
       preferences: true,
       createdAt: true,
       lastLoginAt: true,
+      _count: { select: { oauthAccounts: true } },
     },
   });
   if (!user) throw new AppError("NOT_FOUND", "Account not found.");
-  const { passwordHash, preferences, ...rest } = user;
+  const { passwordHash, preferences, _count, ...rest } = user;
   return {
     ...rest,
     role: user.role === "admin" ? ("admin" as const) : ("user" as const),
@@ -344,6 +373,8 @@ export async function getMe(options: { db: Database; userId: string }) {
     initials: avatarInitials(user.fullName),
     /** False for an account made through GitHub that never set one (changing it then needs a reset link). */
     hasPassword: passwordHash !== null,
+    /** Whether a GitHub identity signs in to this account. */
+    githubLinked: _count.oauthAccounts > 0,
     preferences: readPreferences(preferences),
   };
 }

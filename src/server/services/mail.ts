@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { devMailboxOpen, env } from "~/env";
-import { isLoopback } from "~/server/client-ip";
+import { decryptSecret, encryptSecret, isEncrypted } from "~/server/crypto";
 import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 
@@ -15,7 +15,8 @@ function smtp(url: string): Transporter {
 }
 
 /**
- * Sends a mail. It is always recorded in `mail_outbox` first; with SMTP_URL set it is then sent and `sent_at` or
+ * Sends a mail. It is always recorded in `mail_outbox` first, its bodies encrypted with the app's key (they hold
+ * working links: a copy of the database must not); with SMTP_URL set it is then sent and `sent_at` or
  * `error` recorded. A failed delivery is logged and recorded, never thrown: the action that mailed (a sign-up, a
  * reset request) has happened, and the user can ask again.
  */
@@ -33,8 +34,8 @@ export async function sendMail(options: {
     data: {
       toAddress: options.to,
       subject: options.subject,
-      textBody: options.text,
-      htmlBody: options.html ?? null,
+      textBody: encryptSecret(options.text),
+      htmlBody: options.html === undefined ? null : encryptSecret(options.html),
       purpose: options.purpose,
       userId: options.userId ?? null,
     },
@@ -60,10 +61,26 @@ export async function sendMail(options: {
   }
 }
 
-/** The outbox, newest first, one page at a time (development mailbox and admin view). */
-export async function listOutbox(options: { db: Database; page: number; pageSize?: number; toAddress?: string }) {
+/** A stored body as written; mails from before bodies were encrypted are kept in clear, their links removed. */
+function readBody(stored: string): string {
+  if (!isEncrypted(stored)) return stored;
+  try {
+    return decryptSecret(stored);
+  } catch {
+    return "(This message was encrypted with another ENCRYPTION_KEY and cannot be read.)";
+  }
+}
+
+/** The outbox, newest first, one page at a time: all of it, or the mail of one user to its current address. */
+export async function listOutbox(options: {
+  db: Database;
+  page: number;
+  pageSize?: number;
+  recipient?: { userId: string; email: string };
+}) {
   const pageSize = options.pageSize ?? 20;
-  const where = options.toAddress ? { toAddress: options.toAddress } : {};
+  // Both: mail to an address the user no longer has, or sent to this address before the account existed, is not theirs.
+  const where = options.recipient ? { userId: options.recipient.userId, toAddress: options.recipient.email } : {};
   const [items, total] = await Promise.all([
     options.db.mailOutbox.findMany({
       where,
@@ -83,30 +100,23 @@ export async function listOutbox(options: { db: Database; page: number; pageSize
     }),
     options.db.mailOutbox.count({ where }),
   ]);
-  return { items, total, page: options.page, pageSize };
+  return { items: items.map((mail) => ({ ...mail, textBody: readBody(mail.textBody) })), total, page: options.page, pageSize };
 }
 
 /**
- * The development mailbox: on an install without SMTP_URL the outbox is the only place its mails arrive, so anyone
- * may read it there. With SMTP_URL set mails reach real inboxes, and this answers FORBIDDEN (admins still read the
- * outbox with listOutbox).
+ * The mailbox page (`/mailbox`): an admin reads the whole outbox; on an install without SMTP (the development
+ * mailbox, see DEV_MAILBOX) a signed-in user reads the mail sent to their own address, which is how sign-up works
+ * before mail is set up; anyone else reads nothing. Nothing depends on the client's network address: behind a
+ * reverse proxy on the same host every visitor would come from the loopback. The caller is signed in.
  */
-/**
- * The development mailbox of an install without SMTP: someone at the machine itself (a loopback address) reads
- * the whole outbox, as a developer would; anyone else only the mail addressed to the account they are signed in
- * to. A stranger can therefore never read another person's reset link.
- */
-export async function listDevMailbox(options: {
+export async function listMailbox(options: {
   db: Database;
   page: number;
   pageSize?: number;
-  ip: string;
-  email: string | null;
+  user: { id: string; email: string; role: "user" | "admin" };
 }) {
-  if (!devMailboxOpen) throw new AppError("FORBIDDEN", "The development mailbox is closed on this install.");
-  if (isLoopback(options.ip)) return listOutbox(options);
-  if (!options.email) {
-    throw new AppError("UNAUTHORIZED", "Sign in to read the mail sent to you (or open this page on the server itself).");
-  }
-  return listOutbox({ ...options, toAddress: options.email });
+  const { user } = options;
+  if (user.role === "admin") return listOutbox(options);
+  if (!devMailboxOpen) throw new AppError("FORBIDDEN", "Mail is delivered to your own inbox on this install.");
+  return listOutbox({ ...options, recipient: { userId: user.id, email: user.email } });
 }

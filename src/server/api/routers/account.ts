@@ -8,6 +8,8 @@ import {
   ZVerifyEmailInput,
 } from "~/lib/schemas/account";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
+import { readCookie } from "~/server/auth/cookies";
+import { DEVICE_COOKIE } from "~/server/auth/device";
 import {
   changePassword,
   getMe,
@@ -36,9 +38,10 @@ export const accountRouter = createTRPCRouter({
     resendVerification({ db: ctx.db, userId: ctx.session.user.id }),
   ),
 
+  /** Rate-limited per client address and per requested address; the mail goes out after the answer. */
   requestPasswordReset: publicProcedure
     .input(ZRequestPasswordResetInput)
-    .mutation(({ ctx, input }) => requestPasswordReset({ db: ctx.db, email: input.email })),
+    .mutation(({ ctx, input }) => requestPasswordReset({ db: ctx.db, email: input.email, ip: ctx.ip })),
 
   resetPassword: publicProcedure
     .input(ZResetPasswordInput)
@@ -57,5 +60,13 @@ export const accountRouter = createTRPCRouter({
   /** Answers the new session version: the caller's session must adopt it, every other session ends. */
   changePassword: protectedProcedure
     .input(ZChangePasswordInput)
-    .mutation(({ ctx, input }) => changePassword({ db: ctx.db, userId: ctx.session.user.id, ip: ctx.ip, ...input })),
+    .mutation(({ ctx, input }) =>
+      changePassword({
+        db: ctx.db,
+        userId: ctx.session.user.id,
+        ip: ctx.ip,
+        deviceCookie: readCookie(ctx.headers.get("cookie"), DEVICE_COOKIE),
+        ...input,
+      }),
+    ),
 });

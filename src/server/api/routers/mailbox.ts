@@ -1,10 +1,10 @@
 import { ZListOutboxInput } from "~/lib/schemas/account";
-import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
-import { listDevMailbox } from "~/server/services/mail";
+import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { listMailbox } from "~/server/services/mail";
 
-/** The development mailbox of an install without SMTP (see listDevMailbox). */
+/** The mailbox page: an admin's view of the outbox, or (without SMTP) a user's own mail (see listMailbox). */
 export const mailboxRouter = createTRPCRouter({
-  list: publicProcedure
+  list: protectedProcedure
     .input(ZListOutboxInput)
-    .query(({ ctx, input }) => listDevMailbox({ db: ctx.db, ...input, ip: ctx.ip, email: ctx.session?.user.email ?? null })),
+    .query(({ ctx, input }) => listMailbox({ db: ctx.db, ...input, user: ctx.session.user })),
 });
