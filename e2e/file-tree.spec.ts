@@ -101,7 +101,7 @@ test("bad paths are refused with a clear message and change nothing", async ({ p
   await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem")).toHaveCount(1);
 });
 
-test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the export", async ({ page }, testInfo) => {
+test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the export and through an edit", async ({ page }, testInfo) => {
   const { projectId } = await openFreshProject(page);
   await page.goto(`/projects/${projectId}`);
   const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n")]);
@@ -110,8 +110,19 @@ test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the ex
   await page.getByTestId("upload-input").setInputFiles(csv);
   await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ })).toBeVisible();
 
-  const response = await page.request.get(`/api/projects/${projectId}/export`);
-  expect(response.status()).toBe(200);
-  const exported = unzipSync(new Uint8Array(await response.body()));
-  expect(Buffer.from(exported["cities.csv"]!)).toEqual(bytes);
+  const exportCsv = async () => {
+    const response = await page.request.get(`/api/projects/${projectId}/export`);
+    expect(response.status()).toBe(200);
+    return Buffer.from(unzipSync(new Uint8Array(await response.body()))["cities.csv"]!);
+  };
+  expect(await exportCsv()).toEqual(bytes);
+
+  // Edited in Monaco (which keeps the mark apart from the text it shows) and saved: the mark is still there.
+  await page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ }).click();
+  await expect.poll(() => editorValue(page)).toBe(bytes.toString("utf8"));
+  await page.getByTestId("code-editor").click();
+  await page.evaluate(() => window.__vaporformEditor?.setValue("id;città\r\n1;Genova\r\n2;Torino\r\n"));
+  await page.keyboard.press(`${process.platform === "darwin" ? "Meta" : "Control"}+s`);
+  await expect(page.getByTestId("save-status")).toHaveText("Saved");
+  expect(await exportCsv()).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n2;Torino\r\n")]));
 });

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useEffectEvent, useRef } from "react";
+import { bufferText, editText } from "./buffer";
 import { currentMonacoTheme, monaco, useMonacoTheme } from "./setup";
 
 export interface EditorPreferences {
@@ -73,9 +74,9 @@ function entriesAt(key: string): [string, ModelEntry][] {
 
 /** Replaces the whole buffer as one undoable edit, so "take theirs" or "reload" can be taken back with Ctrl+Z. */
 function replaceContent(model: monaco.editor.ITextModel, value: string) {
-  if (model.getValue() === value) return;
+  if (bufferText(model) === value) return;
   model.pushStackElement();
-  model.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null);
+  model.pushEditOperations([], [{ range: model.getFullModelRange(), text: editText(model, value) }], () => null);
   model.pushStackElement();
 }
 
@@ -119,7 +120,7 @@ export function renameEditorModel(projectId: string, from: string, to: string) {
     });
     // Before creating: Monaco refuses a second model at the same uri.
     displaced?.dispose();
-    const model = monaco.editor.createModel(old.getValue(), old.getLanguageId(), monaco.Uri.parse(newKey));
+    const model = monaco.editor.createModel(bufferText(old), old.getLanguageId(), monaco.Uri.parse(newKey));
     model.updateOptions({ tabSize: old.getOptions().tabSize, indentSize: old.getOptions().indentSize });
     for (const { editor, viewState } of showing) {
       editor.setModel(model);
@@ -184,7 +185,10 @@ export default function CodeEditor({
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Alt | monaco.KeyCode.KeyS, () => emitSaveAll(), focusKey);
 
     const hook: EditorTestHook = {
-      getValue: () => editor.getValue(),
+      getValue: () => {
+        const model = editor.getModel();
+        return model ? bufferText(model) : "";
+      },
       setValue: (text) => {
         const model = editor.getModel();
         if (model) editor.executeEdits("test", [{ range: model.getFullModelRange(), text }]);
@@ -193,7 +197,10 @@ export default function CodeEditor({
     };
     window.__vaporformEditor = hook;
     const subscriptions = [
-      editor.onDidChangeModelContent(() => emitChange(editor.getValue())),
+      editor.onDidChangeModelContent(() => {
+        const model = editor.getModel();
+        if (model) emitChange(bufferText(model));
+      }),
       editor.onDidFocusEditorWidget(() => {
         window.__vaporformEditor = hook;
       }),

@@ -2,6 +2,7 @@
 
 import { useEffect, useEffectEvent, useRef } from "react";
 import type { EditorPreferences } from "./code-editor";
+import { bufferText, editText } from "./buffer";
 import { currentMonacoTheme, monaco, useMonacoTheme } from "./setup";
 
 export interface DiffViewProps {
@@ -33,8 +34,8 @@ function diffUri(side: "original" | "modified", id: number, path: string | undef
 
 /** New text as one undoable edit, so the cursor and undo history survive a programmatic change. */
 function syncContent(model: monaco.editor.ITextModel, value: string) {
-  if (model.getValue() === value) return;
-  model.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null);
+  if (bufferText(model) === value) return;
+  model.pushEditOperations([], [{ range: model.getFullModelRange(), text: editText(model, value) }], () => null);
 }
 
 /**
@@ -98,7 +99,7 @@ export default function DiffView({
     modifiedEditor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => emitSave(), focusKey);
     const subscription = models.modified.onDidChangeContent(() => {
       if (syncingRef.current) return;
-      const text = models.modified.getValue();
+      const text = bufferText(models.modified);
       const echoes = echoesRef.current;
       echoes.push(text);
       // Bounded, for a parent that never passes the value back.
