@@ -38,8 +38,10 @@ async function main() {
   const server = http.createServer((req, res) => {
     const refusal = bodyRefusal(req.url ?? "/", req.headers);
     if (refusal) {
-      // Node discards the unread body once the response is sent; the client still reads this answer.
-      res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" });
+      // The body is read and thrown away (never buffered): a client that is still sending would otherwise see the
+      // connection cut (EPIPE) instead of this answer. Its declared length bounds what it can make us read.
+      req.resume();
+      res.writeHead(refusal.status, { "content-type": "application/json" });
       res.end(JSON.stringify(refusal.body));
       return;
     }

@@ -7,14 +7,13 @@ import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
 import { formatBytes } from "~/lib/bytes";
 import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
+import type { RouterOutputs } from "~/server/api/root";
 import { useIde } from "./ide-provider";
 
 type Phase = { step: "idle" } | { step: "uploading"; percent: number } | { step: "importing" } | { step: "done"; imported: number; skipped: number } | { step: "failed"; message: string };
 
-interface ImportResult {
-  imported: number;
-  skipped: { path: string; reason: string }[];
-}
+/** The upload route answers what file.importZip answers (both call the importZip service). */
+type ImportResult = RouterOutputs["file"]["importZip"];
 
 /**
  * Sends the archive file itself as the request body (the browser streams it from disk: no copy, no base64) to the
