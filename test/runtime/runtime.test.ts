@@ -82,6 +82,13 @@ describe("database runtime", () => {
   });
 });
 
+function closeTree(root: string) {
+  const stat = fs.lstatSync(root);
+  if (stat.isSymbolicLink()) return;
+  fs.chmodSync(root, stat.mode & 0o700);
+  if (stat.isDirectory()) for (const entry of fs.readdirSync(root)) closeTree(path.join(root, entry));
+}
+
 describe("database runtime in a private checkout", () => {
   it("runs PostgreSQL under a 0700 parent without opening the checkout to other users", async () => {
     const asRoot = process.getuid?.() === 0;
@@ -91,6 +98,8 @@ describe("database runtime in a private checkout", () => {
     expect(fs.statSync(checkout).mode & 0o777).toBe(0o700);
     const binaries = path.join(checkout, "node_modules", "native");
     fs.cpSync(await packagedBinaries(), binaries, { recursive: true, verbatimSymlinks: true });
+    // As npm leaves them under a strict umask (077): nothing readable by others.
+    closeTree(binaries);
     const dataDir = path.join(checkout, ".data", "postgres");
     fs.mkdirSync(path.dirname(dataDir));
     const privateModes = () => [checkout, path.dirname(binaries), path.dirname(dataDir)].map((dir) => fs.statSync(dir).mode & 0o777);
@@ -116,6 +125,22 @@ describe("database runtime in a private checkout", () => {
         expect(fs.lstatSync(dataDir).isDirectory()).toBe(true);
       }
       expect(fs.existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+
+      // Another checkout whose path differs only in its first folders gets a cluster of its own.
+      if (asRoot) {
+        const other = fs.mkdtempSync(path.join(os.tmpdir(), "vf-private-"));
+        try {
+          const otherData = path.join(other, ".data", "postgres");
+          const third = await ensureDatabase({ url: undefined, dataDir: otherData, binaries, systemDir, tuning: "fast" });
+          await third.stop();
+          expect(fs.realpathSync(otherData)).not.toBe(fs.realpathSync(dataDir));
+          const again = await ensureDatabase({ url: undefined, dataDir, binaries, systemDir, tuning: "fast" });
+          await checkConnection(again.url);
+          await again.stop();
+        } finally {
+          fs.rmSync(other, { recursive: true, force: true });
+        }
+      }
       expect(fs.statSync(path.join(path.dirname(dataDir), "postgres.password")).mode & 0o077).toBe(0);
     } finally {
       fs.rmSync(checkout, { recursive: true, force: true });

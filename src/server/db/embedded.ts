@@ -70,7 +70,8 @@ export function reachableBinaries(source: string, runAs: RunAs | undefined, syst
   const staging = fs.mkdtempSync(`${target}.partial-`);
   try {
     fs.cpSync(source, staging, { recursive: true, verbatimSymlinks: true });
-    fs.chmodSync(staging, 0o755);
+    // npm may have installed them under a strict umask (0600 files): open the copy to reading, and running.
+    openTree(staging);
     fs.renameSync(staging, target);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -96,11 +97,11 @@ export function placeDataDir(dataDir: string, runAs: RunAs | undefined, systemDi
     fs.chownSync(dataDir, runAs.uid, runAs.gid);
     return;
   }
-  const home = path.join(systemDir, "data", Buffer.from(dataDir).toString("base64url").slice(-48));
+  for (const folder of [systemDir, path.join(systemDir, "data")]) openFolder(folder);
+  // A folder of its own, never one derived from the path: another checkout (or a moved one) cannot land on it.
+  const home = fs.mkdtempSync(path.join(systemDir, "data", `${path.basename(path.dirname(path.dirname(dataDir))) || "cluster"}-`));
+  fs.chmodSync(home, 0o755);
   const target = path.join(home, "postgres");
-  for (const folder of [systemDir, path.dirname(home), home]) openFolder(folder);
-  // A cluster left there by an earlier checkout at this path whose link was removed: keep it, out of the way.
-  if (fs.existsSync(target)) fs.renameSync(target, `${target}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`);
   fs.mkdirSync(target, { mode: 0o700 });
   fs.chownSync(target, runAs.uid, runAs.gid);
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -207,6 +208,15 @@ export async function startCluster(options: StartOptions): Promise<RunningCluste
   };
 }
 
+/** Adds read for everyone (and pass/run where the owner may) to every file and folder below `root`; links stay. */
+function openTree(root: string) {
+  const stat = fs.lstatSync(root);
+  if (stat.isSymbolicLink()) return;
+  const runnable = stat.isDirectory() || (stat.mode & 0o100) !== 0;
+  fs.chmodSync(root, (stat.mode & 0o7777) | 0o444 | (runnable ? 0o111 : 0));
+  if (stat.isDirectory()) for (const entry of fs.readdirSync(root)) openTree(path.join(root, entry));
+}
+
 /** Makes `folder` (root-owned) passable and readable by others, whatever the umask. */
 function openFolder(folder: string) {
   fs.mkdirSync(folder, { recursive: true });
@@ -218,6 +228,8 @@ function spawnAs(binaries: string, program: string, args: string[], runAs: RunAs
     ...(runAs ?? {}),
     // The postgres user may not be able to enter our working directory (a private checkout).
     cwd: binaries,
+    // Nothing of ours (database URL, keys, SMTP credentials): the postgres user can read its processes' environment.
+    env: { PATH: "/usr/local/bin:/usr/bin:/bin", LC_ALL: "C" } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
