@@ -163,3 +163,25 @@ test("the export streams the archive as it is written", async ({ page }) => {
   expect(Object.keys(files).sort()).toEqual(["README.md", "src/f0.ts", "src/f1.ts", "src/f2.ts"]);
   expect(new TextDecoder().decode(files["src/f2.ts"])).toBe("export const f2 = 2;\n");
 });
+
+test("large bodies are for signed-in people, and only to the procedures that carry files", async ({ page, playwright }) => {
+  const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });
+  const fiveMegabytes = "x".repeat(5 * MB);
+  const body = { json: { email: "nobody@example.com", username: "nobody", fullName: fiveMegabytes, password: "long enough password" } };
+  const refusedAnonymous = await anonymous.post("/api/trpc/account.register", { data: body, headers: { "content-type": "application/json" } });
+  expect(refusedAnonymous.status()).toBe(413);
+  expect(await refusedAnonymous.text()).toContain("A request without a signed-in session is larger than 1 MiB");
+  // A session cookie that next-auth did not issue counts for nothing.
+  const forged = await anonymous.post("/api/trpc/file.save", {
+    data: { json: { projectId: "0b0e5d3c-1111-4222-8333-944445555666", path: "a.txt", content: fiveMegabytes, fileId: "0b0e5d3c-1111-4222-8333-944445555666", baseVersion: 1 } },
+    headers: { "content-type": "application/json", cookie: "next-auth.session-token=forged" },
+  });
+  expect(forged.status()).toBe(413);
+  await anonymous.dispose();
+
+  // Signed in: a large body to a procedure that carries no file is refused too, before anything runs.
+  const { projectId } = await openFreshProject(page, "Large bodies");
+  const renamed = await trpcMutation(page, "project.create", { name: "Big", description: fiveMegabytes, projectId });
+  expect(renamed.status()).toBe(413);
+  expect(await renamed.text()).toContain("This request is larger than 2 MiB");
+});

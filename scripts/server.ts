@@ -16,7 +16,8 @@ async function main() {
   const { default: next } = await import("next");
   const { env } = await import("~/env");
   const { CLIENT_IP_HEADER } = await import("~/server/client-ip");
-  const { bodyRefusal } = await import("~/server/http-limits");
+  const { bodyRefusal, SMALL_BODY_BYTES } = await import("~/server/http-limits");
+  const { hasValidSessionCookie } = await import("~/server/auth/session-cookie");
   const clientAddress = (req: http.IncomingMessage): string => {
     if (env.TRUST_PROXY) {
       const forwarded = req.headers["x-forwarded-for"];
@@ -35,8 +36,13 @@ async function main() {
   const app = next({ dev, port: env.PORT, hostname: "localhost" });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = http.createServer((req, res) => {
-    const refusal = bodyRefusal(req.url ?? "/", req.headers);
+  // Large bodies are for signed-in people: the session is checked only when the declared body is large.
+  const signedInForLargeBody = async (req: http.IncomingMessage): Promise<boolean> => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    return declared > SMALL_BODY_BYTES && (await hasValidSessionCookie(req.headers.cookie));
+  };
+  const server = http.createServer(async (req, res) => {
+    const refusal = bodyRefusal(req.url ?? "/", req.headers, await signedInForLargeBody(req));
     if (refusal) {
       // The body is read and thrown away (never buffered): a client that is still sending would otherwise see the
       // connection cut (EPIPE) instead of this answer. Its declared length bounds what it can make us read.

@@ -69,8 +69,8 @@ runCli(async () => {
 
   if (!env.SMTP_URL && env.DEV_MAILBOX === "auto") {
     console.warn(
-      "▸ Mail is not configured: messages wait in the development mailbox at /mailbox (all of them on this\n" +
-        "  machine, their own to signed-in users elsewhere); e-mail addresses are not really verified.\n" +
+      "▸ Mail is not configured: messages wait in the development mailbox at /mailbox (all of them for admins,\n" +
+        "  their own to signed-in users); e-mail addresses are not really verified.\n" +
         "  Set SMTP_URL to send real mail, or DEV_MAILBOX=off to keep the outbox for administrators.",
     );
   }

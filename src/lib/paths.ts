@@ -11,11 +11,12 @@ export const MAX_PATH_BYTES = 2048;
 
 // C0 and C1 control characters and line separators; then what makes a name display as another one (look-alike
 // files, "Trojan source"): bidirectional marks, embeddings, overrides and isolates, and invisible characters
-// (zero-width space, joiners and non-joiners, word joiner and invisible operators, the byte-order mark, soft
-// hyphen, Mongolian vowel separator).
+// (Unicode's default-ignorable code points: zero-width space, joiners, word joiner, invisible operators, the
+// byte-order mark, soft hyphen, Hangul fillers, variation selectors, tag characters; and the Mongolian vowel
+// separator).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const BIDI_CHARACTERS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const INVISIBLE_CHARACTERS = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+const INVISIBLE_CHARACTERS = /[\p{Default_Ignorable_Code_Point}\u180e]/u;
 const encoder = new TextEncoder();
 
 export type PathCheck = { ok: true; path: string } | { ok: false; message: string };

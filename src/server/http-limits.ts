@@ -16,12 +16,22 @@ const ENVELOPE_BYTES = 1024 * 1024;
  */
 export const PROXIED_BODY_MAX_BYTES = 10 * 1024 * 1024;
 
+/** What any call may send, and all that a request without a signed-in session may send. */
+export const SMALL_BODY_BYTES = 1024 * 1024;
+
 /**
  * The largest tRPC request body: file.importZip's archive in base64 (4/3 of IMPORT_MAX_ARCHIVE_BYTES), or a file
  * of FILE_MAX_BYTES whose every character JSON escapes to six bytes (`\u001f`), whichever is larger.
  */
 export function trpcBodyMaxBytes(): number {
   return Math.max(Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3), env.FILE_MAX_BYTES * 6) + ENVELOPE_BYTES;
+}
+
+/** What one call of a procedure may send: the large inputs of the few procedures that carry files, else 1 MiB. */
+function callAllowance(procedure: string): number {
+  if (procedure === "file.importZip") return Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3);
+  if (procedure === "file.save" || procedure === "file.create") return env.FILE_MAX_BYTES * 6;
+  return SMALL_BODY_BYTES;
 }
 
 /** The raw archive upload route (src/app/api/projects/[projectId]/import/route.ts), outside the proxy too. */
@@ -38,10 +48,20 @@ export function archiveUploadLimit(): BodyLimit {
   return { maxBytes: env.IMPORT_MAX_ARCHIVE_BYTES, what: "The archive" };
 }
 
-/** The body limit of a request path (the path only, without its query). */
-export function bodyLimitFor(pathname: string): BodyLimit {
-  if (pathname === "/api/trpc" || pathname.startsWith("/api/trpc/")) return { maxBytes: trpcBodyMaxBytes(), what: "This request" };
-  if (IMPORT_ROUTE.test(pathname)) return archiveUploadLimit();
+/**
+ * The body limit of a request path (the path only, without its query). Large bodies are for signed-in people
+ * only (`signedIn`: the request carries a valid session), and on tRPC only for the procedures that carry files,
+ * so nobody can make the server read megabytes before it knows who is asking.
+ */
+export function bodyLimitFor(pathname: string, signedIn: boolean): BodyLimit {
+  const anonymous = { maxBytes: SMALL_BODY_BYTES, what: "A request without a signed-in session" };
+  if (pathname === "/api/trpc" || pathname.startsWith("/api/trpc/")) {
+    if (!signedIn) return anonymous;
+    const procedures = pathname.slice("/api/trpc/".length).split(",");
+    const allowed = procedures.reduce((sum, procedure) => sum + callAllowance(procedure), ENVELOPE_BYTES);
+    return { maxBytes: Math.min(allowed, trpcBodyMaxBytes()), what: "This request" };
+  }
+  if (IMPORT_ROUTE.test(pathname)) return signedIn ? archiveUploadLimit() : anonymous;
   return { maxBytes: PROXIED_BODY_MAX_BYTES, what: "This request" };
 }
 
@@ -61,9 +81,13 @@ export interface BodyRefusal {
  * only be checked by reading it. tRPC routes answer in tRPC's error shape (one error per call of a batch), so
  * the client shows the message; other routes answer `{ error }` like our other route handlers.
  */
-export function bodyRefusal(url: string, headers: { "content-length"?: string; "transfer-encoding"?: string }): BodyRefusal | null {
+export function bodyRefusal(
+  url: string,
+  headers: { "content-length"?: string; "transfer-encoding"?: string },
+  signedIn: boolean,
+): BodyRefusal | null {
   const { pathname, searchParams } = new URL(url, "http://localhost");
-  const limit = bodyLimitFor(pathname);
+  const limit = bodyLimitFor(pathname, signedIn);
   const declared = headers["content-length"] === undefined ? null : Number(headers["content-length"]);
   let status: 411 | 413;
   let message: string;

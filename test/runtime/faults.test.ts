@@ -111,7 +111,7 @@ describe("PostgreSQL killed or restarting", () => {
       "SERVICE_UNAVAILABLE",
     );
     expect(error.message).toBe(
-      "The database could not be reached (it may be restarting), so this change was not made. Please try again in a moment.",
+      "The database could not be reached (it may be restarting), so this change may not have been made. Check, then try again in a moment.",
     );
     await cluster.restart();
 

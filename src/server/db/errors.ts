@@ -56,7 +56,7 @@ export function databaseUnavailable(write: boolean): AppError {
   return new AppError(
     "SERVICE_UNAVAILABLE",
     write
-      ? "The database could not be reached (it may be restarting), so this change was not made. Please try again in a moment."
+      ? "The database could not be reached (it may be restarting), so this change may not have been made. Check, then try again in a moment."
       : "The database could not be reached (it may be restarting). Please try again in a moment.",
   );
 }
