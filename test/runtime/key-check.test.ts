@@ -1,5 +1,6 @@
+import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { encryptionKeyCheck } from "~/server/crypto";
+import { encryptionKeyCheck, encryptSecret } from "~/server/crypto";
 import { DatabaseSetupError } from "~/server/db/errors";
 import { checkEncryptionKey } from "~/server/db/key-check";
 import { pool } from "../db";
@@ -24,5 +25,28 @@ describe("one encryption key per install", () => {
     const check = encryptionKeyCheck();
     expect(check).toMatch(/^[0-9a-f]{64}$/);
     expect(check).not.toContain(key.toString("hex"));
+  });
+});
+
+describe("one encryption key per install, on a database from before the check", () => {
+  it("refuses to record a key that cannot decrypt the secrets already stored", async () => {
+    await pool.query("DELETE FROM install_settings");
+    // A mail body written by an instance with another key.
+    const otherKey = randomBytes(32);
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", otherKey, nonce);
+    const body = Buffer.concat([cipher.update("reset link", "utf8"), cipher.final(), cipher.getAuthTag()]);
+    const envelope = `v1:${nonce.toString("base64")}:${body.toString("base64")}`;
+    const { rows } = await pool.query<{ id: string }>(
+      "INSERT INTO mail_outbox (to_address, subject, text_body, purpose) VALUES ('a@example.com', 's', $1, 'password_reset') RETURNING id",
+      [envelope],
+    );
+
+    await expect(checkEncryptionKey(pool)).rejects.toThrow(/is not the one this database's secrets were encrypted with/);
+    expect((await pool.query("SELECT 1 FROM install_settings")).rowCount).toBe(0);
+
+    // With the key that wrote them, it is recorded.
+    await pool.query("UPDATE mail_outbox SET text_body = $1 WHERE id = $2", [encryptSecret("reset link"), rows[0]!.id]);
+    expect(await checkEncryptionKey(pool)).toBe("recorded");
   });
 });
