@@ -10,7 +10,10 @@
  *   it: one address trying many accounts must not clear its record by signing in to its own);
  * - per device: an attempt with a valid device token of the account (src/server/auth/device.ts) is judged by that
  *   device's own failures only (the same back-off after DEVICE_FREE_FAILURES), and its failures count neither
- *   against the account nor the address: whatever strangers try, the owner's browser is not slowed;
+ *   against the account nor the address: whatever strangers try, the owner's browser is not slowed. Each token is
+ *   worth free guesses, and whoever knows the password can sign in again and again to collect tokens, so once
+ *   MAX_GUESSING_DEVICES other devices have failed on the account within the window, a further device is judged
+ *   (and counted) as a browser without a token: many tokens guess no faster than MAX_GUESSING_DEVICES of them;
  * - sign-up: SIGNUP_LIMIT (5) attempts per address per SIGNUP_WINDOW_SECONDS (1 h), successful or not (a refused
  *   duplicate counts too, which bounds e-mail probing through the sign-up form);
  * - password-reset requests: RESET_ADDRESS_LIMIT (10) per address and RESET_ACCOUNT_LIMIT (3) per requested e-mail
@@ -31,6 +34,8 @@ export const MAX_BACKOFF_SECONDS = 15 * 60;
 export const SIGNUP_WINDOW_SECONDS = 60 * 60;
 export const SIGNUP_LIMIT = 5;
 export const DEVICE_FREE_FAILURES = 5;
+/** Devices of one account that may each guess on their own budget within the window: more than an owner's browsers. */
+export const MAX_GUESSING_DEVICES = 5;
 export const RESET_WINDOW_SECONDS = 60 * 60;
 export const RESET_ADDRESS_LIMIT = 10;
 export const RESET_ACCOUNT_LIMIT = 3;
@@ -91,6 +96,17 @@ function deviceFailures(db: Tx | Database, deviceId: string): Promise<FailureSta
   return failures(db, Prisma.sql`device_id = ${deviceId}`);
 }
 
+/** How many devices other than `deviceId` failed to sign in to the account within the window. */
+async function otherFailingDevices(db: Tx | Database, accountKey: string, deviceId: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ devices: number }[]>`
+    SELECT count(DISTINCT device_id)::int AS devices
+      FROM auth_attempts
+     WHERE kind = 'signin' AND NOT succeeded AND account_key = ${accountKey}::citext
+       AND device_id IS NOT NULL AND device_id <> ${deviceId}
+       AND created_at > now() - ${SIGNIN_WINDOW_SECONDS}::int * interval '1 second'`;
+  return row?.devices ?? 0;
+}
+
 async function lock(tx: Tx, key: string): Promise<void> {
   await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${LOCK_CLASS}::int, hashtext(${key}))`;
 }
@@ -112,8 +128,13 @@ export async function startSignIn(options: {
   deviceId?: string | null;
 }): Promise<{ retryAfterSeconds: number; attemptId: bigint | null }> {
   const ip = addressKey(options.ip);
-  const { deviceId } = options;
   const result = await options.db.$transaction(async (tx) => {
+    // Always account first, then device or address, so two requests never wait on each other's second lock.
+    await lock(tx, `signin:account:${options.accountKey.toLowerCase()}`);
+    const deviceId =
+      options.deviceId && (await otherFailingDevices(tx, options.accountKey, options.deviceId)) < MAX_GUESSING_DEVICES
+        ? options.deviceId
+        : null;
     if (deviceId) {
       await lock(tx, `signin:device:${deviceId}`);
       const wait = retryAfter(await deviceFailures(tx, deviceId), DEVICE_FREE_FAILURES);
@@ -123,8 +144,6 @@ export async function startSignIn(options: {
         VALUES ('signin', ${options.accountKey}::citext, ${ip}, false, ${deviceId}) RETURNING id`;
       return { retryAfterSeconds: 0, attemptId: row?.id ?? null };
     }
-    // Always account before address, so two requests never wait on each other's second lock.
-    await lock(tx, `signin:account:${options.accountKey.toLowerCase()}`);
     await lock(tx, `signin:ip:${ip}`);
     const [account, address] = [await accountFailures(tx, options.accountKey), await addressFailures(tx, ip)];
     const wait = Math.max(retryAfter(account, ACCOUNT_FREE_FAILURES), retryAfter(address, IP_FREE_FAILURES));

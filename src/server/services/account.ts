@@ -296,7 +296,10 @@ export async function changePassword(
   options: { db: Database; userId: string; ip: string; deviceCookie?: string } & TChangePasswordInput,
 ): Promise<{ sessionVersion: number }> {
   const { db, userId } = options;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { email: true, passwordHash: true, sessionVersion: true },
+  });
   if (!user) throw new AppError("NOT_FOUND", "Account not found.");
   if (!user.passwordHash) {
     throw new AppError("BAD_REQUEST", "This account has no password yet. Use “Forgot password” to set one.");
@@ -309,7 +312,7 @@ export async function changePassword(
     db,
     accountKey: user.email,
     ip: options.ip,
-    deviceId: trustedDeviceId(options.deviceCookie, userId),
+    deviceId: trustedDeviceId(options.deviceCookie, userId, user.sessionVersion),
   });
   if (retryAfterSeconds > 0) {
     throw new AppError("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
