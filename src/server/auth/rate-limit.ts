@@ -16,9 +16,12 @@
  *   (and counted) as a browser without a token: many tokens guess no faster than MAX_GUESSING_DEVICES of them;
  * - sign-up: SIGNUP_LIMIT (5) attempts per address per SIGNUP_WINDOW_SECONDS (1 h), successful or not (a refused
  *   duplicate counts too, which bounds e-mail probing through the sign-up form);
- * - password-reset requests: RESET_ADDRESS_LIMIT (10) per address and RESET_ACCOUNT_LIMIT (3) per requested e-mail
- *   address per RESET_WINDOW_SECONDS (1 h), counted whether or not an account has the address, so the answer tells
- *   nothing about who has one.
+ * - password-reset requests: RESET_ADDRESS_LIMIT (10) per address per RESET_WINDOW_SECONDS (1 h), refused beyond it;
+ *   and RESET_ACCOUNT_LIMIT (3) mails per requested e-mail address per window: beyond it the request is still
+ *   accepted, alike, but sends nothing. Anyone can name anyone's address, so that limit must never refuse: refusing
+ *   would let strangers keep the owner's own requests out, and would tell whether an address was asked about. Only
+ *   requests that may mail count against it, so strangers cannot keep it full beyond the mails they make us send,
+ *   each of which holds a working link for the owner.
  *
  * A refused (rate-limited) try is not recorded, so hammering during a wait does not lengthen it, and it costs no
  * password hash. Attempts are reserved under a per-key advisory lock before the password is checked, so a burst of
@@ -210,23 +213,28 @@ export async function startSignUp(options: {
 
 /**
  * Checks the password-reset limits of `ip` and of the requested address `accountKey` (whether or not an account
- * has it) and, when allowed, records the request. Answers the seconds to wait (0: recorded and allowed).
+ * has it) and, unless the address is refused, records the request. Answers the seconds the address must wait (0:
+ * accepted) and whether a mail may go to `accountKey` (false once it had RESET_ACCOUNT_LIMIT within the window).
  */
-export async function startPasswordReset(options: { db: Database; ip: string; accountKey: string }): Promise<number> {
+export async function startPasswordReset(options: {
+  db: Database;
+  ip: string;
+  accountKey: string;
+}): Promise<{ retryAfterSeconds: number; mayMail: boolean }> {
   const ip = addressKey(options.ip);
   return options.db.$transaction(async (tx) => {
     // Account before address, as for sign-in.
     await lock(tx, `reset:account:${options.accountKey.toLowerCase()}`);
     await lock(tx, `reset:ip:${ip}`);
-    const wait = Math.max(
-      await windowWait(tx, "reset", { accountKey: options.accountKey }, RESET_ACCOUNT_LIMIT, RESET_WINDOW_SECONDS),
-      await windowWait(tx, "reset", { ip }, RESET_ADDRESS_LIMIT, RESET_WINDOW_SECONDS),
-    );
-    if (wait > 0) return wait;
+    const retryAfterSeconds = await windowWait(tx, "reset", { ip }, RESET_ADDRESS_LIMIT, RESET_WINDOW_SECONDS);
+    if (retryAfterSeconds > 0) return { retryAfterSeconds, mayMail: false };
+    const { accountKey } = options;
+    const mayMail = (await windowWait(tx, "reset", { accountKey }, RESET_ACCOUNT_LIMIT, RESET_WINDOW_SECONDS)) === 0;
+    // A request that may not mail counts against the address only.
     await tx.$executeRaw`
       INSERT INTO auth_attempts (kind, account_key, ip_address, succeeded)
-      VALUES ('reset', ${options.accountKey}::citext, ${ip}, true)`;
-    return 0;
+      VALUES ('reset', ${mayMail ? accountKey : null}::citext, ${ip}, true)`;
+    return { retryAfterSeconds: 0, mayMail };
   });
 }
 
