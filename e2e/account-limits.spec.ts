@@ -59,22 +59,24 @@ async function requestReset(page: Page, email: string, ip: string) {
     data: { json: { email } },
     headers: { "content-type": "application/json", "x-csrf-token": await csrfToken(page), "x-forwarded-for": ip },
   });
-  const body = (await response.json()) as { error?: { json: { message: string } } };
-  return { status: response.status(), message: body.error?.json.message ?? "" };
+  const text = await response.text();
+  const body = JSON.parse(text) as { error?: { json: { message: string } } };
+  return { status: response.status(), message: body.error?.json.message ?? "", body: text };
 }
 
-test("password-reset requests are limited per requested address, alike whether or not it has an account", async ({ page }) => {
+test("password-reset requests naming one address are never refused, alike whether or not it has an account", async ({ page }) => {
   const user = await createUser(page);
   const unknown = `nobody-${randomClientIp()}@example.com`;
-  const refusals: string[] = [];
+  const answers = new Set<string>();
+  // Past the three mails an hour an address may get, strangers' requests must not lock its owner out.
   for (const email of [user.email, unknown]) {
-    for (let i = 0; i < 3; i++) expect((await requestReset(page, email, randomClientIp())).status).toBe(200);
-    const refused = await requestReset(page, email, randomClientIp());
-    expect(refused.status).toBe(429);
-    refusals.push(refused.message.replace(/\d+/g, "N"));
+    for (let i = 0; i < 5; i++) {
+      const answer = await requestReset(page, email, randomClientIp());
+      expect(answer.status).toBe(200);
+      answers.add(answer.body);
+    }
   }
-  expect(refusals[0]).toMatch(/^Too many reset requests\. Try again in N minutes?\.$/);
-  expect(refusals[1]).toBe(refusals[0]);
+  expect([...answers]).toHaveLength(1);
 });
 
 test("password-reset requests are limited per client address", async ({ page }) => {

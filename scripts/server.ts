@@ -15,24 +15,9 @@ const dev = process.argv.includes("--dev");
 async function main() {
   const { default: next } = await import("next");
   const { env } = await import("~/env");
-  const { CLIENT_IP_HEADER } = await import("~/server/client-ip");
+  const { CLIENT_IP_HEADER, clientOf } = await import("~/server/client-ip");
   const { bodyRefusal, SMALL_BODY_BYTES } = await import("~/server/http-limits");
   const { hasValidSessionCookie } = await import("~/server/auth/session-cookie");
-  const clientAddress = (req: http.IncomingMessage): string => {
-    if (env.TRUST_PROXY) {
-      const forwarded = req.headers["x-forwarded-for"];
-      const hops = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",").map((hop) => hop.trim());
-      const last = hops.filter(Boolean).at(-1);
-      if (last) return last;
-    }
-    return req.socket.remoteAddress ?? "unknown";
-  };
-  // The protocol the browser used: only a proxy we trust can tell us it terminated TLS.
-  const clientProtocol = (req: http.IncomingMessage): "https" | "http" => {
-    const forwarded = env.TRUST_PROXY ? req.headers["x-forwarded-proto"] : undefined;
-    const last = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",").at(-1)?.trim();
-    return last?.toLowerCase() === "https" ? "https" : "http";
-  };
   const app = next({ dev, port: env.PORT, hostname: "localhost" });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -51,7 +36,8 @@ async function main() {
       res.end(JSON.stringify(refusal.body));
       return;
     }
-    req.headers[CLIENT_IP_HEADER] = `${clientIpToken} ${clientAddress(req)} ${clientProtocol(req)}`;
+    const client = clientOf(req.socket.remoteAddress, req.headers, env.TRUST_PROXY);
+    req.headers[CLIENT_IP_HEADER] = `${clientIpToken} ${client.address} ${client.protocol}`;
     handle(req, res).catch((error: unknown) => {
       console.error("[server] request failed:", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { settleAfterResponse } from "~/server/after-response";
 import { authenticate } from "~/server/auth/authenticate";
 import { linkGithubAccount, loadSessionUser, type GithubLinkResult } from "~/server/auth/session-user";
 import { callerFor, countRows, db, freshIp, makeUser, PASSWORD, pool, sessionOf, tag, trpcError } from "./support";
@@ -123,6 +124,8 @@ describe("admin: users", () => {
     const admin = await makeUser({ role: "admin" });
     const user = await makeUser();
     await (await callerFor(null)).account.requestPasswordReset({ email: user.email });
+    // The mail is written after the answer.
+    await settleAfterResponse();
     const page = await (await callerFor(await sessionOf(admin.id))).admin.mail.list({ page: 1, pageSize: 100 });
     expect(page.items.some((mail) => mail.toAddress === user.email && mail.purpose === "reset_password")).toBe(true);
     expect((await trpcError((await callerFor(await sessionOf(user.id))).admin.mail.list({ page: 1 }))).code).toBe("FORBIDDEN");

@@ -49,7 +49,7 @@ export async function authenticate(options: {
     select: { id: true, email: true, role: true, passwordHash: true, isActive: true, sessionVersion: true },
   });
 
-  const deviceId = user ? trustedDeviceId(options.deviceCookie, user.id) : null;
+  const deviceId = user ? trustedDeviceId(options.deviceCookie, user.id, user.sessionVersion) : null;
   const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user?.email ?? identifier, ip, deviceId });
   if (retryAfterSeconds > 0) {
     throw new AppError("TOO_MANY_REQUESTS", `Too many sign-in attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
@@ -69,6 +69,6 @@ export async function authenticate(options: {
     id: user.id,
     role: user.role === "admin" ? "admin" : "user",
     sessionVersion: user.sessionVersion,
-    deviceCookie: renewDeviceCookie(options.deviceCookie, user.id),
+    deviceCookie: renewDeviceCookie(options.deviceCookie, user.id, user.sessionVersion),
   };
 }

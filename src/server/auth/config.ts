@@ -6,7 +6,7 @@ import { env } from "~/env";
 import { ZSignInInput } from "~/lib/schemas/account";
 import { authenticate } from "~/server/auth/authenticate";
 import { readCookie } from "~/server/auth/cookies";
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS } from "~/server/auth/device";
+import { DEVICE_COOKIE, DEVICE_TOKEN_LIFETIME_SECONDS } from "~/server/auth/device";
 import { linkGithubAccount, loadSessionUser, type SessionUser } from "~/server/auth/session-user";
 import { clientIpFrom, isHttpsRequest } from "~/server/client-ip";
 import { db } from "~/server/db/client";
@@ -82,7 +82,7 @@ export const authOptions: NextAuthOptions = {
             httpOnly: true,
             sameSite: "lax",
             secure: isHttpsRequest(req.headers),
-            maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+            maxAge: DEVICE_TOKEN_LIFETIME_SECONDS,
           });
           return { id: user.id, sessionVersion: user.sessionVersion };
         } catch (error) {

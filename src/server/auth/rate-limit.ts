@@ -10,12 +10,18 @@
  *   it: one address trying many accounts must not clear its record by signing in to its own);
  * - per device: an attempt with a valid device token of the account (src/server/auth/device.ts) is judged by that
  *   device's own failures only (the same back-off after DEVICE_FREE_FAILURES), and its failures count neither
- *   against the account nor the address: whatever strangers try, the owner's browser is not slowed;
+ *   against the account nor the address: whatever strangers try, the owner's browser is not slowed. Each token is
+ *   worth free guesses, and whoever knows the password can sign in again and again to collect tokens, so once
+ *   MAX_GUESSING_DEVICES other devices have failed on the account within the window, a further device is judged
+ *   (and counted) as a browser without a token: many tokens guess no faster than MAX_GUESSING_DEVICES of them;
  * - sign-up: SIGNUP_LIMIT (5) attempts per address per SIGNUP_WINDOW_SECONDS (1 h), successful or not (a refused
  *   duplicate counts too, which bounds e-mail probing through the sign-up form);
- * - password-reset requests: RESET_ADDRESS_LIMIT (10) per address and RESET_ACCOUNT_LIMIT (3) per requested e-mail
- *   address per RESET_WINDOW_SECONDS (1 h), counted whether or not an account has the address, so the answer tells
- *   nothing about who has one.
+ * - password-reset requests: RESET_ADDRESS_LIMIT (10) per address per RESET_WINDOW_SECONDS (1 h), refused beyond it;
+ *   and RESET_ACCOUNT_LIMIT (3) mails per requested e-mail address per window: beyond it the request is still
+ *   accepted, alike, but sends nothing. Anyone can name anyone's address, so that limit must never refuse: refusing
+ *   would let strangers keep the owner's own requests out, and would tell whether an address was asked about. Only
+ *   requests that may mail count against it, so strangers cannot keep it full beyond the mails they make us send,
+ *   each of which holds a working link for the owner.
  *
  * A refused (rate-limited) try is not recorded, so hammering during a wait does not lengthen it, and it costs no
  * password hash. Attempts are reserved under a per-key advisory lock before the password is checked, so a burst of
@@ -31,6 +37,8 @@ export const MAX_BACKOFF_SECONDS = 15 * 60;
 export const SIGNUP_WINDOW_SECONDS = 60 * 60;
 export const SIGNUP_LIMIT = 5;
 export const DEVICE_FREE_FAILURES = 5;
+/** Devices of one account that may each guess on their own budget within the window: more than an owner's browsers. */
+export const MAX_GUESSING_DEVICES = 5;
 export const RESET_WINDOW_SECONDS = 60 * 60;
 export const RESET_ADDRESS_LIMIT = 10;
 export const RESET_ACCOUNT_LIMIT = 3;
@@ -91,6 +99,17 @@ function deviceFailures(db: Tx | Database, deviceId: string): Promise<FailureSta
   return failures(db, Prisma.sql`device_id = ${deviceId}`);
 }
 
+/** How many devices other than `deviceId` failed to sign in to the account within the window. */
+async function otherFailingDevices(db: Tx | Database, accountKey: string, deviceId: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ devices: number }[]>`
+    SELECT count(DISTINCT device_id)::int AS devices
+      FROM auth_attempts
+     WHERE kind = 'signin' AND NOT succeeded AND account_key = ${accountKey}::citext
+       AND device_id IS NOT NULL AND device_id <> ${deviceId}
+       AND created_at > now() - ${SIGNIN_WINDOW_SECONDS}::int * interval '1 second'`;
+  return row?.devices ?? 0;
+}
+
 async function lock(tx: Tx, key: string): Promise<void> {
   await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${LOCK_CLASS}::int, hashtext(${key}))`;
 }
@@ -112,8 +131,13 @@ export async function startSignIn(options: {
   deviceId?: string | null;
 }): Promise<{ retryAfterSeconds: number; attemptId: bigint | null }> {
   const ip = addressKey(options.ip);
-  const { deviceId } = options;
   const result = await options.db.$transaction(async (tx) => {
+    // Always account first, then device or address, so two requests never wait on each other's second lock.
+    await lock(tx, `signin:account:${options.accountKey.toLowerCase()}`);
+    const deviceId =
+      options.deviceId && (await otherFailingDevices(tx, options.accountKey, options.deviceId)) < MAX_GUESSING_DEVICES
+        ? options.deviceId
+        : null;
     if (deviceId) {
       await lock(tx, `signin:device:${deviceId}`);
       const wait = retryAfter(await deviceFailures(tx, deviceId), DEVICE_FREE_FAILURES);
@@ -123,8 +147,6 @@ export async function startSignIn(options: {
         VALUES ('signin', ${options.accountKey}::citext, ${ip}, false, ${deviceId}) RETURNING id`;
       return { retryAfterSeconds: 0, attemptId: row?.id ?? null };
     }
-    // Always account before address, so two requests never wait on each other's second lock.
-    await lock(tx, `signin:account:${options.accountKey.toLowerCase()}`);
     await lock(tx, `signin:ip:${ip}`);
     const [account, address] = [await accountFailures(tx, options.accountKey), await addressFailures(tx, ip)];
     const wait = Math.max(retryAfter(account, ACCOUNT_FREE_FAILURES), retryAfter(address, IP_FREE_FAILURES));
@@ -191,23 +213,28 @@ export async function startSignUp(options: {
 
 /**
  * Checks the password-reset limits of `ip` and of the requested address `accountKey` (whether or not an account
- * has it) and, when allowed, records the request. Answers the seconds to wait (0: recorded and allowed).
+ * has it) and, unless the address is refused, records the request. Answers the seconds the address must wait (0:
+ * accepted) and whether a mail may go to `accountKey` (false once it had RESET_ACCOUNT_LIMIT within the window).
  */
-export async function startPasswordReset(options: { db: Database; ip: string; accountKey: string }): Promise<number> {
+export async function startPasswordReset(options: {
+  db: Database;
+  ip: string;
+  accountKey: string;
+}): Promise<{ retryAfterSeconds: number; mayMail: boolean }> {
   const ip = addressKey(options.ip);
   return options.db.$transaction(async (tx) => {
     // Account before address, as for sign-in.
     await lock(tx, `reset:account:${options.accountKey.toLowerCase()}`);
     await lock(tx, `reset:ip:${ip}`);
-    const wait = Math.max(
-      await windowWait(tx, "reset", { accountKey: options.accountKey }, RESET_ACCOUNT_LIMIT, RESET_WINDOW_SECONDS),
-      await windowWait(tx, "reset", { ip }, RESET_ADDRESS_LIMIT, RESET_WINDOW_SECONDS),
-    );
-    if (wait > 0) return wait;
+    const retryAfterSeconds = await windowWait(tx, "reset", { ip }, RESET_ADDRESS_LIMIT, RESET_WINDOW_SECONDS);
+    if (retryAfterSeconds > 0) return { retryAfterSeconds, mayMail: false };
+    const { accountKey } = options;
+    const mayMail = (await windowWait(tx, "reset", { accountKey }, RESET_ACCOUNT_LIMIT, RESET_WINDOW_SECONDS)) === 0;
+    // A request that may not mail counts against the address only.
     await tx.$executeRaw`
       INSERT INTO auth_attempts (kind, account_key, ip_address, succeeded)
-      VALUES ('reset', ${options.accountKey}::citext, ${ip}, true)`;
-    return 0;
+      VALUES ('reset', ${mayMail ? accountKey : null}::citext, ${ip}, true)`;
+    return { retryAfterSeconds: 0, mayMail };
   });
 }
 

@@ -221,21 +221,23 @@ export async function resendVerification(options: {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Mails a reset link to the account with this e-mail address. Rate-limited per client address and per requested
- * address (TOO_MANY_REQUESTS with `retryAfterSeconds`), counted alike whether or not an account has it. Everything
- * that depends on the account (finding it, the link, the mail, which may wait on SMTP) happens after the answer, so
- * the answer is the same, in content and in time, whether or not there is one (nor whether it is deactivated, or
- * was mailed less than a minute ago, in which case nothing new is sent).
+ * Mails a reset link to the account with this e-mail address. Rate-limited per client address (TOO_MANY_REQUESTS
+ * with `retryAfterSeconds`). Per requested address, at most RESET_ACCOUNT_LIMIT mails an hour, counted alike whether
+ * or not an account has it: beyond that the request is answered as any other and sends nothing (never refused, or
+ * strangers naming the address could keep its owner's requests out), while the link already mailed keeps working.
+ * Everything that depends on the account (finding it, the link, the mail, which may wait on SMTP) happens after the
+ * answer, so the answer is the same, in content and in time, whether or not there is one (nor whether it is
+ * deactivated, or was mailed less than a minute ago, in which case nothing new is sent either).
  */
 export async function requestPasswordReset(options: { db: Database; email: string; ip: string }): Promise<{ accepted: true }> {
   const { db, email } = options;
-  const wait = await startPasswordReset({ db, ip: options.ip, accountKey: email });
-  if (wait > 0) {
-    throw new AppError("TOO_MANY_REQUESTS", `Too many reset requests. Try again in ${waitTime(wait)}.`, {
-      retryAfterSeconds: wait,
+  const { retryAfterSeconds, mayMail } = await startPasswordReset({ db, ip: options.ip, accountKey: email });
+  if (retryAfterSeconds > 0) {
+    throw new AppError("TOO_MANY_REQUESTS", `Too many reset requests. Try again in ${waitTime(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
     });
   }
-  afterResponse("password reset mail", () => mailResetLink(db, email));
+  if (mayMail) afterResponse("password reset mail", () => mailResetLink(db, email));
   return { accepted: true };
 }
 
@@ -296,7 +298,10 @@ export async function changePassword(
   options: { db: Database; userId: string; ip: string; deviceCookie?: string } & TChangePasswordInput,
 ): Promise<{ sessionVersion: number }> {
   const { db, userId } = options;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { email: true, passwordHash: true, sessionVersion: true },
+  });
   if (!user) throw new AppError("NOT_FOUND", "Account not found.");
   if (!user.passwordHash) {
     throw new AppError("BAD_REQUEST", "This account has no password yet. Use “Forgot password” to set one.");
@@ -309,7 +314,7 @@ export async function changePassword(
     db,
     accountKey: user.email,
     ip: options.ip,
-    deviceId: trustedDeviceId(options.deviceCookie, userId),
+    deviceId: trustedDeviceId(options.deviceCookie, userId, user.sessionVersion),
   });
   if (retryAfterSeconds > 0) {
     throw new AppError("TOO_MANY_REQUESTS", `Too many attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
