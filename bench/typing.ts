@@ -177,7 +177,8 @@ async function main() {
     console.error(app.output.slice(-40).join("\n"));
     throw error;
   } finally {
-    await browser?.close();
+    // The server is stopped whatever the browser does on its way out.
+    await browser?.close().catch(() => {});
     await app.stop();
     clearTimeout(hardStop);
   }
