@@ -63,6 +63,11 @@ export class BrowserSession {
     return session.user.id;
   }
 
+  /** The jar's cookies, to hand this signed-in session to a real browser (Playwright's `addCookies`). */
+  cookieList(): { name: string; value: string; url: string }[] {
+    return [...this.cookies].map(([name, value]) => ({ name, value, url: this.baseUrl }));
+  }
+
   async query<T>(procedure: string, input: unknown): Promise<T> {
     const search = new URLSearchParams({ input: JSON.stringify({ json: input }) });
     return this.answer<T>(await this.request(`/api/trpc/${procedure}?${search}`));

@@ -6,10 +6,9 @@
  * server's peak memory; then drives the bare `node:http` + `pg` baseline of `bench:save` (bench/bare-server.ts)
  * with the same users for as long, reading and saving the same files, and prints the ratios.
  */
-import { spawn } from "node:child_process";
-import net from "node:net";
 import pg from "pg";
 import { z } from "zod";
+import { startApp } from "./app-server";
 import { startBareServer } from "./bare-server";
 import { BrowserSession, HttpError } from "./load-client";
 import { listeningPid, memoryOf, samplePeaks } from "./load-probes";
@@ -30,7 +29,6 @@ const { LOAD_USERS: USERS, LOAD_SECONDS: SECONDS } = config.data;
 const people = `${USERS} simulated user${USERS === 1 ? "" : "s"}`;
 const FILES_PER_USER = 10;
 const APP_POOL_MAX = 20;
-const startupTimeoutMs = 10 * 60_000;
 
 interface SimUser {
   session: BrowserSession;
@@ -79,16 +77,6 @@ function sourceFile(user: number, file: number, round: number): string {
   return `// file ${file}\nimport { compute } from "./compute";\n\n${lines.join("\n")}\n`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Runs `count` tasks, at most `parallel` at a time. */
 async function inBatches<T>(count: number, parallel: number, task: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
@@ -101,33 +89,19 @@ async function inBatches<T>(count: number, parallel: number, task: (index: numbe
 
 async function main() {
   const bench = await benchDatabase();
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
-  // Its own process group, so that the end of the benchmark stops npm, the app and its children as Ctrl-C would.
-  const app = spawn("npm", ["start"], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      VAPORFORM_DATA_DIR: ".data/bench-load",
-      DATABASE_URL: bench.url,
-      DATABASE_POOL_MAX: String(APP_POOL_MAX),
-      TRUST_PROXY: "true",
-      NEXTAUTH_URL: `http://localhost:${port}`,
-    },
+  const app = await startApp({
+    VAPORFORM_DATA_DIR: ".data/bench-load",
+    DATABASE_URL: bench.url,
+    DATABASE_POOL_MAX: String(APP_POOL_MAX),
+    TRUST_PROXY: "true",
   });
-  const keep = (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean).slice(-50));
-  app.stdout.on("data", keep);
-  app.stderr.on("data", keep);
-  const exited = new Promise<number>((resolve) => app.on("exit", (code) => resolve(code ?? 1)));
+  const { baseUrl, port, output } = app;
   const bareAppPool = new pg.Pool({ connectionString: bench.url, max: APP_POOL_MAX, application_name: "bench-bare" });
   // Dropping the benchmark database at the end ends their connections; an idle one reporting it is expected.
   bareAppPool.on("error", () => {});
   bench.pool.on("error", () => {});
   try {
-    await waitForHealth(baseUrl, exited);
+    await app.ready();
     const serverPid = listeningPid(port);
     if (!serverPid) throw new Error(`no process listens on port ${port}`);
     const version = (await bench.pool.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version;
@@ -215,7 +189,7 @@ async function main() {
     console.error(output.slice(-40).join("\n"));
     throw error;
   } finally {
-    await stopApp(app.pid, exited);
+    await app.stop();
     await bareAppPool.end();
     await bench.close();
   }
@@ -233,30 +207,6 @@ async function createUser(baseUrl: string, index: number): Promise<SimUser> {
     await session.mutation("file.create", { projectId, path: `src/file-${file}.ts`, kind: "file", content: sourceFile(index, file, 0) });
   }
   return { session, userId, projectId };
-}
-
-async function waitForHealth(baseUrl: string, exited: Promise<number>): Promise<void> {
-  let done = false;
-  void exited.then(() => (done = true));
-  const giveUp = performance.now() + startupTimeoutMs;
-  while (!done && performance.now() < giveUp) {
-    const ok = await fetch(`${baseUrl}/api/health`).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(done ? "npm start exited before the app was ready" : "the app was not ready within 10 minutes");
-}
-
-/** Ctrl-C to the app's process group, then SIGKILL if it is still there after 20 s. */
-async function stopApp(pid: number | undefined, exited: Promise<number>): Promise<void> {
-  if (!pid) return;
-  try {
-    process.kill(-pid, "SIGINT");
-  } catch {
-    return;
-  }
-  const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 20_000))]);
-  if (!stopped) process.kill(-pid, "SIGKILL");
 }
 
 main().catch((error: unknown) => {

@@ -70,3 +70,9 @@ test("the sign-in page never sends anyone off the site afterwards", async ({ pag
   const fine = await page.request.get(`/sign-in?callbackUrl=${encodeURIComponent("/settings")}`, { maxRedirects: 0 });
   expect(fine.headers().location).toBe("/settings");
 });
+
+test("the benchmark-only Monaco page does not exist on a server started without VAPORFORM_BENCH_PAGES", async ({ request }) => {
+  const response = await request.get("/bench/monaco");
+  expect(response.status()).toBe(404);
+  expect(await response.text()).not.toContain("bench-monaco");
+});

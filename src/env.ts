@@ -86,6 +86,14 @@ export const envSchema = z.object({
   IMPORT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
   IMPORT_MAX_TOTAL_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(50 * 1024 * 1024),
   IMPORT_MAX_FILES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Serves the pages that exist only for benchmarks (`/bench/...`, e.g. the bare Monaco page of `npm run
+   * bench:typing`); off, they answer 404. Read at server start; never set it on an install people use.
+   */
+  VAPORFORM_BENCH_PAGES: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
   /** Set by scripts/server.ts for the process it serves: proves the client-address header came from it. */
   VAPORFORM_CLIENT_IP_TOKEN: optionalString,
   ANTHROPIC_API_KEY: optionalString,

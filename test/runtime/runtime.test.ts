@@ -29,6 +29,14 @@ describe("database runtime", () => {
     expect(() => parseEnv({ SEED_ADMIN_EMAIL: "admin" })).toThrow(/SEED_ADMIN_EMAIL: must be an e-mail address/);
   });
 
+  it("serves the benchmark-only pages only when VAPORFORM_BENCH_PAGES says so", () => {
+    expect(parseEnv({}).VAPORFORM_BENCH_PAGES).toBe(false);
+    expect(parseEnv({ VAPORFORM_BENCH_PAGES: "false" }).VAPORFORM_BENCH_PAGES).toBe(false);
+    expect(parseEnv({ VAPORFORM_BENCH_PAGES: "true" }).VAPORFORM_BENCH_PAGES).toBe(true);
+    expect(parseEnv({ VAPORFORM_BENCH_PAGES: "1" }).VAPORFORM_BENCH_PAGES).toBe(true);
+    expect(() => parseEnv({ VAPORFORM_BENCH_PAGES: "yes" })).toThrow(/VAPORFORM_BENCH_PAGES/);
+  });
+
   it("explains an unreachable database", async () => {
     const attempt = checkConnection("postgresql://nobody@127.0.0.1:1/vaporform");
     await expect(attempt).rejects.toBeInstanceOf(DatabaseSetupError);

@@ -2,7 +2,7 @@
 
 import { useEffect, useEffectEvent, useRef } from "react";
 import { bufferText, editText } from "./buffer";
-import { currentMonacoTheme, monaco, useMonacoTheme } from "./setup";
+import { createEditor, monaco, useMonacoTheme } from "./setup";
 
 export interface EditorPreferences {
   editorFontSize: number;
@@ -165,14 +165,7 @@ export default function CodeEditor({
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const editor = monaco.editor.create(container, {
-      model: null,
-      theme: currentMonacoTheme(),
-      automaticLayout: true,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      fixedOverflowWidgets: true,
-    });
+    const editor = createEditor(container);
     editorRef.current = editor;
     liveEditors.add(editor);
 

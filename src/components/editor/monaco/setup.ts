@@ -164,6 +164,26 @@ monaco.editor.defineTheme(DARK_THEME, {
   },
 });
 
+/**
+ * An editor as the app creates them: no model yet, the app's theme, its options. The IDE's editor and the bare page
+ * of `npm run bench:typing` (which must measure Monaco as the IDE configures it) both start here; per-user options
+ * (font size, word wrap, tab size) are applied after creation.
+ */
+export function createEditor(
+  container: HTMLElement,
+  options: monaco.editor.IStandaloneEditorConstructionOptions = {},
+): monaco.editor.IStandaloneCodeEditor {
+  return monaco.editor.create(container, {
+    model: null,
+    theme: currentMonacoTheme(),
+    automaticLayout: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    fixedOverflowWidgets: true,
+    ...options,
+  });
+}
+
 function subscribeToHtmlClass(onChange: () => void) {
   const observer = new MutationObserver(onChange);
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
