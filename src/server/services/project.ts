@@ -8,7 +8,7 @@ import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
-import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./file";
+import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./files";
 
 const listSelect = {
   id: true,

@@ -23,7 +23,7 @@ import {
   saveFile,
   type DeletedFile,
   type LiveFile,
-} from "~/server/services/file";
+} from "~/server/services/files";
 
 /** The IDE's files; every procedure is scoped to one of the caller's projects (projectProcedure). */
 export const fileRouter = createTRPCRouter({

@@ -1,7 +1,7 @@
 import { ZImportArchiveQuery } from "~/lib/schemas/file";
 import { appErrorResponse, authorizeProjectRoute } from "~/server/api/project-route";
 import { archiveUploadLimit, readBodyWithin } from "~/server/http-limits";
-import { importZip } from "~/server/services/file";
+import { importZip } from "~/server/services/files";
 
 /**
  * Imports a zip archive sent as the raw request body (no base64, no JSON), so the browser can report upload
