@@ -4,24 +4,24 @@
 import { env } from "~/env";
 import { ancestorPaths, normalizeFilePath } from "~/lib/paths";
 import { Prisma } from "~/generated/prisma/client";
-import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
 import { CONTENT_BUDGET_BYTES, groupByBytes } from "~/server/db/sql";
+import { withWrite, type Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { assertWithinStorageLimit, projectBytes } from "../storage-limit";
 import { mib, readZip, zipStream } from "../zip";
-import { lockProjectPaths, quote, type Tx, type WriteScope } from "./common";
+import { quote, type Tx, type WriteScope } from "./common";
 import { decodeBase64, prepareBytes, type PreparedFile } from "./content";
 
 /**
  * Writes `files` in ONE statement (set-based, like the import benchmark). With `upsert`, a path that exists gets
  * the new content as a new version, and unchanged files are left alone. Answers how many were created/updated.
  */
-export async function writeFiles(tx: Tx, projectId: string, userId: string, files: PreparedFile[], upsert: boolean) {
+export async function writeFiles(tx: Tx, projectId: string, actor: Actor, files: PreparedFile[], upsert: boolean) {
   if (files.length === 0) return { created: 0, updated: 0 };
   const column = <K extends keyof PreparedFile>(key: K) => files.map((file) => file[key]);
   const values = Prisma.sql`
-    SELECT ${projectId}::uuid, p, n, t, m, c, h, e, s, l, b, ${userId}::uuid, ${userId}::uuid
+    SELECT ${projectId}::uuid, p, n, t, m, c, h, e, s, l, b, ${actor.userId}::uuid, ${actor.userId}::uuid
       FROM unnest(${column("path")}::text[], ${column("name")}::text[], ${column("fileType")}::text[],
                   ${column("mimeType")}::text[], ${column("content")}::text[], ${column("contentHash")}::text[],
                   ${column("encoding")}::text[], ${column("sizeBytes")}::int[], ${column("lineCount")}::int[],
@@ -90,7 +90,7 @@ function skipReason(name: string): { key: string; reason: string } | null {
 export async function importZip({
   db,
   projectId,
-  userId,
+  actor,
   archive,
   mode,
 }: WriteScope & { archive: string | Uint8Array; mode: "merge" | "replace" }) {
@@ -126,10 +126,10 @@ export async function importZip({
   for (const skip of parsed.skipped) skippedByPath.set(skipReason(skip.name)?.key ?? skip.name, skip.reason);
   const skipped = [...skippedByPath].map(([path, reason]) => ({ path, reason }));
 
-  return db.$transaction(
+  return withWrite(
+    db,
+    actor,
     async (tx) => {
-      await setActor(tx, { userId, source: "user" });
-      await lockProjectPaths(tx, projectId);
       const before = await projectBytes(tx, projectId);
       let removed = 0;
       if (mode === "replace") {
@@ -143,7 +143,7 @@ export async function importZip({
           SELECT file_path FROM project_files WHERE project_id = ${projectId}::uuid`;
         assertConsistentTree([...seen, ...existing.map((row) => row.file_path)]);
       }
-      const written = await writeFiles(tx, projectId, userId, files, true);
+      const written = await writeFiles(tx, projectId, actor, files, true);
       await assertWithinStorageLimit(tx, projectId, (await projectBytes(tx, projectId)) - before);
       return {
         imported: files.length,
@@ -153,7 +153,7 @@ export async function importZip({
         skipped: skipped.slice(0, MAX_SKIPPED_REPORTED),
       };
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { lockPathsOf: projectId, timeout: 60_000, maxWait: 10_000 },
   );
 }
 

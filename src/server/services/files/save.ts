@@ -3,10 +3,10 @@
  * one the user saw, and otherwise answer CONFLICT with the file as it is now.
  */
 import { Prisma } from "~/generated/prisma/client";
-import { setActor } from "~/server/db/actor";
+import { withWrite } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { assertWithinStorageLimit } from "../storage-limit";
-import { author, lockProjectPaths, quote, type Tx, type WriteScope } from "./common";
+import { author, quote, type Tx, type WriteScope } from "./common";
 import { prepareBinary, prepareText } from "./content";
 import { findVersion } from "./history";
 import { insertOne } from "./tree";
@@ -71,20 +71,19 @@ async function currentFile(tx: Tx, projectId: string, path: string, lock = false
 export async function saveFile({
   db,
   projectId,
-  userId,
+  actor,
   path,
   content,
   fileId,
   baseVersion,
 }: WriteScope & { path: string; content: string; fileId: string; baseVersion: number }) {
   const file = prepareText(path, content);
-  return db.$transaction(async (tx) => {
-    await setActor(tx, { userId, source: "user" });
+  return withWrite(db, actor, async (tx) => {
     // The subquery in RETURNING reads the statement's snapshot: the row as it was before this UPDATE.
     const updated = await tx.$queryRaw<(SavedRow & { old_size: number })[]>`
       UPDATE project_files f
          SET content = ${file.content}, content_hash = ${file.contentHash}, size_bytes = ${file.sizeBytes},
-             line_count = ${file.lineCount}, updated_by = ${userId}::uuid
+             line_count = ${file.lineCount}, updated_by = ${actor.userId}::uuid
        WHERE f.project_id = ${projectId}::uuid AND f.file_path = ${path} AND f.id = ${fileId}::uuid
          AND f.version = ${baseVersion} AND NOT f.is_binary AND f.content_hash IS DISTINCT FROM ${file.contentHash}
       RETURNING f.id, f.version, f.content_hash, f.size_bytes, f.line_count, f.updated_at,
@@ -119,59 +118,62 @@ export async function saveFile({
 export async function restoreFile({
   db,
   projectId,
-  userId,
+  actor,
   path,
   version,
   fileId,
   baseFileId,
   baseVersion,
 }: WriteScope & { path: string; version: number; fileId: string; baseFileId?: string; baseVersion?: number }) {
-  return db.$transaction(async (tx) => {
-    await setActor(tx, { userId, source: "user" });
-    await lockProjectPaths(tx, projectId);
-    const source = await findVersion(tx, projectId, path, version, fileId);
-    const file = source.is_binary
-      ? prepareBinary(path, Buffer.from(source.content, "base64"), Infinity)
-      : prepareText(path, source.content, Infinity);
-    const current = await currentFile(tx, projectId, path, true);
-    if (!current) {
-      const created = await insertOne(tx, projectId, userId, file);
-      await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
-      return {
-        id: created.id,
-        version: created.version,
-        contentHash: created.contentHash,
-        sizeBytes: created.sizeBytes,
-        lineCount: created.lineCount,
-        updatedAt: created.updatedAt,
-        changed: true,
-      };
-    }
-    const { row, offered } = current;
-    if (baseFileId === undefined) {
-      throw new AppError("CONFLICT", `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`, {
-        current: offered,
-      });
-    }
-    if (row.id !== baseFileId) {
-      throw new AppError("CONFLICT", `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`, {
-        current: offered,
-      });
-    }
-    if (row.version !== baseVersion) {
-      throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`, {
-        current: offered,
-      });
-    }
-    if (row.content_hash === file.contentHash && row.is_binary === file.isBinary) return saved(row, false);
-    const updated = await tx.$queryRaw<SavedRow[]>`
-      UPDATE project_files
-         SET content = ${file.content}, content_hash = ${file.contentHash}, size_bytes = ${file.sizeBytes},
-             line_count = ${file.lineCount}, encoding = ${file.encoding}, is_binary = ${file.isBinary},
-             file_type = ${file.fileType}, mime_type = ${file.mimeType}, updated_by = ${userId}::uuid
-       WHERE id = ${row.id}::uuid
-      RETURNING id, version, content_hash, size_bytes, line_count, updated_at`;
-    await assertWithinStorageLimit(tx, projectId, file.sizeBytes - row.size_bytes);
-    return saved(updated[0]!, true);
-  });
+  return withWrite(
+    db,
+    actor,
+    async (tx) => {
+      const source = await findVersion(tx, projectId, path, version, fileId);
+      const file = source.is_binary
+        ? prepareBinary(path, Buffer.from(source.content, "base64"), Infinity)
+        : prepareText(path, source.content, Infinity);
+      const current = await currentFile(tx, projectId, path, true);
+      if (!current) {
+        const created = await insertOne(tx, projectId, actor, file);
+        await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
+        return {
+          id: created.id,
+          version: created.version,
+          contentHash: created.contentHash,
+          sizeBytes: created.sizeBytes,
+          lineCount: created.lineCount,
+          updatedAt: created.updatedAt,
+          changed: true,
+        };
+      }
+      const { row, offered } = current;
+      if (baseFileId === undefined) {
+        throw new AppError("CONFLICT", `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`, {
+          current: offered,
+        });
+      }
+      if (row.id !== baseFileId) {
+        throw new AppError("CONFLICT", `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`, {
+          current: offered,
+        });
+      }
+      if (row.version !== baseVersion) {
+        throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`, {
+          current: offered,
+        });
+      }
+      if (row.content_hash === file.contentHash && row.is_binary === file.isBinary) return saved(row, false);
+      const updated = await tx.$queryRaw<SavedRow[]>`
+        UPDATE project_files
+           SET content = ${file.content}, content_hash = ${file.contentHash}, size_bytes = ${file.sizeBytes},
+               line_count = ${file.lineCount}, encoding = ${file.encoding}, is_binary = ${file.isBinary},
+               file_type = ${file.fileType}, mime_type = ${file.mimeType}, updated_by = ${actor.userId}::uuid
+         WHERE id = ${row.id}::uuid
+        RETURNING id, version, content_hash, size_bytes, line_count, updated_at`;
+      await assertWithinStorageLimit(tx, projectId, file.sizeBytes - row.size_bytes);
+      return saved(updated[0]!, true);
+    },
+    { lockPathsOf: projectId },
+  );
 }

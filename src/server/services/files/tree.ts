@@ -5,11 +5,11 @@
 import { env } from "~/env";
 import { fileTypeForPath, mimeTypeForPath } from "~/lib/file-types";
 import { ancestorPaths, baseName, isSameOrInside } from "~/lib/paths";
-import { setActor } from "~/server/db/actor";
 import { isUniqueViolation } from "~/server/db/errors";
+import { withWrite, type Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { assertWithinStorageLimit } from "../storage-limit";
-import { lockProjectPaths, quote, type ProjectScope, type Tx, type WriteScope } from "./common";
+import { quote, type ProjectScope, type Tx, type WriteScope } from "./common";
 import { checkSize, decodeBase64, prepareBinary, prepareText, type PreparedFile } from "./content";
 
 export type LiveFile = Awaited<ReturnType<typeof listFiles>>[number];
@@ -106,7 +106,7 @@ const createdSelect = {
 } as const;
 
 /** Inserts one prepared file after checking that no file or folder is in the way. */
-export async function insertOne(tx: Tx, projectId: string, userId: string, file: PreparedFile) {
+export async function insertOne(tx: Tx, projectId: string, actor: Actor, file: PreparedFile) {
   await assertNoFileFolderClash(tx, projectId, [file.path]);
   try {
     const row = await tx.projectFile.create({
@@ -122,8 +122,8 @@ export async function insertOne(tx: Tx, projectId: string, userId: string, file:
         sizeBytes: file.sizeBytes,
         lineCount: file.lineCount,
         isBinary: file.isBinary,
-        createdById: userId,
-        updatedById: userId,
+        createdById: actor.userId,
+        updatedById: actor.userId,
       },
       select: createdSelect,
     });
@@ -154,7 +154,7 @@ export async function insertOne(tx: Tx, projectId: string, userId: string, file:
 export async function createFile(
   options: WriteScope & { path: string; kind: "file" | "folder"; content?: string; encoding: "utf-8" | "base64" },
 ) {
-  const { db, projectId, userId, path } = options;
+  const { db, projectId, actor, path } = options;
   let file: PreparedFile;
   if (options.kind === "folder") {
     file = prepareText(`${path}/.gitkeep`, "");
@@ -167,67 +167,74 @@ export async function createFile(
   } else {
     file = prepareText(path, options.content ?? "");
   }
-  return db.$transaction(async (tx) => {
-    await setActor(tx, { userId, source: "user" });
-    await lockProjectPaths(tx, projectId);
-    if (options.kind === "folder") await assertNoFileFolderClash(tx, projectId, [path]);
-    const created = await insertOne(tx, projectId, userId, file);
-    await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
-    return created;
-  });
+  return withWrite(
+    db,
+    actor,
+    async (tx) => {
+      if (options.kind === "folder") await assertNoFileFolderClash(tx, projectId, [path]);
+      const created = await insertOne(tx, projectId, actor, file);
+      await assertWithinStorageLimit(tx, projectId, file.sizeBytes);
+      return created;
+    },
+    { lockPathsOf: projectId },
+  );
 }
 
 /**
  * Moves (renames) a file, or a folder with every path under it, in one UPDATE. Refuses when `from` does not exist,
  * when a folder would move into itself, and when any target path is taken (nothing is overwritten).
  */
-export async function moveFile({ db, projectId, userId, from, to }: WriteScope & { from: string; to: string }) {
+export async function moveFile({ db, projectId, actor, from, to }: WriteScope & { from: string; to: string }) {
   if (from === to) throw new AppError("BAD_REQUEST", "The new path is the same as the old one.");
-  return db.$transaction(async (tx) => {
-    await setActor(tx, { userId, source: "user" });
-    await lockProjectPaths(tx, projectId);
-    const sources = await tx.$queryRaw<{ file_path: string; is_binary: boolean }[]>`
-      SELECT file_path, is_binary FROM project_files
-       WHERE project_id = ${projectId}::uuid AND (file_path = ${from} OR starts_with(file_path, ${`${from}/`}))`;
-    const file = sources.find((row) => row.file_path === from);
-    if (sources.length === 0) throw new AppError("NOT_FOUND", `There is no file or folder at ${quote(from)}.`);
-    if (!file && isSameOrInside(to, from)) throw new AppError("BAD_REQUEST", "A folder cannot be moved into itself.");
+  return withWrite(
+    db,
+    actor,
+    async (tx) => {
+      const sources = await tx.$queryRaw<{ file_path: string; is_binary: boolean }[]>`
+        SELECT file_path, is_binary FROM project_files
+         WHERE project_id = ${projectId}::uuid AND (file_path = ${from} OR starts_with(file_path, ${`${from}/`}))`;
+      const file = sources.find((row) => row.file_path === from);
+      if (sources.length === 0) throw new AppError("NOT_FOUND", `There is no file or folder at ${quote(from)}.`);
+      if (!file && isSameOrInside(to, from)) throw new AppError("BAD_REQUEST", "A folder cannot be moved into itself.");
 
-    const sourcePaths = file ? [from] : sources.map((row) => row.file_path);
-    const targets = sourcePaths.map((path) => to + path.slice(from.length));
-    const taken = await tx.$queryRaw<{ file_path: string }[]>`
-      SELECT file_path FROM project_files
-       WHERE project_id = ${projectId}::uuid AND file_path = ANY(${targets}::text[]) LIMIT 1`;
-    if (taken[0]) throw new AppError("CONFLICT", `${quote(taken[0].file_path)} already exists; move or rename it first.`);
-    await assertNoFileFolderClash(tx, projectId, file ? [to] : targets, sourcePaths);
+      const sourcePaths = file ? [from] : sources.map((row) => row.file_path);
+      const targets = sourcePaths.map((path) => to + path.slice(from.length));
+      const taken = await tx.$queryRaw<{ file_path: string }[]>`
+        SELECT file_path FROM project_files
+         WHERE project_id = ${projectId}::uuid AND file_path = ANY(${targets}::text[]) LIMIT 1`;
+      if (taken[0]) throw new AppError("CONFLICT", `${quote(taken[0].file_path)} already exists; move or rename it first.`);
+      await assertNoFileFolderClash(tx, projectId, file ? [to] : targets, sourcePaths);
 
-    try {
-      const moved = file
-        ? await tx.$executeRaw`
-            UPDATE project_files
-               SET file_path = ${to}, file_name = ${baseName(to)}, file_type = ${fileTypeForPath(to, file.is_binary)},
-                   mime_type = ${mimeTypeForPath(to, file.is_binary)}, updated_by = ${userId}::uuid
-             WHERE project_id = ${projectId}::uuid AND file_path = ${from}`
-        : await tx.$executeRaw`
-            UPDATE project_files
-               SET file_path = ${to} || substr(file_path, char_length(${from}) + 1), updated_by = ${userId}::uuid
-             WHERE project_id = ${projectId}::uuid AND starts_with(file_path, ${`${from}/`})`;
-      return { moved, from, to };
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${quote(to)} already exists; move or rename it first.`);
-      throw error;
-    }
-  });
+      try {
+        const moved = file
+          ? await tx.$executeRaw`
+              UPDATE project_files
+                 SET file_path = ${to}, file_name = ${baseName(to)}, file_type = ${fileTypeForPath(to, file.is_binary)},
+                     mime_type = ${mimeTypeForPath(to, file.is_binary)}, updated_by = ${actor.userId}::uuid
+               WHERE project_id = ${projectId}::uuid AND file_path = ${from}`
+          : await tx.$executeRaw`
+              UPDATE project_files
+                 SET file_path = ${to} || substr(file_path, char_length(${from}) + 1), updated_by = ${actor.userId}::uuid
+               WHERE project_id = ${projectId}::uuid AND starts_with(file_path, ${`${from}/`})`;
+        return { moved, from, to };
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${quote(to)} already exists; move or rename it first.`);
+        throw error;
+      }
+    },
+    { lockPathsOf: projectId },
+  );
 }
 
 /** Deletes a file, or a folder with every path under it; their history stays (restorable). */
-export async function deleteFile({ db, projectId, userId, path }: WriteScope & { path: string }) {
-  const deleted = await db.$transaction(async (tx) => {
-    await setActor(tx, { userId, source: "user" });
-    return tx.$executeRaw`
+export async function deleteFile({ db, projectId, actor, path }: WriteScope & { path: string }) {
+  const deleted = await withWrite(
+    db,
+    actor,
+    (tx) => tx.$executeRaw`
       DELETE FROM project_files
-       WHERE project_id = ${projectId}::uuid AND (file_path = ${path} OR starts_with(file_path, ${`${path}/`}))`;
-  });
+       WHERE project_id = ${projectId}::uuid AND (file_path = ${path} OR starts_with(file_path, ${`${path}/`}))`,
+  );
   if (deleted === 0) throw new AppError("NOT_FOUND", `There is no file or folder at ${quote(path)}.`);
   return { deleted };
 }
