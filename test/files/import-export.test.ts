@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import { describe, expect, it } from "vitest";
 import { decodeText } from "~/lib/bytes";
-import { exportProjectZip } from "~/server/services/file";
+import { exportProjectZip } from "~/server/services/files";
 import { db } from "~/server/db/client";
 import { pool } from "../db";
 import { expectFailure, failure, newProject, projectState, signedInUser } from "./support";

@@ -154,7 +154,7 @@ describe("code search", () => {
         await client.query("ROLLBACK TO SAVEPOINT plan");
         return rows.map((row) => row["QUERY PLAN"]).join("\n");
       };
-      // Scoped to a project inside the index scan, as src/server/services/search.ts asks (text goes project by
+      // Scoped to a project inside the index scan, as src/server/services/search/queries.ts asks (text goes project by
       // project: LATERAL, one id each).
       const words = await plan(
         ["idx_project_files_content_trgm"],

@@ -6,13 +6,14 @@
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { createCaller } from "~/server/api/root";
-import { createTRPCContext, type Context } from "~/server/api/trpc";
+import { createTRPCContext, sessionActor, type Context } from "~/server/api/trpc";
 import { CSRF_REFUSED, csrfTokenMatches } from "~/server/auth/csrf";
 import type { Session } from "~/server/auth/session";
+import type { Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 
 export interface ProjectRoute {
-  ctx: Context & { session: Session };
+  ctx: Context & { session: Session; actor: Actor };
   project: { id: string; name: string };
 }
 
@@ -24,7 +25,7 @@ export async function authorizeProjectRoute(request: Request, projectId: string,
   if (write && !ctx.csrfVerified) return Response.json({ error: CSRF_REFUSED }, { status: 403 });
   try {
     const project = await createCaller(ctx).project.get({ projectId });
-    return { ctx: { ...ctx, session }, project: { id: project.id, name: project.name } };
+    return { ctx: { ...ctx, session, actor: sessionActor(session) }, project: { id: project.id, name: project.name } };
   } catch (error) {
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
       return Response.json({ error: "Project not found." }, { status: 404 });

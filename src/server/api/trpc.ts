@@ -10,6 +10,7 @@ import { getSession, type Session } from "~/server/auth/session";
 import { clientIpFrom } from "~/server/client-ip";
 import { db } from "~/server/db/client";
 import { databaseUnavailable, isTransientDatabaseError } from "~/server/db/errors";
+import { makeActor, type Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -106,11 +107,19 @@ const csrfGuard = t.middleware(({ ctx, type, next }) => {
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure.meta({ access: "public" }).use(errorMapping).use(csrfGuard);
 
-/** A signed-in, active user; `ctx.session` is non-null. */
+/**
+ * A signed-in, active user; `ctx.session` is non-null, and `ctx.actor` is that user as the author of the writes
+ * the procedure makes.
+ */
 export const protectedProcedure = publicProcedure.meta({ access: "protected" }).use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
-  return next({ ctx: { session: ctx.session } });
+  return next({ ctx: { session: ctx.session, actor: sessionActor(ctx.session) } });
 });
+
+/** The signed-in user as the author of their own writes. */
+export function sessionActor(session: Session): Actor {
+  return makeActor({ userId: session.user.id, source: "user" });
+}
 
 /**
  * A procedure on one of the caller's projects: the input carries `projectId`, ownership is checked here and the

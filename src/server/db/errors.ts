@@ -26,20 +26,44 @@ const transientKinds = new Set(["DatabaseNotReachable", "ConnectionClosed", "Soc
 const transientMessage = /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET|connection error and is not queryable/i;
 
 /**
- * The error and the errors it wraps: `cause`, or the driver adapter's error in a Prisma error's `meta`, where
- * the PostgreSQL code or socket error of a Prisma call is found.
+ * The error and the errors it wraps: `cause`, or the driver adapter's error in a Prisma error's `meta` (or `meta`
+ * itself), where the PostgreSQL code or socket error of a Prisma call is found. The one walker of wrapped errors.
  */
-function* errorChain(error: unknown): Generator<{ code?: unknown; kind?: unknown; message?: unknown }> {
+function* errorChain(error: unknown): Generator<Record<string, unknown>> {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
-    yield current;
-    const { cause, meta } = current as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
-    current = cause ?? meta?.driverAdapterError;
+    const link = current as Record<string, unknown>;
+    yield link;
+    const meta = link.meta as Record<string, unknown> | undefined;
+    current = link.cause ?? meta?.driverAdapterError ?? meta;
   }
+}
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+/** Prisma's own codes (P2010, ...) look like SQLSTATEs but are not. */
+const PRISMA_CODE = /^P\d{4}$/;
+
+/**
+ * The PostgreSQL error code (SQLSTATE) behind an error, whether raised by pg, wrapped by the driver adapter or by
+ * Prisma (a raw query's message ends in "Code: `57014`"); undefined when there is none.
+ */
+export function pgErrorCode(error: unknown): string | undefined {
+  for (const { code, originalCode, message } of errorChain(error)) {
+    if (typeof message === "string") {
+      const found = /\bCode: `?([0-9A-Z]{5})`?/.exec(message);
+      if (found) return found[1];
+    }
+    for (const candidate of [originalCode, code]) {
+      if (typeof candidate === "string" && SQLSTATE.test(candidate) && !PRISMA_CODE.test(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }
 
 /** True for errors that a retry on a fresh connection may cure (server restart, dropped socket). */
 export function isTransientDatabaseError(error: unknown): boolean {
+  const state = pgErrorCode(error);
+  if (state !== undefined && transientCodes.has(state)) return true;
   for (const { code, kind, message } of errorChain(error)) {
     if (typeof code === "string" && transientCodes.has(code)) return true;
     if (typeof kind === "string" && transientKinds.has(kind)) return true;
@@ -98,8 +122,9 @@ function safeUrlParts(url: string) {
  * wrapped in the driver adapter's error).
  */
 export function isUniqueViolation(error: unknown): error is Error & { code?: string; meta?: Record<string, unknown> } {
+  if (pgErrorCode(error) === "23505") return true;
   for (const { code, message } of errorChain(error)) {
-    if (code === "P2002" || code === "23505") return true;
+    if (code === "P2002") return true;
     if (typeof message === "string" && /duplicate key value|Unique constraint failed/i.test(message)) return true;
   }
   return false;

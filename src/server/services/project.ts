@@ -4,11 +4,11 @@
 import { z } from "zod";
 import { normalizeFilePath } from "~/lib/paths";
 import { Prisma } from "~/generated/prisma/client";
-import { setActor } from "~/server/db/actor";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
+import { withWrite, type Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
-import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./file";
+import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./files";
 
 const listSelect = {
   id: true,
@@ -78,17 +78,19 @@ function templateFiles(fileStructure: unknown): PreparedFile[] {
 }
 
 /**
- * Creates a project for the caller: from a template (a public one, or the caller's own), its files are copied in
- * ONE INSERT in the same transaction; a blank project gets a README.md. Names are unique per user.
+ * Creates a project for `userId` (its owner), written as `actor`: from a template (a public one, or the owner's
+ * own), its files are copied in ONE INSERT in the same transaction; a blank project gets a README.md. Names are
+ * unique per user.
  */
 export async function createProject(options: {
   db: Database;
+  actor: Actor;
   userId: string;
   name: string;
   description: string;
   templateId?: string;
 }) {
-  const { db, userId, name, description, templateId } = options;
+  const { db, actor, userId, name, description, templateId } = options;
   let files: PreparedFile[];
   let techStack: Prisma.InputJsonValue = {};
   if (templateId) {
@@ -104,14 +106,15 @@ export async function createProject(options: {
   }
 
   try {
-    return await db.$transaction(
+    return await withWrite(
+      db,
+      actor,
       async (tx) => {
-        await setActor(tx, { userId, source: "user" });
         const project = await tx.project.create({
           data: { userId, name, description, techStack, templateId: templateId ?? null, status: "stopped" },
           select: { id: true },
         });
-        await writeFiles(tx, project.id, userId, files, false);
+        await writeFiles(tx, project.id, actor, files, false);
         return { id: project.id };
       },
       { timeout: 30_000 },

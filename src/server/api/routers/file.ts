@@ -23,7 +23,7 @@ import {
   saveFile,
   type DeletedFile,
   type LiveFile,
-} from "~/server/services/file";
+} from "~/server/services/files";
 
 /** The IDE's files; every procedure is scoped to one of the caller's projects (projectProcedure). */
 export const fileRouter = createTRPCRouter({
@@ -41,7 +41,7 @@ export const fileRouter = createTRPCRouter({
       saveFile({
         db: ctx.db,
         projectId: ctx.project.id,
-        userId: ctx.session.user.id,
+        actor: ctx.actor,
         path: input.path,
         content: input.content,
         fileId: input.fileId,
@@ -54,7 +54,7 @@ export const fileRouter = createTRPCRouter({
       createFile({
         db: ctx.db,
         projectId: ctx.project.id,
-        userId: ctx.session.user.id,
+        actor: ctx.actor,
         path: input.path,
         kind: input.kind,
         content: input.content,
@@ -63,10 +63,10 @@ export const fileRouter = createTRPCRouter({
     ),
   move: projectProcedure
     .input(ZMoveFileInput)
-    .mutation(({ ctx, input }) => moveFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, from: input.from, to: input.to })),
+    .mutation(({ ctx, input }) => moveFile({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, from: input.from, to: input.to })),
   delete: projectProcedure
     .input(ZDeleteFileInput)
-    .mutation(({ ctx, input }) => deleteFile({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, path: input.path })),
+    .mutation(({ ctx, input }) => deleteFile({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, path: input.path })),
   history: projectProcedure
     .input(ZGetFileHistoryInput)
     .query(({ ctx, input }) => getFileHistory({ db: ctx.db, projectId: ctx.project.id, path: input.path })),
@@ -76,7 +76,7 @@ export const fileRouter = createTRPCRouter({
       restoreFile({
         db: ctx.db,
         projectId: ctx.project.id,
-        userId: ctx.session.user.id,
+        actor: ctx.actor,
         path: input.path,
         version: input.version,
         fileId: input.fileId,
@@ -87,6 +87,6 @@ export const fileRouter = createTRPCRouter({
   importZip: projectProcedure
     .input(ZImportZipInput)
     .mutation(({ ctx, input }) =>
-      importZip({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id, archive: input.archive, mode: input.mode }),
+      importZip({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, archive: input.archive, mode: input.mode }),
     ),
 });

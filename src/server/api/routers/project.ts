@@ -7,7 +7,7 @@ export const projectRouter = createTRPCRouter({
   create: protectedProcedure
     .input(ZCreateProjectInput)
     .mutation(({ ctx, input }) =>
-      createProject({ db: ctx.db, userId: ctx.session.user.id, name: input.name, description: input.description, templateId: input.templateId }),
+      createProject({ db: ctx.db, actor: ctx.actor, userId: ctx.session.user.id, name: input.name, description: input.description, templateId: input.templateId }),
     ),
   get: projectProcedure
     .input(ZGetProjectInput)

@@ -1,5 +1,5 @@
 import { authorizeProjectRoute } from "~/server/api/project-route";
-import { exportProjectZip } from "~/server/services/file";
+import { exportProjectZip } from "~/server/services/files";
 
 /**
  * Downloads a project as a zip: its owner only (anyone else gets 404, as for the project itself). The archive is

@@ -1,7 +1,7 @@
 import { ZImportArchiveQuery } from "~/lib/schemas/file";
 import { appErrorResponse, authorizeProjectRoute } from "~/server/api/project-route";
 import { archiveUploadLimit, readBodyWithin } from "~/server/http-limits";
-import { importZip } from "~/server/services/file";
+import { importZip } from "~/server/services/files";
 
 /**
  * Imports a zip archive sent as the raw request body (no base64, no JSON), so the browser can report upload
@@ -17,7 +17,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ pro
   try {
     const archive = await readBodyWithin(request, archiveUploadLimit());
     if (archive.length === 0) return Response.json({ error: "Choose a zip archive." }, { status: 400 });
-    const result = await importZip({ db: route.ctx.db, projectId: route.project.id, userId: route.ctx.session.user.id, archive, mode: query.data.mode });
+    const result = await importZip({ db: route.ctx.db, projectId: route.project.id, actor: route.ctx.actor, archive, mode: query.data.mode });
     return Response.json(result);
   } catch (error) {
     return appErrorResponse(error);

@@ -1,0 +1,9 @@
+/**
+ * Project files: the IDE's tree, editor saves, history, restore, moves and deletes, zip import and export, one
+ * concern a module.
+ */
+export { decodeBase64, prepareBinary, prepareText, type PreparedFile } from "./content";
+export { createFile, deleteFile, listDeletedFiles, listFiles, moveFile, type DeletedFile, type LiveFile } from "./tree";
+export { getFileHistory, readFile } from "./history";
+export { restoreFile, saveFile } from "./save";
+export { assertConsistentTree, exportProjectZip, importZip, writeFiles } from "./import-export";
