@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { FilePlus, FolderPlus, Upload } from "lucide-react";
 import { useMemo, useRef, useState, type DragEvent } from "react";
 import { Alert } from "~/components/ui/alert";
@@ -9,7 +10,7 @@ import { base64ToBytes, bytesToBase64, decodeText, formatBytes } from "~/lib/byt
 import { cn } from "~/lib/cn";
 import { buildFileTree, visibleNodes, type TreeNode } from "~/lib/file-tree";
 import { ancestorPaths, baseName, isSameOrInside, normalizeFilePath, parentPath } from "~/lib/paths";
-import { DEFAULT_FILE_MAX_BYTES } from "~/lib/schemas/file";
+import { useTRPC } from "~/trpc/react";
 import { useIdeActions, useIdeState, useUnsaved } from "../ide-provider";
 import { DRAG_TYPE, TreeRow, type RowAction } from "./row";
 import { useTreeKeyboard } from "./use-tree-keyboard";
@@ -41,6 +42,9 @@ export function FileTree() {
   const { openFile, create, move, remove, refresh, readFile } = useIdeActions();
   const { paths, state } = useIdeState();
   const unsaved = useUnsaved();
+  const trpc = useTRPC();
+  // The server's limit (FILE_MAX_BYTES); until it is known, the server alone refuses a file too large.
+  const { data: config } = useQuery({ ...trpc.file.config.queryOptions(), staleTime: Infinity });
   const tree = useMemo(() => buildFileTree(paths), [paths]);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
   const [selected, setSelected] = useState<string | null>(null);
@@ -83,8 +87,8 @@ export function FileTree() {
   async function upload(files: FileList, folder: string) {
     setError(undefined);
     for (const file of Array.from(files)) {
-      if (file.size > DEFAULT_FILE_MAX_BYTES) {
-        setError(`${file.name} is ${formatBytes(file.size)}; files can be at most ${formatBytes(DEFAULT_FILE_MAX_BYTES)}.`);
+      if (config && file.size > config.fileMaxBytes) {
+        setError(`${file.name} is ${formatBytes(file.size)}; files can be at most ${formatBytes(config.fileMaxBytes)}.`);
         continue;
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
