@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ideReducer, initialIdeState, isDirty, type IdeState } from "~/components/editor/ide-state";
+import { ideReducer, initialIdeState, type IdeState } from "~/components/editor/ide-state";
 
 function opened(content = "a"): IdeState {
   const state = ideReducer(initialIdeState, { type: "open", path: "src/a.ts" });
@@ -7,46 +7,38 @@ function opened(content = "a"): IdeState {
 }
 
 describe("IDE state", () => {
-  it("opens a file once, makes it active, and tracks unsaved edits", () => {
+  it("opens a file once, makes it active, and builds its buffer once from what was loaded", () => {
     let state = opened();
     state = ideReducer(state, { type: "open", path: "src/a.ts" });
     expect(state.tabs).toEqual(["src/a.ts"]);
-    expect(isDirty(state.files["src/a.ts"])).toBe(false);
-    state = ideReducer(state, { type: "edit", path: "src/a.ts", content: "b" });
-    expect(isDirty(state.files["src/a.ts"])).toBe(true);
+    expect(state.active).toBe("src/a.ts");
+    expect(state.files["src/a.ts"]).toMatchObject({ status: "ready", content: "a", revision: 1 });
   });
 
-  it("keeps typing done during a save as unsaved", () => {
-    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "b" });
-    state = ideReducer(state, { type: "saving", path: "src/a.ts" });
-    state = ideReducer(state, { type: "edit", path: "src/a.ts", content: "bc" });
+  it("records what a save sent as the server's content, without rebuilding the buffer", () => {
+    let state = ideReducer(opened(), { type: "saving", path: "src/a.ts" });
     state = ideReducer(state, { type: "saved", path: "src/a.ts", version: 4, content: "b" });
-    const file = state.files["src/a.ts"]!;
-    expect(file.baseVersion).toBe(4);
-    expect(file.content).toBe("bc");
-    expect(isDirty(file)).toBe(true);
+    expect(state.files["src/a.ts"]).toMatchObject({ baseVersion: 4, content: "b", saving: false, revision: 1 });
   });
 
-  it("never overwrites edits when the file is loaded again", () => {
-    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
-    state = ideReducer(state, { type: "loaded", path: "src/a.ts", fileId: "other-file", content: "theirs", version: 9, isBinary: false, mimeType: "text/plain" });
-    expect(state.files["src/a.ts"]!.content).toBe("mine");
-    expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3 });
+  it("never replaces a loaded buffer when the file is loaded again", () => {
+    const state = ideReducer(opened(), { type: "loaded", path: "src/a.ts", fileId: "other-file", content: "theirs", version: 9, isBinary: false, mimeType: "text/plain" });
+    expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3, content: "a", revision: 1 });
   });
 
   it("takes the id of the file created again at its path along with its content", () => {
-    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
+    let state = opened();
     const server = { fileId: "new-file", version: 1, content: "new file", updatedAt: new Date(), updatedBy: null };
     state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
     expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3 });
     const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
-    expect(taken.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, content: "new file", conflict: undefined });
+    expect(taken.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, content: "new file", conflict: undefined, revision: 2 });
     const replaced = ideReducer(opened(), { type: "replace", path: "src/a.ts", fileId: "new-file", content: "x", version: 1 });
-    expect(replaced.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1 });
+    expect(replaced.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, revision: 2 });
   });
 
   it("holds a conflict until the user takes theirs (or saves on top of it)", () => {
-    let state = ideReducer(opened(), { type: "edit", path: "src/a.ts", content: "mine" });
+    let state = opened();
     const server = { fileId: "old-file", version: 5, content: "theirs", updatedAt: new Date(), updatedBy: null };
     state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
     expect(state.files["src/a.ts"]!.conflict?.version).toBe(5);

@@ -5,14 +5,14 @@ import { Bot, Cog, User, Webhook } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { timeAgo } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-import { useIde } from "./ide-provider";
+import { useIdeActions } from "./ide-provider";
 
 const SOURCE_ICONS = { user: User, claude: Bot, system: Cog, webhook: Webhook } as const;
 
 /** What happened in this project, newest first, and who (or what) did it. */
 export function ActivityPanel() {
   const trpc = useTRPC();
-  const { projectId } = useIde();
+  const { projectId } = useIdeActions();
   const activity = useInfiniteQuery(
     trpc.activity.list.infiniteQueryOptions(
       { projectId, limit: 50 },

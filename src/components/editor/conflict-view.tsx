@@ -1,15 +1,13 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import { useState } from "react";
 import { Button } from "~/components/ui/button";
 import { timeAgo } from "~/lib/format";
 import { languageForPath } from "~/lib/file-types";
-import { useTRPC } from "~/trpc/react";
 import type { OpenFile } from "./ide-state";
-import { useIde } from "./ide-provider";
-import { LazyDiffView } from "./monaco/lazy";
+import { useIdeActions } from "./ide-provider";
+import { LazyDiffView, readBuffer } from "./monaco/lazy";
 
 /**
  * Someone (another tab, another person, Claude) saved this file after it was opened here, or deleted it (and
@@ -17,12 +15,12 @@ import { LazyDiffView } from "./monaco/lazy";
  * current one and keeps theirs, takes the other, or merges by hand on the right-hand side, which stays editable.
  */
 export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullable<OpenFile["conflict"]> } }) {
-  const trpc = useTRPC();
-  const { projectId, preferences, dispatch, refresh } = useIde();
-  const [merged, setMerged] = useState(file.content);
+  const { projectId, preferences, dispatch, resolveConflict } = useIdeActions();
+  // The user's version is the buffer the refused save sent, still in its Monaco model.
+  const [mine] = useState(() => readBuffer(projectId, file.path)?.text ?? file.content);
+  const [merged, setMerged] = useState(mine);
   const [error, setError] = useState<string>();
-  const save = useMutation(trpc.file.save.mutationOptions());
-  const create = useMutation(trpc.file.create.mutationOptions());
+  const [pending, setPending] = useState<string | null>(null);
   const deleted = file.conflict.sourceType === "deleted";
   const recreated = !deleted && file.conflict.fileId !== file.fileId;
   const who = file.conflict.updatedBy?.name ?? (file.conflict.sourceType === "claude" ? "Claude" : "someone else");
@@ -30,14 +28,13 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
   /** Saves `content` on top of the newer version (or recreates the deleted file with it). */
   async function keep(content: string) {
     setError(undefined);
+    setPending(content);
     try {
-      const result = deleted
-        ? await create.mutateAsync({ projectId, path: file.path, kind: "file", content })
-        : await save.mutateAsync({ projectId, path: file.path, content, fileId: file.conflict.fileId, baseVersion: file.conflict.version });
-      dispatch({ type: "replace", path: file.path, fileId: result.id, content, version: result.version });
-      await refresh();
+      await resolveConflict(file.path, content);
     } catch (failure) {
       setError((failure as Error).message);
+    } finally {
+      setPending(null);
     }
   }
 
@@ -66,11 +63,11 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
               Take theirs
             </Button>
           )}
-          <Button size="sm" variant="secondary" pending={save.isPending && merged === file.content} onClick={() => void keep(file.content)}>
+          <Button size="sm" variant="secondary" pending={pending !== null && pending === mine} onClick={() => void keep(mine)}>
             {deleted ? "Recreate with my version" : "Keep mine"}
           </Button>
           {!deleted && (
-            <Button size="sm" pending={save.isPending && merged !== file.content} disabled={merged === file.content} onClick={() => void keep(merged)}>
+            <Button size="sm" pending={pending !== null && pending !== mine} disabled={merged === mine} onClick={() => void keep(merged)}>
               Save merged version
             </Button>
           )}
@@ -80,7 +77,7 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
       <div className="min-h-0 flex-1">
         <LazyDiffView
           original={file.conflict.content}
-          modified={file.content}
+          modified={mine}
           language={languageForPath(file.path)}
           path={file.path}
           originalLabel={deleted ? "Deleted" : `Theirs: version ${file.conflict.version} by ${who}`}

@@ -6,7 +6,7 @@ import { languageForPath, isPreviewableImage } from "~/lib/file-types";
 import { Alert } from "~/components/ui/alert";
 import { ConflictView } from "./conflict-view";
 import type { OpenFile } from "./ide-state";
-import { useIde } from "./ide-provider";
+import { useIdeActions, useIdeState } from "./ide-provider";
 import { LazyCodeEditor } from "./monaco/lazy";
 
 function EmptyEditor() {
@@ -42,7 +42,8 @@ function BinaryFile({ file }: { file: OpenFile }) {
 
 /** The active tab: the editor, an image preview, a conflict to resolve, or what went wrong. */
 export function EditorArea() {
-  const { state, projectId, preferences, dispatch, save, saveAll, preferences: { autosave } } = useIde();
+  const { projectId, preferences, save, saveAll } = useIdeActions();
+  const { state } = useIdeState();
   const file = state.active ? state.files[state.active] : undefined;
   if (!file) return <EmptyEditor />;
   if (file.status === "loading") {
@@ -73,11 +74,10 @@ export function EditorArea() {
       language={languageForPath(file.path)}
       preferences={preferences}
       revealLine={state.reveal?.path === file.path ? state.reveal : undefined}
-      onChange={(content) => dispatch({ type: "edit", path: file.path, content })}
       onSave={() => void save(file.path).catch(() => {})}
       onSaveAll={() => void saveAll().catch(() => {})}
       onBlur={() => {
-        if (autosave === "onFocusChange") void save(file.path).catch(() => {});
+        if (preferences.autosave === "onFocusChange") void save(file.path).catch(() => {});
       }}
     />
   );

@@ -3,18 +3,19 @@
 import { X } from "lucide-react";
 import { cn } from "~/lib/cn";
 import { baseName } from "~/lib/paths";
-import { isDirty } from "./ide-state";
-import { useIde } from "./ide-provider";
+import { useIdeActions, useIdeState, useUnsaved } from "./ide-provider";
 
 /** Open files; a dot marks unsaved changes. Middle-click or × closes (asking first when there are unsaved changes). */
 export function EditorTabs({ onClose }: { onClose(path: string): void }) {
-  const { state, dispatch } = useIde();
+  const { dispatch } = useIdeActions();
+  const { state } = useIdeState();
+  const unsaved = useUnsaved();
   if (state.tabs.length === 0) return null;
   return (
     <div role="tablist" aria-label="Open files" className="flex overflow-x-auto border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
       {state.tabs.map((path) => {
         const active = path === state.active;
-        const dirty = isDirty(state.files[path]);
+        const dirty = unsaved.has(path);
         return (
           <div
             key={path}

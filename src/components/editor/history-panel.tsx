@@ -1,7 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Bot, GitCompare, History, RotateCcw, User, X } from "lucide-react";
 import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
@@ -14,10 +14,11 @@ import { cn } from "~/lib/cn";
 import type { RouterOutputs } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
 import { conflictOf } from "./conflict";
-import { isDirty, type ServerVersion } from "./ide-state";
-import { useIde } from "./ide-provider";
+import type { ServerVersion } from "./ide-state";
+import { useIdeActions, useIdeState } from "./ide-provider";
 import { LazyDiffView } from "./monaco/lazy";
-import { RestoreConflictDialog, type RestoreRequest } from "./restore-conflict";
+import { RestoreConflictDialog } from "./restore-conflict";
+import type { RestoreRequest } from "./use-file-mutations";
 
 type Version = RouterOutputs["file"]["history"]["versions"][number];
 type DeletedFile = Extract<RouterOutputs["file"]["list"][number], { fileId: string }>;
@@ -26,7 +27,7 @@ const versionKey = (version: Version) => `${version.fileId}:${version.version}`;
 /** Compares two versions side by side (older on the left). */
 function CompareDialog({ path, pair, onClose }: { path: string; pair: [Version, Version]; onClose(): void }) {
   const trpc = useTRPC();
-  const { projectId, preferences } = useIde();
+  const { projectId, preferences } = useIdeActions();
   const [older, newer] = [...pair].sort((a, b) => +new Date(a.createdAt) - +new Date(b.createdAt)) as [Version, Version];
   const left = useQuery(trpc.file.read.queryOptions({ projectId, path, version: older.version, fileId: older.fileId }));
   const right = useQuery(trpc.file.read.queryOptions({ projectId, path, version: newer.version, fileId: newer.fileId }));
@@ -72,8 +73,8 @@ function CompareDialog({ path, pair, onClose }: { path: string; pair: [Version, 
 /** The active file's timeline (who, user or Claude, when, size), compare any two, restore; and deleted files. */
 export function HistoryPanel() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const { projectId, state, dispatch, refresh, openFile } = useIde();
+  const { projectId, restore, openFile } = useIdeActions();
+  const { state } = useIdeState();
   const path = state.active;
   const [selected, setSelected] = useState<string[]>([]);
   const [comparing, setComparing] = useState<[Version, Version] | null>(null);
@@ -82,28 +83,23 @@ export function HistoryPanel() {
   const [refused, setRefused] = useState<{ request: RestoreRequest; current: ServerVersion; message: string } | null>(null);
   const history = useQuery({ ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }), enabled: Boolean(path) });
   const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
-  const restore = useMutation(trpc.file.restore.mutationOptions());
+  const [pending, setPending] = useState(false);
 
   /** Restores; answers whether it did. A live file the user did not see is offered to overwrite, never overwritten. */
   async function restoreVersion(request: RestoreRequest): Promise<boolean> {
-    const { path: target, fileId, version, base } = request;
     setError(undefined);
+    setPending(true);
     try {
-      const result = await restore.mutateAsync({ projectId, path: target, fileId, version, baseFileId: base?.fileId, baseVersion: base?.version });
+      await restore(request);
       setRefused(null);
-      const open = state.files[target];
-      if (open && !isDirty(open)) {
-        const fresh = await queryClient.fetchQuery({ ...trpc.file.read.queryOptions({ projectId, path: target }), staleTime: 0 });
-        dispatch({ type: "replace", path: target, fileId: result.id, content: fresh.content, version: result.version });
-      }
-      await refresh();
       return true;
     } catch (failure) {
       const current = conflictOf(failure);
       if (current) setRefused({ request, current, message: (failure as Error).message });
       else setError((failure as Error).message);
-      await queryClient.invalidateQueries({ queryKey: trpc.file.history.queryKey() });
       return false;
+    } finally {
+      setPending(false);
     }
   }
 
@@ -225,7 +221,7 @@ export function HistoryPanel() {
           request={refused.request}
           current={refused.current}
           message={refused.message}
-          pending={restore.isPending}
+          pending={pending}
           onClose={() => setRefused(null)}
           onOverwrite={() =>
             void restoreVersion({ ...refused.request, base: { fileId: refused.current.fileId, version: refused.current.version } }).then(

@@ -1,6 +1,7 @@
 /**
- * The IDE's local state: which files are open, their buffers, and what the server last said about them.
- * Pure (a reducer), so the rules of editing, saving and conflicts are easy to follow and to test.
+ * The IDE's local state: which files are open and what the server last said about them. The buffers themselves
+ * live in Monaco (buffer-state.ts says which are unsaved), so typing never changes this state.
+ * Pure (a reducer), so the rules of saving and conflicts are easy to follow and to test.
  */
 
 /** What the server holds for a file that changed under an open, edited tab. */
@@ -22,9 +23,7 @@ export interface OpenFile {
   mimeType: string;
   /** The file the buffer was loaded from (a file deleted and created again at this path is another one). */
   fileId: string;
-  /** Content as of `baseVersion` of that file on the server. */
-  savedContent: string;
-  /** The buffer. Dirty when it differs from savedContent. */
+  /** Content as of `baseVersion` of that file on the server: what a buffer is built from (base64 when binary). */
   content: string;
   baseVersion: number;
   /** Bumped when the buffer is replaced from outside the editor (load, take theirs, restore), so Monaco reloads. */
@@ -51,7 +50,6 @@ export type IdeAction =
   | { type: "activate"; path: string }
   | { type: "loaded"; path: string; fileId: string; content: string; version: number; isBinary: boolean; mimeType: string }
   | { type: "loadFailed"; path: string; error: string }
-  | { type: "edit"; path: string; content: string }
   | { type: "saving"; path: string }
   | { type: "saved"; path: string; version: number; content: string }
   | { type: "saveFailed"; path: string; error: string }
@@ -63,12 +61,8 @@ export type IdeAction =
 
 export const initialIdeState: IdeState = { tabs: [], active: null, files: {} };
 
-export function isDirty(file: OpenFile | undefined): boolean {
-  return Boolean(file && file.status === "ready" && file.content !== file.savedContent);
-}
-
 function emptyFile(path: string): OpenFile {
-  return { path, status: "loading", isBinary: false, mimeType: "text/plain", fileId: "", savedContent: "", content: "", baseVersion: 0, revision: 0, saving: false };
+  return { path, status: "loading", isBinary: false, mimeType: "text/plain", fileId: "", content: "", baseVersion: 0, revision: 0, saving: false };
 }
 
 function update(state: IdeState, path: string, change: (file: OpenFile) => OpenFile): IdeState {
@@ -106,34 +100,32 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
     case "activate":
       return state.tabs.includes(action.path) ? { ...state, active: action.path } : state;
     case "loaded":
-      return update(state, action.path, (file) => {
-        // A reload never throws away edits: only an untouched (or still loading) buffer takes the server's content.
-        const keepBuffer = file.status === "ready" && isDirty(file);
-        return {
-          ...file,
-          status: "ready",
-          error: undefined,
-          isBinary: action.isBinary,
-          mimeType: action.mimeType,
-          fileId: keepBuffer ? file.fileId : action.fileId,
-          savedContent: keepBuffer ? file.savedContent : action.content,
-          content: keepBuffer ? file.content : action.content,
-          baseVersion: keepBuffer ? file.baseVersion : action.version,
-          revision: keepBuffer ? file.revision : file.revision + 1,
-        };
-      });
+      // Only a tab still loading has no buffer yet; a loaded one is replaced (with "replace") only when unedited.
+      return update(state, action.path, (file) =>
+        file.status === "ready"
+          ? file
+          : {
+              ...file,
+              status: "ready",
+              error: undefined,
+              isBinary: action.isBinary,
+              mimeType: action.mimeType,
+              fileId: action.fileId,
+              content: action.content,
+              baseVersion: action.version,
+              revision: file.revision + 1,
+            },
+      );
     case "loadFailed":
       return update(state, action.path, (file) => ({ ...file, status: "error", error: action.error }));
-    case "edit":
-      return update(state, action.path, (file) => ({ ...file, content: action.content }));
     case "saving":
       return update(state, action.path, (file) => ({ ...file, saving: true, saveError: undefined }));
     case "saved":
-      // `content` is what was sent; typing that happened during the save stays in the buffer, still dirty.
+      // `content` is what was sent; typing that happened during the save stays in the buffer, still unsaved.
       return update(state, action.path, (file) => ({
         ...file,
         saving: false,
-        savedContent: action.content,
+        content: action.content,
         baseVersion: action.version,
         conflict: undefined,
       }));
@@ -148,7 +140,6 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
               ...file,
               fileId: file.conflict.fileId,
               content: file.conflict.content,
-              savedContent: file.conflict.content,
               baseVersion: file.conflict.version,
               revision: file.revision + 1,
               conflict: undefined,
@@ -161,7 +152,6 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
         status: "ready",
         fileId: action.fileId,
         content: action.content,
-        savedContent: action.content,
         baseVersion: action.version,
         revision: file.revision + 1,
         conflict: undefined,

@@ -12,16 +12,13 @@ import type { TPreferences } from "~/lib/schemas/account";
 import { ActivityPanel } from "./activity-panel";
 import { EditorArea } from "./editor-area";
 import { EditorTabs } from "./editor-tabs";
-import { FileTree } from "./file-tree";
+import { FileTree } from "./file-tree/tree";
 import { HistoryPanel } from "./history-panel";
-import { isDirty } from "./ide-state";
-import { IdeProvider, useIde } from "./ide-provider";
+import { IdeProvider, useIdeActions, useIdeState, useUnsaved, type SidePanel } from "./ide-provider";
 import { disposeEditorModel, disposeProjectEditorModels } from "./monaco/lazy";
 import { QuickOpen } from "./quick-open";
 import { SearchPanel } from "./search-panel";
 import { ZipImportButton } from "./zip-import";
-
-type SidePanel = "search" | "history" | "activity";
 
 const SIDE_PANELS: { id: SidePanel; label: string; icon: typeof Search; shortcut: string }[] = [
   { id: "search", label: "Search", icon: Search, shortcut: "Ctrl/⌘+Shift+F" },
@@ -30,14 +27,15 @@ const SIDE_PANELS: { id: SidePanel; label: string; icon: typeof Search; shortcut
 ];
 
 function StatusBar() {
-  const { state } = useIde();
+  const { state } = useIdeState();
+  const unsaved = useUnsaved();
   const file = state.active ? state.files[state.active] : undefined;
-  const dirtyCount = Object.values(state.files).filter(isDirty).length;
+  const dirtyCount = unsaved.size;
   let status = "";
   if (file?.saving) status = "Saving…";
   else if (file?.saveError) status = `Not saved: ${file.saveError}`;
   else if (file?.conflict) status = "Conflict: choose a version";
-  else if (isDirty(file)) status = "Unsaved changes";
+  else if (file && unsaved.has(file.path)) status = "Unsaved changes";
   else if (file?.status === "ready") status = "Saved";
   return (
     <div className="flex h-6 shrink-0 items-center gap-4 border-t border-zinc-200 bg-zinc-50 px-3 text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
@@ -56,8 +54,9 @@ function StatusBar() {
 }
 
 function Workbench() {
-  const ide = useIde();
-  const { state, dispatch, save, saveAll, sidePanel, showSidePanel, setQuickOpen, projectId, projectName, openFile, paths } = ide;
+  const { dispatch, save, saveAll, showSidePanel, setQuickOpen, projectId, projectName, openFile } = useIdeActions();
+  const { state, sidePanel, paths } = useIdeState();
+  const unsaved = useUnsaved();
   const [closing, setClosing] = useState<string | null>(null);
   const filesPane = usePaneWidth("files", 260, 160, 560);
   const sidePane = usePaneWidth("side", 340, 240, 720);
@@ -74,11 +73,11 @@ function Workbench() {
 
   const close = useCallback(
     (path: string) => {
-      if (isDirty(state.files[path])) return setClosing(path);
+      if (unsaved.has(path)) return setClosing(path);
       dispatch({ type: "close", path });
       disposeEditorModel(projectId, path);
     },
-    [dispatch, projectId, state.files],
+    [dispatch, projectId, unsaved],
   );
 
   // Keyboard first: these work wherever the focus is, and win over the browser's own shortcuts.
@@ -106,7 +105,7 @@ function Workbench() {
     return () => window.removeEventListener("keydown", onKey);
   }, [save, saveAll, setQuickOpen, showSidePanel, state.active]);
 
-  const dirtyCount = Object.values(state.files).filter(isDirty).length;
+  const dirtyCount = unsaved.size;
   return (
     <div className="flex h-[calc(100dvh-3.5rem)] flex-col">
       <div className="flex h-10 shrink-0 items-center gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
@@ -188,20 +187,10 @@ function Workbench() {
 
 /** The browser IDE of one project. */
 export function Ide({ projectId, projectName, preferences }: { projectId: string; projectName: string; preferences: TPreferences }) {
-  const [sidePanel, setSidePanel] = useState<SidePanel | null>(null);
-  const [quickOpen, setQuickOpen] = useState(false);
   // Buffers belong to this page: leaving the project frees them (leaving with unsaved work asks first).
   useEffect(() => () => disposeProjectEditorModels(projectId), [projectId]);
   return (
-    <IdeProvider
-      projectId={projectId}
-      projectName={projectName}
-      preferences={preferences}
-      sidePanel={sidePanel}
-      showSidePanel={setSidePanel}
-      quickOpen={quickOpen}
-      setQuickOpen={setQuickOpen}
-    >
+    <IdeProvider projectId={projectId} projectName={projectName} preferences={preferences}>
       <Workbench />
     </IdeProvider>
   );

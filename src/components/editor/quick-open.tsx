@@ -5,7 +5,7 @@ import { File } from "lucide-react";
 import { useState, type KeyboardEvent } from "react";
 import { cn } from "~/lib/cn";
 import { fuzzyFilter } from "~/lib/fuzzy";
-import { useIde } from "./ide-provider";
+import { useIdeActions, useIdeState } from "./ide-provider";
 
 /** Highlights the characters the fuzzy match used. */
 function Highlighted({ text, positions }: { text: string; positions: number[] }) {
@@ -27,7 +27,8 @@ function Highlighted({ text, positions }: { text: string; positions: number[] })
 
 /** Ctrl/Cmd+P: open a file by typing part of its name; `name:42` jumps to line 42. */
 export function QuickOpen() {
-  const { paths, quickOpen, setQuickOpen, openFile } = useIde();
+  const { setQuickOpen, openFile } = useIdeActions();
+  const { paths, quickOpen } = useIdeState();
   const [query, setQuery] = useState("");
   const [index, setIndex] = useState(0);
   const [, name = query, line] = /^(.*?)(?::(\d+))?$/.exec(query) ?? [];

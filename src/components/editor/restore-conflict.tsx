@@ -8,16 +8,9 @@ import { languageForPath } from "~/lib/file-types";
 import { timeAgo } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import type { ServerVersion } from "./ide-state";
-import { useIde } from "./ide-provider";
+import type { RestoreRequest } from "./use-file-mutations";
+import { useIdeActions } from "./ide-provider";
 import { LazyDiffView } from "./monaco/lazy";
-
-/** A version to restore at `path`, and the live file the user saw there (none: a deleted file). */
-export interface RestoreRequest {
-  path: string;
-  fileId: string;
-  version: number;
-  base?: { fileId: string; version: number };
-}
 
 /**
  * A restore was refused: the live file at the path is not the one the user saw (it changed, or a file was created
@@ -40,7 +33,7 @@ export function RestoreConflictDialog({
   onClose(): void;
 }) {
   const trpc = useTRPC();
-  const { projectId, preferences } = useIde();
+  const { projectId, preferences } = useIdeActions();
   const restoring = useQuery(trpc.file.read.queryOptions({ projectId, path: request.path, version: request.version, fileId: request.fileId }));
   const who = current.updatedBy?.name ?? (current.sourceType === "claude" ? "Claude" : "someone else");
   return (

@@ -9,7 +9,7 @@ import { inputClasses } from "~/components/ui/field";
 import { cn } from "~/lib/cn";
 import { SEARCH_MODES, type TSearchCodeInput } from "~/lib/schemas/search";
 import { useTRPC } from "~/trpc/react";
-import { useIde } from "./ide-provider";
+import { useIdeActions } from "./ide-provider";
 
 const MODE_LABELS: Record<(typeof SEARCH_MODES)[number], string> = { words: "Words", exact: "Exact", regex: "Regex" };
 
@@ -47,7 +47,7 @@ function Preview({ text, column, length }: { text: string; column: number; lengt
 export function SearchPanel() {
   const trpc = useTRPC();
   const router = useRouter();
-  const { projectId, openFile } = useIde();
+  const { projectId, openFile } = useIdeActions();
   const [query, setQuery] = useState("");
   const [mode, setMode] = useState<(typeof SEARCH_MODES)[number]>("words");
   const [caseSensitive, setCaseSensitive] = useState(false);

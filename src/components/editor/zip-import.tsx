@@ -6,46 +6,13 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
 import { formatBytes } from "~/lib/bytes";
-import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
-import type { RouterOutputs } from "~/server/api/root";
-import { useIde } from "./ide-provider";
+import { useIdeActions } from "./ide-provider";
 
 type Phase = { step: "idle" } | { step: "uploading"; percent: number } | { step: "importing" } | { step: "done"; imported: number; skipped: number } | { step: "failed"; message: string };
 
-/** The upload route answers what file.importZip answers (both call the importZip service). */
-type ImportResult = RouterOutputs["file"]["importZip"];
-
-/**
- * Sends the archive file itself as the request body (the browser streams it from disk: no copy, no base64) to the
- * import route, with XMLHttpRequest rather than fetch because only XHR reports upload progress. The server
- * imports all or nothing, so a failure leaves the project as it was.
- */
-function postImport(projectId: string, archive: File, onProgress: (percent: number) => void, onUploaded: () => void): Promise<ImportResult> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/projects/${encodeURIComponent(projectId)}/import`);
-    xhr.setRequestHeader("content-type", "application/zip");
-    const token = readCsrfToken();
-    if (token) xhr.setRequestHeader(CSRF_HEADER, token);
-    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(Math.round((event.loaded / event.total) * 100));
-    xhr.upload.onload = onUploaded;
-    xhr.onerror = () => reject(new Error("The upload failed. Check your connection and try again."));
-    xhr.onload = () => {
-      try {
-        const body = JSON.parse(xhr.responseText) as ImportResult & { error?: string };
-        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-        else reject(new Error(body.error ?? `The import failed (HTTP ${xhr.status}).`));
-      } catch {
-        reject(new Error(`The import failed (HTTP ${xhr.status}).`));
-      }
-    };
-    xhr.send(archive);
-  });
-}
-
 /** Import a zip into the project (all or nothing, node_modules and .git skipped), with a progress bar. */
 export function ZipImportButton() {
-  const { projectId, refresh } = useIde();
+  const { importZip } = useIdeActions();
   const input = useRef<HTMLInputElement>(null);
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
   const [name, setName] = useState("");
@@ -54,14 +21,12 @@ export function ZipImportButton() {
     setName(`${file.name} (${formatBytes(file.size)})`);
     setPhase({ step: "uploading", percent: 0 });
     try {
-      const result = await postImport(
-        projectId,
+      const result = await importZip(
         file,
         (percent) => setPhase({ step: "uploading", percent }),
         () => setPhase({ step: "importing" }),
       );
       setPhase({ step: "done", imported: result.imported, skipped: result.skipped.length });
-      await refresh();
     } catch (error) {
       setPhase({ step: "failed", message: (error as Error).message });
     }

@@ -6,8 +6,6 @@
 import { z } from "zod";
 import { ZFilePath } from "~/lib/paths";
 
-/** The server's default limit for one file (FILE_MAX_BYTES); shown by the UI before an upload. */
-export const DEFAULT_FILE_MAX_BYTES = 5 * 1024 * 1024;
 const CONTENT_CEILING = 64 * 1024 * 1024;
 
 const ZProjectId = z.uuid();

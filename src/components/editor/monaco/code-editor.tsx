@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useEffectEvent, useRef } from "react";
+import { bufferClosed, bufferEdited, bufferLoaded, bufferMoved } from "../buffer-state";
 import { bufferText, editText } from "./buffer";
 import { createEditor, monaco, useMonacoTheme } from "./setup";
 
@@ -14,7 +15,8 @@ export interface CodeEditorProps {
   projectId: string;
   /** One Monaco model per (projectId, path), at uri `file:///${projectId}/${path}`. */
   path: string;
-  /** Content used when the model is created, and whenever `revision` changes; otherwise the buffer wins. */
+  /** Content used when the model is created, and whenever `revision` changes; otherwise the buffer wins. The
+   * buffer is the model's alone: edits never come back as props, and buffer-state.ts says which are unsaved. */
   value: string;
   /** Bump to replace the buffer programmatically (take theirs, restore, reload). The replacement can be undone. */
   revision: number;
@@ -24,7 +26,6 @@ export interface CodeEditorProps {
   preferences: EditorPreferences;
   /** Jump there once per `nonce` (use a counter or Date.now(): a nonce already handled is ignored). */
   revealLine?: { line: number; column?: number; nonce: number };
-  onChange(value: string): void;
   /** Ctrl/Cmd+S pressed in this editor. */
   onSave(): void;
   /** Ctrl/Cmd+Alt+S pressed in this editor. */
@@ -47,7 +48,13 @@ declare global {
 }
 
 interface ModelEntry {
+  projectId: string;
+  path: string;
   model: monaco.editor.ITextModel;
+  /** Reports the model's edits to buffer-state.ts. */
+  listener: monaco.IDisposable;
+  /** Set while the buffer is replaced from outside: that is a load, not an edit. */
+  replacing: boolean;
   /** Cursor, selection, scroll and folding of the last editor that showed this model. */
   viewState: monaco.editor.ICodeEditorViewState | null;
   /** The `revision` whose `value` the buffer was last built from. */
@@ -72,35 +79,64 @@ function entriesAt(key: string): [string, ModelEntry][] {
   return [...models].filter(([k]) => k === key || k.startsWith(`${key}/`));
 }
 
-/** Replaces the whole buffer as one undoable edit, so "take theirs" or "reload" can be taken back with Ctrl+Z. */
-function replaceContent(model: monaco.editor.ITextModel, value: string) {
-  if (bufferText(model) === value) return;
-  model.pushStackElement();
-  model.pushEditOperations([], [{ range: model.getFullModelRange(), text: editText(model, value) }], () => null);
-  model.pushStackElement();
+/** Registers a model under `key`, following its edits. */
+function track(key: string, projectId: string, path: string, model: monaco.editor.ITextModel, viewState: ModelEntry["viewState"], revision: number): ModelEntry {
+  const entry: ModelEntry = { projectId, path, model, viewState, revision, replacing: false, listener: { dispose() {} } };
+  entry.listener = model.onDidChangeContent(() => {
+    if (!entry.replacing) bufferEdited(entry.projectId, entry.path, model.getAlternativeVersionId());
+  });
+  models.set(key, entry);
+  return entry;
+}
+
+function untrack(key: string, entry: ModelEntry) {
+  models.delete(key);
+  entry.listener.dispose();
+  entry.model.dispose();
+}
+
+/**
+ * Replaces the whole buffer with the server's text as one undoable edit, so "take theirs" or "reload" can be taken
+ * back with Ctrl+Z (which makes the buffer unsaved again).
+ */
+function replaceContent(entry: ModelEntry, value: string) {
+  const { model } = entry;
+  if (bufferText(model) !== value) {
+    entry.replacing = true;
+    try {
+      model.pushStackElement();
+      model.pushEditOperations([], [{ range: model.getFullModelRange(), text: editText(model, value) }], () => null);
+      model.pushStackElement();
+    } finally {
+      entry.replacing = false;
+    }
+  }
+  bufferLoaded(entry.projectId, entry.path, model.getAlternativeVersionId());
+}
+
+/** The text of an open buffer and the version id it has now (record it as saved once the server has the text). */
+export function readBuffer(projectId: string, path: string): { text: string; versionId: number } | undefined {
+  const model = models.get(modelKey(projectId, path))?.model;
+  return model && !model.isDisposed() ? { text: bufferText(model), versionId: model.getAlternativeVersionId() } : undefined;
 }
 
 /** Forgets the buffer of a closed tab (or of every file under a deleted folder): its text, undo history and view state. */
 export function disposeEditorModel(projectId: string, path: string) {
-  for (const [key, entry] of entriesAt(modelKey(projectId, path))) {
-    models.delete(key);
-    entry.model.dispose();
-  }
+  for (const [key, entry] of entriesAt(modelKey(projectId, path))) untrack(key, entry);
+  bufferClosed(projectId, path);
 }
 
 /** Forgets every buffer of a project, e.g. when leaving its IDE page. */
 export function disposeProjectEditorModels(projectId: string) {
   const prefix = modelKey(projectId, "");
-  for (const [key, entry] of models) {
-    if (!key.startsWith(prefix)) continue;
-    models.delete(key);
-    entry.model.dispose();
-  }
+  for (const [key, entry] of models) if (key.startsWith(prefix)) untrack(key, entry);
+  bufferClosed(projectId);
 }
 
 /**
  * Moves the buffer of a renamed file (or of every file under a renamed folder) to its new uri, keeping unsaved
- * text and view state; a model's uri is immutable, so this is a new model and its undo history starts afresh.
+ * text and view state; a model's uri is immutable, so this is a new model and its undo history starts afresh (an
+ * unsaved buffer stays unsaved: undo can no longer bring back the saved text).
  * The buffer keeps its `revision`: pass the same one for the new path, or the buffer is rebuilt from `value`.
  */
 export function renameEditorModel(projectId: string, from: string, to: string) {
@@ -126,15 +162,16 @@ export function renameEditorModel(projectId: string, from: string, to: string) {
       editor.setModel(model);
       if (viewState) editor.restoreViewState(viewState);
     }
-    models.delete(key);
-    models.set(newKey, { ...entry, model });
-    old.dispose();
+    const path = to + entry.path.slice(from.length);
+    untrack(key, entry);
+    track(newKey, projectId, path, model, entry.viewState, entry.revision);
+    bufferMoved(projectId, entry.path, path, model.getAlternativeVersionId());
   }
 }
 
 /**
- * The IDE's text editor: one persistent Monaco model per open file, shown in a single editor instance. The
- * parent owns "saved" content and dirtiness; this component owns the live buffer and reports every change.
+ * The IDE's text editor: one persistent Monaco model per open file, shown in a single editor instance. The model
+ * owns the live buffer; buffer-state.ts follows which buffers differ from what the server holds.
  * Needs a parent with a definite height (it fills it).
  */
 export default function CodeEditor({
@@ -146,7 +183,6 @@ export default function CodeEditor({
   readOnly = false,
   preferences,
   revealLine,
-  onChange,
   onSave,
   onSaveAll,
   onBlur,
@@ -157,7 +193,6 @@ export default function CodeEditor({
   const key = modelKey(projectId, path);
   const { editorFontSize, tabSize, wordWrap } = preferences;
 
-  const emitChange = useEffectEvent((text: string) => onChange(text));
   const emitSave = useEffectEvent(() => onSave());
   const emitSaveAll = useEffectEvent(() => onSaveAll?.());
 
@@ -190,10 +225,6 @@ export default function CodeEditor({
     };
     window.__vaporformEditor = hook;
     const subscriptions = [
-      editor.onDidChangeModelContent(() => {
-        const model = editor.getModel();
-        if (model) emitChange(bufferText(model));
-      }),
       editor.onDidFocusEditorWidget(() => {
         window.__vaporformEditor = hook;
       }),
@@ -222,11 +253,11 @@ export default function CodeEditor({
       // A model can exist without an entry when Fast Refresh re-ran this module (a fresh, empty registry) while
       // Monaco kept its models; creating a second one at the same uri would throw.
       const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(value, language, uri);
-      entry = { model, viewState: null, revision };
-      models.set(key, entry);
+      entry = track(key, projectId, path, model, null, revision);
+      bufferLoaded(projectId, path, model.getAlternativeVersionId());
     } else if (entry.revision !== revision) {
       entry.revision = revision;
-      replaceContent(entry.model, value);
+      replaceContent(entry, value);
     }
     if (entry.model.getLanguageId() !== language) monaco.editor.setModelLanguage(entry.model, language);
     const shown = editor.getModel();
@@ -236,7 +267,7 @@ export default function CodeEditor({
       editor.setModel(entry.model);
       if (entry.viewState) editor.restoreViewState(entry.viewState);
     }
-  }, [key, value, revision, language]);
+  }, [key, projectId, path, value, revision, language]);
 
   useEffect(() => {
     editorRef.current?.updateOptions({

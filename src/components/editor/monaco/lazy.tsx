@@ -73,5 +73,10 @@ export function renameEditorModel(projectId: string, from: string, to: string) {
   editorModule?.renameEditorModel(projectId, from, to);
 }
 
+/** The text and version id of an open buffer; none before the editor has shown it (see readBuffer in ./code-editor). */
+export function readBuffer(projectId: string, path: string): { text: string; versionId: number } | undefined {
+  return editorModule?.readBuffer(projectId, path);
+}
+
 export type { CodeEditorProps, EditorPreferences } from "./code-editor";
 export type { DiffViewProps } from "./diff-view";

@@ -9,7 +9,8 @@ import {
   ZRestoreFileInput,
   ZSaveFileInput,
 } from "~/lib/schemas/file";
-import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
+import { env } from "~/env";
+import { createTRPCRouter, projectProcedure, protectedProcedure } from "~/server/api/trpc";
 import {
   createFile,
   deleteFile,
@@ -27,6 +28,8 @@ import {
 
 /** The IDE's files; every procedure is scoped to one of the caller's projects (projectProcedure). */
 export const fileRouter = createTRPCRouter({
+  /** The server's file limits, so the IDE refuses an upload before sending it with the limit that applies. */
+  config: protectedProcedure.query(() => ({ fileMaxBytes: env.FILE_MAX_BYTES })),
   list: projectProcedure
     .input(ZListFilesInput)
     .query(async ({ ctx, input }): Promise<LiveFile[] | DeletedFile[]> =>
