@@ -153,7 +153,10 @@ export function seedUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** mulberry32: a small deterministic PRNG, so the generated usage is the same on every fresh database. */
+/**
+ * mulberry32: a small deterministic PRNG, so the generated usage is the same on every fresh database. 32-bit integer
+ * mixing and an exact division by 2^32: the same numbers on every JavaScript runtime (no transcendental Math).
+ */
 function createRandom(seed: number) {
   let state = seed >>> 0;
   const next = () => {
@@ -547,6 +550,7 @@ async function generateDemo(db: pg.Pool, ctx: DemoContext): Promise<SeedSummary[
       projects.set(spec.key, state);
       summary.projects += 1;
       summary.files += state.files.size;
+      if (spec.createdByClaude) summary.interactions += 1;
       summary.resources += spec.resources.length;
     }
 
@@ -943,7 +947,13 @@ function buildInteraction(random: ReturnType<typeof createRandom>, input: Intera
   };
 }
 
-/** About 7 conversations a weekday and 3 a weekend day over the last 60 days, mostly by the demo user. */
+/**
+ * Three to six conversations a weekday and one to three a weekend day over the 60 days before today, mostly by the
+ * demo user. Only offsets from today's UTC midnight are used, never the calendar or the time of day: the quiet days
+ * are every 7th and 8th day back rather than the real Saturdays and Sundays, and today is left out, so every fresh
+ * database gets the same rows (same count, same content, same offsets) whatever the date and the hour: a cut-off
+ * at "now" would skip a session, and with it the random draws every later row depends on.
+ */
 function generateInteractions(
   ctx: DemoContext,
   projects: Map<ProjectKey, ProjectState>,
@@ -951,19 +961,19 @@ function generateInteractions(
   nextInteractionId: () => string,
 ): InteractionRow[] {
   const rows: InteractionRow[] = [];
-  const latest = ctx.now.getTime() - 15 * 60_000;
   const all = [...projects.values()];
   let conversation = 0;
 
-  for (let daysAgo = 59; daysAgo >= 0; daysAgo -= 1) {
+  // A session starts by 21:59 and its fifth turn comes under 40 minutes later: yesterday's all end before now.
+  for (let daysAgo = 60; daysAgo >= 1; daysAgo -= 1) {
     const dayStart = at(ctx.now, daysAgo, "00:00");
-    const weekend = dayStart.getUTCDay() === 0 || dayStart.getUTCDay() === 6;
+    const weekend = daysAgo % 7 === 0 || daysAgo % 7 === 6;
     const sessions = weekend ? random.int(1, 3) : random.int(3, 6);
     for (let s = 0; s < sessions; s += 1) {
       const owner: DemoOwner = random.next() < 0.2 ? "admin" : "demo";
       const start = new Date(dayStart.getTime() + (random.int(7, 21) * 60 + random.int(0, 59)) * 60_000);
       const candidates = all.filter((p) => p.spec.owner === owner && p.createdAt.getTime() + 3_600_000 < start.getTime());
-      if (candidates.length === 0 || start.getTime() > latest) continue;
+      if (candidates.length === 0) continue;
       const project = random.pick(candidates);
       const model = random.weighted([
         ["claude-sonnet-4-5", 60],
@@ -973,7 +983,7 @@ function generateInteractions(
       const conversationId = seedUuid(`conversation:${conversation++}`);
       const turns = random.weighted([[1, 30], [2, 30], [3, 25], [4, 10], [5, 5]] as const);
       let time = start.getTime();
-      for (let turn = 0; turn < turns && time <= latest; turn += 1) {
+      for (let turn = 0; turn < turns; turn += 1) {
         const type = random.weighted([
           ["chat", 45],
           ["file_modification", 35],

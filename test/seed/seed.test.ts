@@ -7,6 +7,7 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedDatabase, type SeedSummary } from "../../prisma/seed/index";
 import { pool } from "../db";
+import { DEMO_INTERACTIONS, DEMO_INTERACTIONS_FINGERPRINT, interactionsFingerprint } from "./demo-fingerprint";
 
 const templatesDir = fileURLToPath(new URL("../../prisma/seed/templates", import.meta.url));
 
@@ -170,9 +171,9 @@ describe("seedDatabase", () => {
          FROM claude_interactions`,
     );
     const row = rows[0];
-    expect(Number(row?.n)).toBeGreaterThanOrEqual(300);
-    // About four sessions a weekday of one to five turns: the count moves with where the weekends fall.
-    expect(Number(row?.n)).toBeLessThanOrEqual(800);
+    // Generated from offsets to today's midnight only: the same rows whatever the date, the hour and the runtime.
+    expect(Number(row?.n)).toBe(DEMO_INTERACTIONS);
+    expect(first.demo.interactions).toBe(DEMO_INTERACTIONS);
     expect(Number(row?.days)).toBeGreaterThanOrEqual(50);
     expect(Number(row?.models)).toBe(3);
     expect(Number(row?.types)).toBe(4);
@@ -185,6 +186,10 @@ describe("seedDatabase", () => {
       "SELECT count(DISTINCT user_id) AS users FROM claude_interactions",
     );
     expect(Number(users[0]?.users)).toBe(2);
+  });
+
+  it("generates the same interactions on every fresh database, whatever the date, the hour and the runtime", async () => {
+    expect(await interactionsFingerprint(pool)).toBe(DEMO_INTERACTIONS_FINGERPRINT);
   });
 
   it("keeps the rollup equal to the interactions it summarises", async () => {

@@ -3,7 +3,6 @@
  * browser-only globals at import time, so it must only ever be reached through `next/dynamic(..., { ssr: false })`
  * (see ./lazy.tsx); importing it from a server-rendered module breaks the build or the first load.
  */
-import { loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor";
 import { useEffect, useSyncExternalStore } from "react";
 
@@ -46,10 +45,6 @@ self.MonacoEnvironment = {
     }
   },
 };
-
-// Without this, @monaco-editor/react (if anything uses its components) would fetch Monaco from a CDN, which the
-// CSP forbids and which does not exist offline.
-loader.config({ monaco });
 
 /**
  * Diagnostics a single-file view cannot answer: the worker only sees open buffers, never node_modules or the
