@@ -2,11 +2,14 @@
  * `npm run bench:search`: code search (`search.query`, called through the app router) over one user's 20 projects:
  * one of 10,000 realistic source files (2-4 KB each) and 19 of 2,000, beside another user's 10,000 files that must
  * never show up. Prints the p95 of each mode within the large project (target < 50 ms) and across all 20 projects
- * (target < 200 ms), and the plans of the file queries (which must use the full-text and trigram indexes).
+ * (target < 200 ms), the plans of the file queries (which must use the full-text and trigram indexes), and the
+ * large project's p95 over ripgrep's on the same files on disk (bench/search-ripgrep.ts).
  */
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import type pg from "pg";
 import { loadApp } from "./app-modules";
+import { ensureRipgrep, measureRipgrep, writeTree, type BenchQuery } from "./search-ripgrep";
 import { benchDatabase, percentile, verdict } from "./support";
 
 const BIG_PROJECT_FILES = Number(process.env.BENCH_BIG_FILES ?? 10_000);
@@ -102,15 +105,18 @@ function generator(seed: number) {
   };
 }
 
-async function insertProject(pool: pg.Pool, userId: string, name: string, count: number, seed: number): Promise<string> {
+function projectFiles(count: number, seed: number): { path: string; content: string }[] {
+  const next = generator(seed);
+  return Array.from({ length: count }, (_, index) => next(index));
+}
+
+async function insertProject(pool: pg.Pool, userId: string, name: string, files: { path: string; content: string }[]): Promise<string> {
   const projectId = (
     await pool.query<{ id: string }>(
       `INSERT INTO projects (user_id, name, description, tech_stack) VALUES ($1, $2, 'bench', '{}') RETURNING id`,
       [userId, name],
     )
   ).rows[0]!.id;
-  const next = generator(seed);
-  const files = Array.from({ length: count }, (_, index) => next(index));
   for (let start = 0; start < files.length; start += 2_000) {
     const batch = files.slice(start, start + 2_000);
     await pool.query(
@@ -123,7 +129,7 @@ async function insertProject(pool: pg.Pool, userId: string, name: string, count:
   return projectId;
 }
 
-const QUERIES: Record<"words" | "exact" | "regex", { query: string; caseSensitive?: boolean; wholeWord?: boolean; pathFilter?: string }[]> = {
+const QUERIES: Record<"words" | "exact" | "regex", BenchQuery[]> = {
   words: [
     { query: "useState" },
     { query: "fetchUser" },
@@ -176,9 +182,12 @@ async function main() {
     const otherId = await newUser("someone_else");
 
     const loadStarted = performance.now();
-    const bigProject = await insertProject(pool, userId, "big", BIG_PROJECT_FILES, 1);
-    for (let index = 0; index < SMALL_PROJECTS; index++) await insertProject(pool, userId, `small-${index}`, SMALL_PROJECT_FILES, 100 + index);
-    const othersProject = await insertProject(pool, otherId, "not yours", BIG_PROJECT_FILES, 7);
+    const bigFiles = projectFiles(BIG_PROJECT_FILES, 1);
+    const bigProject = await insertProject(pool, userId, "big", bigFiles);
+    for (let index = 0; index < SMALL_PROJECTS; index++) {
+      await insertProject(pool, userId, `small-${index}`, projectFiles(SMALL_PROJECT_FILES, 100 + index));
+    }
+    const othersProject = await insertProject(pool, otherId, "not yours", projectFiles(BIG_PROJECT_FILES, 7));
     await pool.query("VACUUM ANALYZE project_files");
     const stats = (
       await pool.query<{ files: number; mb: number }>(
@@ -233,6 +242,24 @@ async function main() {
       );
     }
     console.log(`  another user's files in any result: ${leaked ? "YES (FAIL)" : "none"}`);
+
+    // The baseline: ripgrep over the large project's files on disk (page-cached), same queries, same repetitions.
+    const ripgrep = ensureRipgrep();
+    const root = writeTree(bigFiles);
+    try {
+      console.log(`against ${ripgrep} over the same ${BIG_PROJECT_FILES.toLocaleString("en-US")} files on disk (page-cached), p95 ours / p95 ripgrep:`);
+      for (const [mode, queries] of Object.entries(QUERIES) as [keyof typeof QUERIES, BenchQuery[]][]) {
+        const rg = measureRipgrep(root, mode, queries, REPEATS);
+        const ours = percentile(single[mode]!.times, 95);
+        const theirs = percentile(rg.times, 95);
+        console.log(
+          `  ${mode.padEnd(5)}  ours ${ours.toFixed(1).padStart(6)} ms  ripgrep ${theirs.toFixed(1).padStart(6)} ms  ` +
+            `ratio ${(ours / theirs).toFixed(2)}  [files: ours ${single[mode]!.files} (at most 50 a query), ripgrep ${rg.files}]`,
+        );
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
 
     // The plans of the file queries, written as src/server/services/search.ts writes them: each mode must go
     // through its index, with the project in the index condition (the scan reads only the caller's projects).
