@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { ZFileConflict } from "~/lib/schemas/file-conflict";
 import { pool } from "../db";
 import { expectFailure, failure, newProject, signedInUser } from "./support";
 
@@ -33,8 +34,10 @@ describe("editing files through the file router", () => {
     const { id: fileId } = await api.file.create({ projectId, path: "a.txt", kind: "file", content: "base\n" });
     await api.file.save({ projectId, path: "a.txt", content: "first tab\n", fileId, baseVersion: 1 });
     const error = await expectFailure(api.file.save({ projectId, path: "a.txt", content: "second tab\n", fileId, baseVersion: 1 }), "CONFLICT", /changed since you opened it/);
-    const cause = error.cause as unknown as { data: { current: Record<string, unknown> } };
-    expect(cause.data.current).toMatchObject({
+    const cause = error.cause as unknown as { data: unknown };
+    const conflict = ZFileConflict.parse(cause.data);
+    expect(conflict.kind).toBe("changed");
+    expect(conflict.current).toMatchObject({
       fileId,
       version: 2,
       content: "first tab\n",
@@ -43,6 +46,16 @@ describe("editing files through the file router", () => {
     });
     expect((await api.file.read({ projectId, path: "a.txt" })).content).toBe("first tab\n");
     expect((await api.file.history({ projectId, path: "a.txt" })).versions).toHaveLength(2);
+  });
+
+  it("answers a save of a deleted file with the shared conflict payload kind \"deleted\", creating nothing", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    const { id: fileId } = await api.file.create({ projectId, path: "gone.txt", kind: "file", content: "base\n" });
+    await api.file.delete({ projectId, path: "gone.txt" });
+    const error = await expectFailure(api.file.save({ projectId, path: "gone.txt", content: "mine\n", fileId, baseVersion: 1 }), "CONFLICT", /deleted since you opened it/);
+    expect(ZFileConflict.parse((error.cause as unknown as { data: unknown }).data)).toEqual({ kind: "deleted", current: null });
+    await expectFailure(api.file.read({ projectId, path: "gone.txt" }), "NOT_FOUND");
   });
 
   it("keeps a history (newest first) and restores a version as a new version", async () => {

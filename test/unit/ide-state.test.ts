@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ideReducer, initialIdeState, type IdeState } from "~/components/editor/ide-state";
+import { fileConflict } from "~/lib/schemas/file-conflict";
+
+const theirs = (fileId: string, version: number, content: string) =>
+  fileConflict({ fileId, version, content, contentHash: null, updatedAt: new Date(), updatedBy: null, sourceType: "user" });
 
 function opened(content = "a"): IdeState {
   const state = ideReducer(initialIdeState, { type: "open", path: "src/a.ts" });
@@ -28,8 +32,7 @@ describe("IDE state", () => {
 
   it("takes the id of the file created again at its path along with its content", () => {
     let state = opened();
-    const server = { fileId: "new-file", version: 1, content: "new file", updatedAt: new Date(), updatedBy: null };
-    state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
+    state = ideReducer(state, { type: "conflict", path: "src/a.ts", conflict: theirs("new-file", 1, "new file") });
     expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3 });
     const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
     expect(taken.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, content: "new file", conflict: undefined, revision: 2 });
@@ -39,13 +42,18 @@ describe("IDE state", () => {
 
   it("holds a conflict until the user takes theirs (or saves on top of it)", () => {
     let state = opened();
-    const server = { fileId: "old-file", version: 5, content: "theirs", updatedAt: new Date(), updatedBy: null };
-    state = ideReducer(state, { type: "conflict", path: "src/a.ts", server });
-    expect(state.files["src/a.ts"]!.conflict?.version).toBe(5);
+    state = ideReducer(state, { type: "conflict", path: "src/a.ts", conflict: theirs("old-file", 5, "theirs") });
+    expect(state.files["src/a.ts"]!.conflict?.current?.version).toBe(5);
     const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
     expect(taken.files["src/a.ts"]).toMatchObject({ content: "theirs", baseVersion: 5, conflict: undefined });
     const kept = ideReducer(state, { type: "saved", path: "src/a.ts", version: 6, content: "mine" });
     expect(kept.files["src/a.ts"]).toMatchObject({ content: "mine", baseVersion: 6, conflict: undefined });
+  });
+
+  it("offers nothing to take when the file was deleted", () => {
+    const state = ideReducer(opened(), { type: "conflict", path: "src/a.ts", conflict: fileConflict(null) });
+    const after = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
+    expect(after.files["src/a.ts"]).toBe(state.files["src/a.ts"]);
   });
 
   it("follows a folder rename and closes tabs of deleted files", () => {

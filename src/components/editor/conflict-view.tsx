@@ -21,9 +21,10 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
   const [merged, setMerged] = useState(mine);
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState<string | null>(null);
-  const deleted = file.conflict.sourceType === "deleted";
-  const recreated = !deleted && file.conflict.fileId !== file.fileId;
-  const who = file.conflict.updatedBy?.name ?? (file.conflict.sourceType === "claude" ? "Claude" : "someone else");
+  const theirs = file.conflict.current;
+  const deleted = theirs === null;
+  const recreated = !deleted && theirs.fileId !== file.fileId;
+  const who = theirs?.updatedBy?.name ?? (theirs?.sourceType === "claude" ? "Claude" : "someone else");
 
   /** Saves `content` on top of the newer version (or recreates the deleted file with it). */
   async function keep(content: string) {
@@ -43,16 +44,16 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
       <div role="alert" className="flex flex-wrap items-center gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100">
         <AlertTriangle className="size-4 shrink-0" aria-hidden />
         <p className="min-w-0 flex-1">
-          {deleted ? (
+          {!theirs ? (
             <>This file was deleted since you opened it. Your version is safe below.</>
           ) : recreated ? (
             <>
               This file was deleted and created again since you opened it: <strong>{who}</strong> saved the new one{" "}
-              {timeAgo(file.conflict.updatedAt)} (version {file.conflict.version}). Nothing was overwritten: compare, then choose.
+              {timeAgo(theirs.updatedAt)} (version {theirs.version}). Nothing was overwritten: compare, then choose.
             </>
           ) : (
             <>
-              <strong>{who}</strong> saved this file {timeAgo(file.conflict.updatedAt)} (version {file.conflict.version}), after you opened it.
+              <strong>{who}</strong> saved this file {timeAgo(theirs.updatedAt)} (version {theirs.version}), after you opened it.
               Nothing was overwritten: compare, then choose.
             </>
           )}
@@ -76,11 +77,11 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
       {error && <p className="border-b border-red-200 bg-red-50 px-4 py-1 text-sm text-red-700 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">{error}</p>}
       <div className="min-h-0 flex-1">
         <LazyDiffView
-          original={file.conflict.content}
+          original={theirs?.content ?? ""}
           modified={mine}
           language={languageForPath(file.path)}
           path={file.path}
-          originalLabel={deleted ? "Deleted" : `Theirs: version ${file.conflict.version} by ${who}`}
+          originalLabel={theirs ? `Theirs: version ${theirs.version} by ${who}` : "Deleted"}
           modifiedLabel="Yours (edit here to merge by hand)"
           editableModified
           onModifiedChange={setMerged}

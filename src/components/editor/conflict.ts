@@ -1,14 +1,14 @@
 import { TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "~/server/api/root";
-import type { ServerVersion } from "./ide-state";
+import { ZFileConflict, type TFileConflict } from "~/lib/schemas/file-conflict";
 
 /**
- * The live file a refused save or restore offers (file.save, file.restore answer CONFLICT with it): `null` when
- * there is none (it was deleted), `undefined` when the error is not such a conflict.
+ * What a refused save or restore (file.save, file.restore answer CONFLICT) offers, parsed with the schema the
+ * server builds it with; `undefined` when the error is not such a conflict.
  */
-export function conflictOf(error: unknown): ServerVersion | null | undefined {
+export function conflictOf(error: unknown): TFileConflict | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
-  const data = (error as TRPCClientError<AppRouter>).data as { code?: string; app?: { current?: ServerVersion | null } | null } | undefined;
-  if (data?.code !== "CONFLICT" || !data.app || !("current" in data.app)) return undefined;
-  return data.app.current ?? null;
+  const data = error.data as { code?: string; app?: unknown } | undefined;
+  if (data?.code !== "CONFLICT") return undefined;
+  const parsed = ZFileConflict.safeParse(data.app);
+  return parsed.success ? parsed.data : undefined;
 }

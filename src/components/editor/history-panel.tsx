@@ -8,13 +8,13 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { formatBytes } from "~/lib/bytes";
+import type { TConflictFile } from "~/lib/schemas/file-conflict";
 import { languageForPath } from "~/lib/file-types";
 import { timeAgo } from "~/lib/format";
 import { cn } from "~/lib/cn";
 import type { RouterOutputs } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
 import { conflictOf } from "./conflict";
-import type { ServerVersion } from "./ide-state";
 import { useIdeActions, useIdeState } from "./ide-provider";
 import { LazyDiffView } from "./monaco/lazy";
 import { RestoreConflictDialog } from "./restore-conflict";
@@ -80,7 +80,7 @@ export function HistoryPanel() {
   const [comparing, setComparing] = useState<[Version, Version] | null>(null);
   const [restoring, setRestoring] = useState<Version | null>(null);
   const [error, setError] = useState<string>();
-  const [refused, setRefused] = useState<{ request: RestoreRequest; current: ServerVersion; message: string } | null>(null);
+  const [refused, setRefused] = useState<{ request: RestoreRequest; current: TConflictFile; message: string } | null>(null);
   const history = useQuery({ ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }), enabled: Boolean(path) });
   const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
   const [pending, setPending] = useState(false);
@@ -94,8 +94,9 @@ export function HistoryPanel() {
       setRefused(null);
       return true;
     } catch (failure) {
-      const current = conflictOf(failure);
-      if (current) setRefused({ request, current, message: (failure as Error).message });
+      // A restore never meets a deleted file (it then creates one): a conflict offers the live file to compare.
+      const conflict = conflictOf(failure);
+      if (conflict?.current) setRefused({ request, current: conflict.current, message: (failure as Error).message });
       else setError((failure as Error).message);
       return false;
     } finally {

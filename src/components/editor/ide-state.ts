@@ -4,16 +4,7 @@
  * Pure (a reducer), so the rules of saving and conflicts are easy to follow and to test.
  */
 
-/** What the server holds for a file that changed under an open, edited tab. */
-export interface ServerVersion {
-  /** Which file: another id than the tab's means the path was deleted and created again. "" when deleted. */
-  fileId: string;
-  version: number;
-  content: string;
-  updatedAt: Date;
-  updatedBy: { id: string; name: string } | null;
-  sourceType?: string;
-}
+import type { TFileConflict } from "~/lib/schemas/file-conflict";
 
 export interface OpenFile {
   path: string;
@@ -32,7 +23,7 @@ export interface OpenFile {
   /** Why the last save failed (other than a conflict); cleared by the next attempt. */
   saveError?: string;
   /** Set when a save was refused because someone else saved first. */
-  conflict?: ServerVersion;
+  conflict?: TFileConflict;
 }
 
 export interface IdeState {
@@ -53,7 +44,7 @@ export type IdeAction =
   | { type: "saving"; path: string }
   | { type: "saved"; path: string; version: number; content: string }
   | { type: "saveFailed"; path: string; error: string }
-  | { type: "conflict"; path: string; server: ServerVersion }
+  | { type: "conflict"; path: string; conflict: TFileConflict }
   | { type: "takeTheirs"; path: string }
   | { type: "replace"; path: string; fileId: string; content: string; version: number }
   | { type: "renamed"; from: string; to: string }
@@ -132,15 +123,15 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
     case "saveFailed":
       return update(state, action.path, (file) => ({ ...file, saving: false, saveError: action.error }));
     case "conflict":
-      return update(state, action.path, (file) => ({ ...file, saving: false, conflict: action.server }));
+      return update(state, action.path, (file) => ({ ...file, saving: false, conflict: action.conflict }));
     case "takeTheirs":
       return update(state, action.path, (file) =>
-        file.conflict
+        file.conflict?.kind === "changed"
           ? {
               ...file,
-              fileId: file.conflict.fileId,
-              content: file.conflict.content,
-              baseVersion: file.conflict.version,
+              fileId: file.conflict.current.fileId,
+              content: file.conflict.current.content,
+              baseVersion: file.conflict.current.version,
               revision: file.revision + 1,
               conflict: undefined,
             }

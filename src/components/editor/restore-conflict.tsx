@@ -7,7 +7,7 @@ import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
 import { languageForPath } from "~/lib/file-types";
 import { timeAgo } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-import type { ServerVersion } from "./ide-state";
+import type { TConflictFile } from "~/lib/schemas/file-conflict";
 import type { RestoreRequest } from "./use-file-mutations";
 import { useIdeActions } from "./ide-provider";
 import { LazyDiffView } from "./monaco/lazy";
@@ -26,7 +26,7 @@ export function RestoreConflictDialog({
   onClose,
 }: {
   request: RestoreRequest;
-  current: ServerVersion;
+  current: TConflictFile;
   message: string;
   pending: boolean;
   onOverwrite(): void;
@@ -51,7 +51,7 @@ export function RestoreConflictDialog({
               modified={restoring.data.content}
               language={languageForPath(request.path)}
               path={request.path}
-              originalLabel={`Current: version ${current.version} by ${who}, ${timeAgo(new Date(current.updatedAt))}`}
+              originalLabel={`Current: version ${current.version} by ${who}, ${timeAgo(current.updatedAt)}`}
               modifiedLabel={`Version ${request.version} to restore`}
               preferences={preferences}
             />

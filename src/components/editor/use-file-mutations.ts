@@ -7,7 +7,7 @@ import type { RouterInputs, RouterOutputs } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
 import { bufferSaved, dirtyPaths } from "./buffer-state";
 import { conflictOf } from "./conflict";
-import type { IdeAction, IdeState, ServerVersion } from "./ide-state";
+import type { IdeAction, IdeState } from "./ide-state";
 import { disposeEditorModel, readBuffer, renameEditorModel } from "./monaco/lazy";
 
 type CreateInput = Omit<RouterInputs["file"]["create"], "projectId">;
@@ -107,13 +107,12 @@ export function useFileMutations(projectId: string, stateRef: RefObject<IdeState
         void queryClient.invalidateQueries({ queryKey: trpc.file.history.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.activity.list.queryKey() });
       } catch (error) {
-        const current = conflictOf(error);
-        if (current === undefined) {
+        const conflict = conflictOf(error);
+        if (!conflict) {
           dispatch({ type: "saveFailed", path, error: error instanceof Error ? error.message : String(error) });
           throw error;
         }
-        const server: ServerVersion = current ?? { fileId: "", version: 0, content: "", updatedAt: new Date(), updatedBy: null, sourceType: "deleted" };
-        dispatch({ type: "conflict", path, server });
+        dispatch({ type: "conflict", path, conflict });
       } finally {
         inFlight.current.delete(path);
       }
@@ -183,9 +182,9 @@ export function useFileMutations(projectId: string, stateRef: RefObject<IdeState
       const conflict = stateRef.current.files[path]?.conflict;
       if (!conflict) return;
       const result =
-        conflict.sourceType === "deleted"
+        conflict.kind === "deleted"
           ? await createFile({ projectId, path, kind: "file", content })
-          : await saveFile({ projectId, path, content, fileId: conflict.fileId, baseVersion: conflict.version });
+          : await saveFile({ projectId, path, content, fileId: conflict.current.fileId, baseVersion: conflict.current.version });
       dispatch({ type: "replace", path, fileId: result.id, content, version: result.version });
       await refresh();
     },

@@ -3,6 +3,7 @@
  * one the user saw, and otherwise answer CONFLICT with the file as it is now.
  */
 import { Prisma } from "~/generated/prisma/client";
+import { fileConflict } from "~/lib/schemas/file-conflict";
 import { withWrite } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { assertWithinStorageLimit } from "../storage-limit";
@@ -94,16 +95,16 @@ export async function saveFile({
     }
 
     const current = await currentFile(tx, projectId, path);
-    if (!current) throw new AppError("CONFLICT", "This file was deleted since you opened it.", { current: null });
+    if (!current) throw new AppError("CONFLICT", "This file was deleted since you opened it.", fileConflict(null));
     const { row, offered } = current;
     if (row.is_binary) throw new AppError("BAD_REQUEST", "This is a binary file; upload a new version instead of editing it as text.");
     if (row.id !== fileId) {
-      throw new AppError("CONFLICT", "This file was deleted and created again since you opened it.", { current: offered });
+      throw new AppError("CONFLICT", "This file was deleted and created again since you opened it.", fileConflict(offered));
     }
     // Already this content, even on a newer version: a save retried after its answer was lost (it had committed)
     // succeeds instead of offering the user a conflict with their own text.
     if (row.version === baseVersion || row.content_hash === file.contentHash) return saved(row, false);
-    throw new AppError("CONFLICT", "This file changed since you opened it.", { current: offered });
+    throw new AppError("CONFLICT", "This file changed since you opened it.", fileConflict(offered));
   });
 }
 
@@ -149,19 +150,13 @@ export async function restoreFile({
       }
       const { row, offered } = current;
       if (baseFileId === undefined) {
-        throw new AppError("CONFLICT", `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`, {
-          current: offered,
-        });
+        throw new AppError("CONFLICT", `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`, fileConflict(offered));
       }
       if (row.id !== baseFileId) {
-        throw new AppError("CONFLICT", `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`, {
-          current: offered,
-        });
+        throw new AppError("CONFLICT", `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`, fileConflict(offered));
       }
       if (row.version !== baseVersion) {
-        throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`, {
-          current: offered,
-        });
+        throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`, fileConflict(offered));
       }
       if (row.content_hash === file.contentHash && row.is_binary === file.isBinary) return saved(row, false);
       const updated = await tx.$queryRaw<SavedRow[]>`
