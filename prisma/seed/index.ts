@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hash, type Algorithm } from "@node-rs/argon2";
 import type pg from "pg";
 import { env } from "~/env";
+import { hashPassword } from "~/server/auth/password";
 import { withTransaction } from "~/server/db/pool";
+import { prepareText } from "~/server/services/files";
 import { z } from "zod";
 import {
   demoEdits,
@@ -20,9 +21,6 @@ import {
   type ProjectKey,
   type SeedFile,
 } from "./demo-content";
-
-/** The password hash parameters of the app (OWASP's argon2id minimum). `2` is `Algorithm.Argon2id`, a const enum. */
-const ARGON2_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 const DAY_MS = 86_400_000;
 type Model = ModelName;
@@ -202,38 +200,16 @@ function at(now: Date, daysAgo: number, time: string): Date {
   return new Date(day + ((hours ?? 0) * 60 + (minutes ?? 0)) * 60_000);
 }
 
-const FILE_TYPES: Record<string, [fileType: string, mimeType: string]> = {
-  ts: ["typescript", "text/typescript"],
-  tsx: ["typescript", "text/tsx"],
-  mts: ["typescript", "text/typescript"],
-  js: ["javascript", "text/javascript"],
-  mjs: ["javascript", "text/javascript"],
-  cjs: ["javascript", "text/javascript"],
-  jsx: ["javascript", "text/jsx"],
-  css: ["css", "text/css"],
-  html: ["html", "text/html"],
-  json: ["json", "application/json"],
-  webmanifest: ["json", "application/manifest+json"],
-  md: ["markdown", "text/markdown"],
-  svg: ["svg", "image/svg+xml"],
-  vue: ["vue", "text/x-vue"],
-  py: ["python", "text/x-python"],
-  yml: ["yaml", "application/yaml"],
-  yaml: ["yaml", "application/yaml"],
-  txt: ["plaintext", "text/plain"],
-};
-
+/** What the app stores for a file's content (type, MIME type, size, line count, hash): its own preparation. */
 function describeFile(filePath: string, content: string) {
-  const fileName = path.posix.basename(filePath);
-  const extension = fileName.includes(".", 1) ? (fileName.split(".").pop() ?? "").toLowerCase() : "";
-  const [fileType, mimeType] = FILE_TYPES[extension] ?? ["plaintext", "text/plain"];
+  const file = prepareText(filePath, content, Infinity);
   return {
-    fileName,
-    fileType,
-    mimeType,
-    sizeBytes: Buffer.byteLength(content, "utf8"),
-    lineCount: content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0),
-    contentHash: createHash("sha256").update(content, "utf8").digest("hex"),
+    fileName: file.name,
+    fileType: file.fileType,
+    mimeType: file.mimeType,
+    sizeBytes: file.sizeBytes,
+    lineCount: file.lineCount,
+    contentHash: file.contentHash,
   };
 }
 
@@ -284,7 +260,7 @@ async function ensureUser(db: pg.Pool, spec: UserSpec) {
   }
   if (found) return { id: found.id, created: false, credential: credential(false, found.email) };
 
-  const passwordHash = await hash(spec.password, ARGON2_OPTIONS);
+  const passwordHash = await hashPassword(spec.password);
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO users (id, email, username, full_name, password_hash, role, bio, email_verified, email_verified_at,
                         is_active, created_at, updated_at)
