@@ -103,7 +103,7 @@ export async function projectStats(conn: Db, projectId: string) {
   );
 }
 
-/** Sets the transaction-local actor context read by the triggers (as src/server/db/actor.ts does). */
+/** Sets the transaction-local actor context read by the triggers (as withWrite in src/server/db/write.ts does). */
 export async function setActor(
   conn: Db,
   actor: { userId?: string | null; source?: string; interactionId?: string | null },

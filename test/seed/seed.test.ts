@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { verify } from "@node-rs/argon2";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fileTypeForPath, mimeTypeForPath } from "~/lib/file-types";
 import { seedDatabase, type SeedSummary } from "../../prisma/seed/index";
 import { pool } from "../db";
 import { DEMO_INTERACTIONS, DEMO_INTERACTIONS_FINGERPRINT, interactionsFingerprint } from "./demo-fingerprint";
@@ -128,6 +129,17 @@ describe("seedDatabase", () => {
            OR file_type IS NULL OR mime_type IS NULL`,
     );
     expect(Number(rows[0]?.bad)).toBe(0);
+  });
+
+  it("gives every demo file the type and MIME type the app gives its path (.gitignore and .env.example included)", async () => {
+    const { rows } = await pool.query<{ file_path: string; file_type: string; mime_type: string }>(
+      "SELECT file_path, file_type, mime_type FROM project_files ORDER BY file_path",
+    );
+    const names = rows.map((row) => row.file_path.split("/").pop());
+    expect(names).toContain(".gitignore");
+    expect(names).toContain(".env.example");
+    const seeded = rows.map((row) => ({ path: row.file_path, type: row.file_type, mime: row.mime_type }));
+    expect(seeded).toEqual(rows.map((row) => ({ path: row.file_path, type: fileTypeForPath(row.file_path), mime: mimeTypeForPath(row.file_path) })));
   });
 
   it("leaves a history: versions by the user and by Claude, and activity spread over weeks", async () => {

@@ -1,10 +1,11 @@
 import { hash, verify, type Algorithm } from "@node-rs/argon2";
 
 /**
- * OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane (about 50 ms a hash). The same as the seed's, so seeded and
- * registered accounts verify alike. `2` is `Algorithm.Argon2id` (a const enum, which isolated modules cannot read).
+ * OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane (about 50 ms a hash). The seed hashes with hashPassword too, so
+ * seeded and registered accounts verify alike. `2` is `Algorithm.Argon2id` (a const enum, which isolated modules
+ * cannot read).
  */
-export const ARGON2_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const ARGON2_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 /**
  * A hash of a random, forgotten password with the same parameters. Verifying against it when there is no real hash

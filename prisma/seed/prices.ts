@@ -1,0 +1,40 @@
+/** 4. Model prices (USD per million tokens). */
+import type pg from "pg";
+import { withTransaction } from "~/server/db/pool";
+import { type Model, seedUuid } from "./helpers";
+
+interface PriceRow {
+  model: Model;
+  effectiveFrom: string;
+  prices: [input: number, output: number, cacheRead: number, cacheWrite: number, cacheWrite1h: number];
+}
+
+/** Launch prices. Haiku's launch row is deliberately higher: the demo shows a dated price change (below). */
+export const BASE_PRICES: PriceRow[] = [
+  { model: "claude-opus-4-1", effectiveFrom: "2025-08-05T00:00:00Z", prices: [15, 75, 1.5, 18.75, 30] },
+  { model: "claude-sonnet-4-5", effectiveFrom: "2025-09-29T00:00:00Z", prices: [3, 15, 0.3, 3.75, 6] },
+  { model: "claude-haiku-4-5", effectiveFrom: "2025-10-15T00:00:00Z", prices: [1.25, 6.25, 0.125, 1.5625, 2.5] },
+];
+export const HAIKU_PRICE_CUT: PriceRow["prices"] = [1, 5, 0.1, 1.25, 2];
+export const HAIKU_PRICE_CUT_DAYS_AGO = 24;
+
+const INSERT_PRICE = `INSERT INTO model_prices (id, model, effective_from, input_per_mtok, output_per_mtok,
+                                                 cache_read_per_mtok, cache_write_per_mtok, cache_write_1h_per_mtok)
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                      ON CONFLICT DO NOTHING`;
+
+export async function insertModelPrices(db: pg.Pool): Promise<number> {
+  return withTransaction(db, async (client) => {
+    let inserted = 0;
+    for (const row of BASE_PRICES) {
+      const result = await client.query(INSERT_PRICE, [
+        seedUuid(`price:${row.model}:${row.effectiveFrom}`),
+        row.model,
+        row.effectiveFrom,
+        ...row.prices,
+      ]);
+      inserted += result.rowCount ?? 0;
+    }
+    return inserted;
+  });
+}

@@ -1,0 +1,66 @@
+/** 1. Users: the admin and the demo user. */
+import type pg from "pg";
+import { hashPassword } from "~/server/auth/password";
+import type { DemoOwner } from "./demo-content";
+import { seedUuid } from "./helpers";
+import type { SeedCredential } from "./index";
+
+/**
+ * The admin's address before SEED_ADMIN_EMAIL: on a real domain, whose owner could receive the admin's reset mail.
+ * An admin still using it is moved to the configured address.
+ */
+export const LEGACY_ADMIN_EMAIL = "admin@vaporform.dev";
+
+interface UserSpec {
+  key: DemoOwner;
+  email: string;
+  /** An address the existing user is moved off (to `email`). */
+  replacesEmail?: string;
+  username: string;
+  fullName: string;
+  role: "admin" | "user";
+  password: string;
+  bio: string;
+  createdAt: Date;
+}
+
+export async function ensureUser(db: pg.Pool, spec: UserSpec) {
+  const credential = (created: boolean, email = spec.email): SeedCredential => ({
+    email,
+    username: spec.username,
+    role: spec.role,
+    password: spec.password,
+    created,
+  });
+  // The seeded user by its id first: its address may differ from today's setting.
+  const existing = await db.query<{ id: string; email: string }>(
+    "SELECT id, email::text FROM users WHERE id = $1 OR email = $2 ORDER BY id = $1 DESC LIMIT 1",
+    [seedUuid(`user:${spec.key}`), spec.email],
+  );
+  const found = existing.rows[0];
+  if (found && spec.replacesEmail && found.email.toLowerCase() === spec.replacesEmail && found.email !== spec.email) {
+    const moved = await db.query(
+      "UPDATE users SET email = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE email = $2)",
+      [found.id, spec.email],
+    );
+    if (moved.rowCount !== 1) throw new Error(`Cannot move ${spec.username} to ${spec.email}: another account has it.`);
+    return { id: found.id, created: false, credential: credential(false) };
+  }
+  if (found) return { id: found.id, created: false, credential: credential(false, found.email) };
+
+  const passwordHash = await hashPassword(spec.password);
+  const inserted = await db.query<{ id: string }>(
+    `INSERT INTO users (id, email, username, full_name, password_hash, role, bio, email_verified, email_verified_at,
+                        is_active, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, true, $8, $8)
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [seedUuid(`user:${spec.key}`), spec.email, spec.username, spec.fullName, passwordHash, spec.role, spec.bio, spec.createdAt],
+  );
+  if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true, credential: credential(true) };
+
+  // Lost a race with a concurrent seed, or the username belongs to another account.
+  const raced = await db.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [spec.email]);
+  if (raced.rows[0]) return { id: raced.rows[0].id, created: false, credential: credential(false) };
+  throw new Error(`Cannot create ${spec.email}: the username "${spec.username}" is taken by another account.`);
+}
