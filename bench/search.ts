@@ -261,7 +261,7 @@ async function main() {
       fs.rmSync(root, { recursive: true, force: true });
     }
 
-    // The plans of the file queries, written as src/server/services/search.ts writes them: each mode must go
+    // The plans of the file queries, written as src/server/services/search/queries.ts writes them: each mode must go
     // through its index, with the project in the index condition (the scan reads only the caller's projects).
     const plans: [string, string, unknown[]][] = [
       [
