@@ -32,7 +32,16 @@ const config = [
   },
   {
     // The env module reads the environment; scripts pass it on to the processes they start.
-    files: ["src/env.ts", "scripts/**", "test/**", "bench/**", "prisma/seed.ts", "prisma.config.ts", "playwright.config.ts", "e2e/**"],
+    files: [
+      "src/env.ts",
+      "scripts/**",
+      "test/**",
+      "bench/**",
+      "prisma/seed.ts",
+      "prisma.config.ts",
+      "playwright.config.ts",
+      "e2e/**",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
 ];

@@ -63,7 +63,10 @@ async function waitForHealth(baseUrl: string, exited: Promise<number>): Promise<
   void exited.then(() => (done = true));
   const giveUp = performance.now() + startupTimeoutMs;
   while (!done && performance.now() < giveUp) {
-    const ok = await fetch(`${baseUrl}/api/health`).then((response) => response.ok, () => false);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -78,7 +81,10 @@ async function stopApp(pid: number | undefined, exited: Promise<number>): Promis
   } catch {
     return;
   }
-  const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 20_000))]);
+  const stopped = await Promise.race([
+    exited.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 20_000)),
+  ]);
   if (stopped) return;
   try {
     process.kill(-pid, "SIGKILL");

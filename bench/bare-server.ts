@@ -30,7 +30,10 @@ async function save(pool: pg.Pool, input: SaveInput) {
   const conn = await pool.connect();
   try {
     await conn.query("BEGIN");
-    const owned = await conn.query("SELECT id FROM projects WHERE id = $1 AND user_id = $2", [input.projectId, input.userId]);
+    const owned = await conn.query("SELECT id FROM projects WHERE id = $1 AND user_id = $2", [
+      input.projectId,
+      input.userId,
+    ]);
     if (owned.rowCount !== 1) throw new Error("not found");
     await conn.query(
       "SELECT set_config('vaporform.actor_id', $1, true), set_config('vaporform.source_type', 'user', true), set_config('vaporform.interaction_id', '', true)",
@@ -43,7 +46,18 @@ async function save(pool: pg.Pool, input: SaveInput) {
           AND f.content_hash IS DISTINCT FROM $9
        RETURNING f.id, f.version, f.content_hash, f.size_bytes, f.line_count, f.updated_at,
                  (SELECT o.size_bytes FROM project_files o WHERE o.id = f.id) AS old_size`,
-      [input.projectId, input.path, input.content, hash, bytes.length, input.content.split("\n").length - 1, input.userId, input.baseVersion, hash, input.fileId],
+      [
+        input.projectId,
+        input.path,
+        input.content,
+        hash,
+        bytes.length,
+        input.content.split("\n").length - 1,
+        input.userId,
+        input.baseVersion,
+        hash,
+        input.fileId,
+      ],
     );
     if (rows[0] && bytes.length > rows[0].old_size) {
       await conn.query("SELECT total_size_bytes, storage_limit_mb FROM projects WHERE id = $1", [input.projectId]);

@@ -27,7 +27,10 @@ function gzipSize(file: string): number {
 function main() {
   if (buildIsStale()) {
     console.log("Building first (the build is missing or stale)…");
-    const result = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const result = spawnSync("node_modules/.bin/next", ["build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (result.status !== 0) process.exit(result.status ?? 1);
     recordBuild();
   }
@@ -49,7 +52,10 @@ function main() {
     .readdirSync(".next/static/chunks")
     .filter((name) => name.endsWith(".js"))
     .map((name) => path.join(".next/static/chunks", name))
-    .filter((chunk) => MONACO_MARKERS.some((marker) => fs.readFileSync(chunk, "utf8").includes(marker)) && !ide.chunks.includes(chunk))
+    .filter(
+      (chunk) =>
+        MONACO_MARKERS.some((marker) => fs.readFileSync(chunk, "utf8").includes(marker)) && !ide.chunks.includes(chunk),
+    )
     .reduce((sum, chunk) => sum + gzipSize(chunk), 0);
 
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
@@ -57,7 +63,9 @@ function main() {
   console.log(`IDE route first load:        ${kb(ide.gzip)} gzip (${ide.chunks.length} chunks)`);
   console.log(`Monaco, loaded lazily:       ${kb(lazyMonaco)} gzip (not in the first load)`);
   console.log(`IDE / home page:             ${(ide.gzip / home.gzip).toFixed(2)}x`);
-  console.log(`Monaco in the IDE's first load: ${ide.monaco.length === 0 ? "no" : `YES (${ide.monaco.join(", ")})`}  ${verdict(ide.monaco.length === 0)}`);
+  console.log(
+    `Monaco in the IDE's first load: ${ide.monaco.length === 0 ? "no" : `YES (${ide.monaco.join(", ")})`}  ${verdict(ide.monaco.length === 0)}`,
+  );
   console.log(`IDE first load: ${kb(ide.gzip)}  target < ${kb(TARGET_BYTES)}  ${verdict(ide.gzip < TARGET_BYTES)}`);
 }
 

@@ -17,7 +17,10 @@ const WARMUP = 200;
 const ROUNDS = 1500;
 
 function sourceFile(round: number): string {
-  const lines = Array.from({ length: 80 }, (_, line) => `export const value${line} = compute(${line}, "round ${round}");`);
+  const lines = Array.from(
+    { length: 80 },
+    (_, line) => `export const value${line} = compute(${line}, "round ${round}");`,
+  );
   return `// generated for round ${round}\nimport { compute } from "./compute";\n\n${lines.join("\n")}\n`;
 }
 
@@ -60,7 +63,11 @@ async function main() {
     const trpcServer = createHTTPServer({
       router: appRouter,
       createContext: ({ req }) =>
-        createTRPCContext({ headers: new Headers(req.headers as Record<string, string>), session: { user }, ip: "127.0.0.1" }),
+        createTRPCContext({
+          headers: new Headers(req.headers as Record<string, string>),
+          session: { user },
+          ip: "127.0.0.1",
+        }),
     });
     closers.push(async () => {
       trpcServer.closeAllConnections();
@@ -80,7 +87,13 @@ async function main() {
     let bareVersion = 1;
     const timeTrpc = async (round: number) => {
       const started = performance.now();
-      const result = await client.file.save.mutate({ projectId, path: "trpc.ts", content: sourceFile(round), fileId: fileIds["trpc.ts"]!, baseVersion: trpcVersion });
+      const result = await client.file.save.mutate({
+        projectId,
+        path: "trpc.ts",
+        content: sourceFile(round),
+        fileId: fileIds["trpc.ts"]!,
+        baseVersion: trpcVersion,
+      });
       const elapsed = performance.now() - started;
       if (!result.changed) throw new Error("tRPC save did not change the file");
       trpcVersion = result.version;
@@ -91,7 +104,14 @@ async function main() {
       const response = await fetch(`${bareServer.url}/save`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ userId, projectId, path: "bare.ts", content: sourceFile(round), fileId: fileIds["bare.ts"], baseVersion: bareVersion }),
+        body: JSON.stringify({
+          userId,
+          projectId,
+          path: "bare.ts",
+          content: sourceFile(round),
+          fileId: fileIds["bare.ts"],
+          baseVersion: bareVersion,
+        }),
       });
       const result = (await response.json()) as { version: number };
       const elapsed = performance.now() - started;
@@ -121,10 +141,18 @@ async function main() {
       [projectId],
     );
     const ratio = median(trpcTimes) / median(bareTimes);
-    console.log(`PostgreSQL ${version}; ${ROUNDS} saves each (after ${WARMUP} warm-up), ~3.5 KB of content per save, interleaved`);
-    console.log(`  bare node:http + pg:        p50 ${median(bareTimes).toFixed(2)} ms  p95 ${percentile(bareTimes, 95).toFixed(2)} ms`);
-    console.log(`  tRPC over HTTP (file.save): p50 ${median(trpcTimes).toFixed(2)} ms  p95 ${percentile(trpcTimes, 95).toFixed(2)} ms`);
-    console.log(`  every save kept a version:  ${check.rows[0]?.versions === check.rows[0]?.file_version ? "yes" : "NO"}`);
+    console.log(
+      `PostgreSQL ${version}; ${ROUNDS} saves each (after ${WARMUP} warm-up), ~3.5 KB of content per save, interleaved`,
+    );
+    console.log(
+      `  bare node:http + pg:        p50 ${median(bareTimes).toFixed(2)} ms  p95 ${percentile(bareTimes, 95).toFixed(2)} ms`,
+    );
+    console.log(
+      `  tRPC over HTTP (file.save): p50 ${median(trpcTimes).toFixed(2)} ms  p95 ${percentile(trpcTimes, 95).toFixed(2)} ms`,
+    );
+    console.log(
+      `  every save kept a version:  ${check.rows[0]?.versions === check.rows[0]?.file_version ? "yes" : "NO"}`,
+    );
     console.log(`tRPC / bare (p50): ${ratio.toFixed(2)}x  target <= 2x  ${verdict(ratio <= 2)}`);
   } finally {
     for (const close of closers) await close();

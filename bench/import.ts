@@ -31,7 +31,13 @@ function makeFiles(count: number, seed: string) {
 }
 
 /** The import statement: one INSERT of every file, as the app's zip import does. */
-async function insertFiles(client: pg.PoolClient, table: string, projectId: string, userId: string, files: ReturnType<typeof makeFiles>) {
+async function insertFiles(
+  client: pg.PoolClient,
+  table: string,
+  projectId: string,
+  userId: string,
+  files: ReturnType<typeof makeFiles>,
+) {
   await client.query(
     `INSERT INTO ${table} (project_id, file_path, file_name, file_type, mime_type, content, content_hash, size_bytes, line_count, created_by, updated_by)
      SELECT $1, p, n, 'typescript', 'text/typescript', c, h, s, l, $2, $2
@@ -109,8 +115,12 @@ async function main() {
     console.log(`  10,000 files, with triggers: ${median(withTriggers).toFixed(0)} ms`);
     console.log(`   5,000 files, with triggers: ${median(half).toFixed(0)} ms`);
     console.log(`  counters exact after import: ${check.rows[0]?.ok ? "yes" : "NO"}`);
-    console.log(`triggers / no triggers (10,000 files): ${triggerRatio.toFixed(2)}x  target <= 2.5x  ${verdict(triggerRatio <= 2.5)}`);
-    console.log(`10,000 / 5,000 files (linearity):      ${linearRatio.toFixed(2)}x  target <= 2.4x  ${verdict(linearRatio <= 2.4)}`);
+    console.log(
+      `triggers / no triggers (10,000 files): ${triggerRatio.toFixed(2)}x  target <= 2.5x  ${verdict(triggerRatio <= 2.5)}`,
+    );
+    console.log(
+      `10,000 / 5,000 files (linearity):      ${linearRatio.toFixed(2)}x  target <= 2.4x  ${verdict(linearRatio <= 2.4)}`,
+    );
   } finally {
     await bench.close();
   }

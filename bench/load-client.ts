@@ -31,7 +31,8 @@ export class BrowserSession {
   private async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("x-forwarded-for", this.clientIp);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
+    if (this.cookies.size)
+      headers.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
     const response = await fetch(`${this.baseUrl}${path}`, {
       ...init,
       headers,
@@ -86,7 +87,10 @@ export class BrowserSession {
 
   private async answer<T>(response: Response): Promise<T> {
     const text = await response.text();
-    let body: { result?: { data?: { json?: T } }; error?: { json?: { message?: string; data?: { code?: string; app?: unknown } } } };
+    let body: {
+      result?: { data?: { json?: T } };
+      error?: { json?: { message?: string; data?: { code?: string; app?: unknown } } };
+    };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
@@ -94,6 +98,11 @@ export class BrowserSession {
     }
     if (response.ok && body.result) return body.result.data?.json as T;
     const error = body.error?.json;
-    throw new HttpError(response.status, error?.data?.code ?? `HTTP ${response.status}`, error?.message ?? text.slice(0, 200), error?.data?.app);
+    throw new HttpError(
+      response.status,
+      error?.data?.code ?? `HTTP ${response.status}`,
+      error?.message ?? text.slice(0, 200),
+      error?.data?.app,
+    );
   }
 }

@@ -13,7 +13,8 @@ export function listeningPid(port: number): number | null {
     for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
       const fields = line.trim().split(/\s+/);
       // local_address is ADDR:PORT in hex; state 0A is LISTEN; the 10th field is the socket's inode.
-      if (fields[3] === "0A" && Number.parseInt(fields[1]?.split(":")[1] ?? "", 16) === port) inodes.add(fields[9] ?? "");
+      if (fields[3] === "0A" && Number.parseInt(fields[1]?.split(":")[1] ?? "", 16) === port)
+        inodes.add(fields[9] ?? "");
     }
   }
   for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
@@ -46,7 +47,12 @@ export interface PeakUse {
  * Samples, every `everyMs`, the connections of `applicationName` to the database of `pool` (all, and those not
  * idle) and the resident memory of `pid`; `stop()` answers the peaks.
  */
-export function samplePeaks(pool: pg.Pool, applicationName: string, pid: number, everyMs = 100): { stop(): Promise<PeakUse> } {
+export function samplePeaks(
+  pool: pg.Pool,
+  applicationName: string,
+  pid: number,
+  everyMs = 100,
+): { stop(): Promise<PeakUse> } {
   const peak: PeakUse = { connections: 0, busy: 0, rssMiB: 0 };
   let running = true;
   const loop = (async () => {

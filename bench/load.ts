@@ -16,7 +16,12 @@ import { benchDatabase, median, percentile, verdict } from "./support";
 
 const config = z
   .object({
-    LOAD_USERS: z.coerce.number("must be a number").int("must be a whole number").min(1, "at least 1").max(500, "at most 500").default(50),
+    LOAD_USERS: z.coerce
+      .number("must be a number")
+      .int("must be a whole number")
+      .min(1, "at least 1")
+      .max(500, "at most 500")
+      .default(50),
     LOAD_SECONDS: z.coerce.number("must be a number").min(1, "at least 1").max(3600, "at most 3600").default(60),
   })
   .safeParse(process.env);
@@ -63,17 +68,26 @@ class Tally {
   }
 
   print(seconds: number) {
-    console.log(`  throughput: ${(this.total() / seconds).toFixed(0)} requests/s (${this.total()} answered in ${seconds} s)`);
-    console.log(`  ${"operation".padEnd(16)}${"count".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`);
+    console.log(
+      `  throughput: ${(this.total() / seconds).toFixed(0)} requests/s (${this.total()} answered in ${seconds} s)`,
+    );
+    console.log(
+      `  ${"operation".padEnd(16)}${"count".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`,
+    );
     for (const [operation, list] of [...this.times].sort()) {
-      const cells = [median(list), percentile(list, 95), percentile(list, 99)].map((value) => value.toFixed(1).padStart(9));
+      const cells = [median(list), percentile(list, 95), percentile(list, 99)].map((value) =>
+        value.toFixed(1).padStart(9),
+      );
       console.log(`  ${operation.padEnd(16)}${String(list.length).padStart(8)}${cells.join("")}`);
     }
   }
 }
 
 function sourceFile(user: number, file: number, round: number): string {
-  const lines = Array.from({ length: 60 }, (_, line) => `export const value${line} = compute(${line}, "vaporform user ${user} round ${round}");`);
+  const lines = Array.from(
+    { length: 60 },
+    (_, line) => `export const value${line} = compute(${line}, "vaporform user ${user} round ${round}");`,
+  );
   return `// file ${file}\nimport { compute } from "./compute";\n\n${lines.join("\n")}\n`;
 }
 
@@ -123,17 +137,30 @@ async function main() {
           const { projectId, session } = user;
           const path = `src/file-${round % FILES_PER_USER}.ts`;
           await tally.time("file.list", () => session.query("file.list", { projectId }));
-          const file = await tally.time("file.read", () => session.query<{ id: string; version: number }>("file.read", { projectId, path }));
+          const file = await tally.time("file.read", () =>
+            session.query<{ id: string; version: number }>("file.read", { projectId, path }),
+          );
           if (!file) continue;
           const content = sourceFile(index, round % FILES_PER_USER, round);
-          await tally.time("file.save", () => session.mutation("file.save", { projectId, path, content, fileId: file.id, baseVersion: file.version }));
+          await tally.time("file.save", () =>
+            session.mutation("file.save", { projectId, path, content, fileId: file.id, baseVersion: file.version }),
+          );
           await tally.time("search.query", () => session.query("search.query", { projectId, query: `round ${round}` }));
           if (round % 10 === 9) {
             // A second tab still on the version read before this round's save: its save must be refused.
-            const stale = session.mutation("file.save", { projectId, path, content: `${content}// other tab\n`, fileId: file.id, baseVersion: file.version });
+            const stale = session.mutation("file.save", {
+              projectId,
+              path,
+              content: `${content}// other tab\n`,
+              fileId: file.id,
+              baseVersion: file.version,
+            });
             await stale.then(
               () => tally.failures.set("stale save accepted", (tally.failures.get("stale save accepted") ?? 0) + 1),
-              (error: unknown) => (error instanceof HttpError && error.code === "CONFLICT" ? conflicts++ : tally.failures.set(`stale save ${String(error)}`, 1)),
+              (error: unknown) =>
+                error instanceof HttpError && error.code === "CONFLICT"
+                  ? conflicts++
+                  : tally.failures.set(`stale save ${String(error)}`, 1),
             );
           }
         }
@@ -145,16 +172,26 @@ async function main() {
     console.log(`\nApp over HTTP: ${people} for ${SECONDS} s`);
     tally.print(SECONDS);
     const errors = [...tally.failures].map(([key, count]) => `${key} x${count}`);
-    console.log(`  errors: ${errors.length ? errors.join(", ") : "none"}; expected CONFLICTs (stale second tab): ${conflicts}`);
-    console.log(`  peak pool use: ${appPeak.connections} connections of ${APP_POOL_MAX} (${appPeak.busy} busy at once)`);
-    console.log(`  peak memory of the server process: ${appPeak.rssMiB.toFixed(0)} MiB RSS during the run (VmHWM since start: ${hwm.toFixed(0)} MiB)`);
+    console.log(
+      `  errors: ${errors.length ? errors.join(", ") : "none"}; expected CONFLICTs (stale second tab): ${conflicts}`,
+    );
+    console.log(
+      `  peak pool use: ${appPeak.connections} connections of ${APP_POOL_MAX} (${appPeak.busy} busy at once)`,
+    );
+    console.log(
+      `  peak memory of the server process: ${appPeak.rssMiB.toFixed(0)} MiB RSS during the run (VmHWM since start: ${hwm.toFixed(0)} MiB)`,
+    );
 
     const bare = await startBareServer(bareAppPool);
     const baseline = new Tally();
     const bareDeadline = performance.now() + SECONDS * 1000;
     const barePeaks = samplePeaks(bench.pool, "bench-bare", process.pid);
     const post = async <T>(route: string, body: unknown): Promise<T> => {
-      const response = await fetch(`${bare.url}${route}`, { method: "POST", body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      const response = await fetch(`${bare.url}${route}`, {
+        method: "POST",
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
       if (!response.ok) throw new HttpError(response.status, `HTTP ${response.status}`, await response.text());
       return (await response.json()) as T;
     };
@@ -162,29 +199,44 @@ async function main() {
       users.map(async ({ userId, projectId }, index) => {
         for (let round = 0; performance.now() < bareDeadline; round++) {
           const path = `src/file-${round % FILES_PER_USER}.ts`;
-          const file = await baseline.time("read", () => post<{ id: string; version: number }>("/read", { userId, projectId, path }));
+          const file = await baseline.time("read", () =>
+            post<{ id: string; version: number }>("/read", { userId, projectId, path }),
+          );
           if (!file) continue;
           const content = sourceFile(index, round % FILES_PER_USER, round + 1_000_000);
-          await baseline.time("save", () => post("/save", { userId, projectId, path, content, fileId: file.id, baseVersion: file.version }));
+          await baseline.time("save", () =>
+            post("/save", { userId, projectId, path, content, fileId: file.id, baseVersion: file.version }),
+          );
         }
       }),
     );
     const barePeak = await barePeaks.stop();
     await bare.close();
-    console.log(`\nBaseline, bare node:http + pg (bench/bare-server.ts): the same ${people} for ${SECONDS} s, read then save`);
+    console.log(
+      `\nBaseline, bare node:http + pg (bench/bare-server.ts): the same ${people} for ${SECONDS} s, read then save`,
+    );
     baseline.print(SECONDS);
     const bareErrors = [...baseline.failures].map(([key, count]) => `${key} x${count}`);
-    console.log(`  errors: ${bareErrors.length ? bareErrors.join(", ") : "none"}; peak pool use: ${barePeak.connections} of ${APP_POOL_MAX}`);
+    console.log(
+      `  errors: ${bareErrors.length ? bareErrors.join(", ") : "none"}; peak pool use: ${barePeak.connections} of ${APP_POOL_MAX}`,
+    );
 
     console.log("\nApp / bare:");
-    for (const [appOperation, bareOperation] of [["file.read", "read"], ["file.save", "save"]] as const) {
+    for (const [appOperation, bareOperation] of [
+      ["file.read", "read"],
+      ["file.save", "save"],
+    ] as const) {
       const ours = tally.times.get(appOperation) ?? [];
       const theirs = baseline.times.get(bareOperation) ?? [];
       const ratios = [50, 95, 99].map((p) => `p${p} ${(percentile(ours, p) / percentile(theirs, p)).toFixed(2)}x`);
       console.log(`  ${appOperation.padEnd(10)} ${ratios.join("  ")}`);
     }
-    console.log(`  throughput: ${(tally.total() / baseline.total()).toFixed(2)}x of the baseline's requests/s (the app's rounds also list and search)`);
-    console.log(`errors under load (other than the expected CONFLICTs): ${errors.length} ${verdict(errors.length === 0)}`);
+    console.log(
+      `  throughput: ${(tally.total() / baseline.total()).toFixed(2)}x of the baseline's requests/s (the app's rounds also list and search)`,
+    );
+    console.log(
+      `errors under load (other than the expected CONFLICTs): ${errors.length} ${verdict(errors.length === 0)}`,
+    );
   } catch (error) {
     console.error(output.slice(-40).join("\n"));
     throw error;
@@ -199,12 +251,22 @@ async function createUser(baseUrl: string, index: number): Promise<SimUser> {
   // Addresses from the benchmarking range (RFC 2544), one per user.
   const session = new BrowserSession(baseUrl, `198.18.${Math.floor(index / 250)}.${(index % 250) + 1}`);
   const tag = `${process.pid.toString(36)}${index}`;
-  const user = { email: `load-${tag}@example.com`, username: `load-${tag}`, fullName: `Load User ${index}`, password: `load test ${tag} password` };
+  const user = {
+    email: `load-${tag}@example.com`,
+    username: `load-${tag}`,
+    fullName: `Load User ${index}`,
+    password: `load test ${tag} password`,
+  };
   await session.mutation("account.register", user);
   const userId = await session.signIn(user.email, user.password);
   const { id: projectId } = await session.mutation<{ id: string }>("project.create", { name: `Load ${index}` });
   for (let file = 0; file < FILES_PER_USER; file++) {
-    await session.mutation("file.create", { projectId, path: `src/file-${file}.ts`, kind: "file", content: sourceFile(index, file, 0) });
+    await session.mutation("file.create", {
+      projectId,
+      path: `src/file-${file}.ts`,
+      kind: "file",
+      content: sourceFile(index, file, 0),
+    });
   }
   return { session, userId, projectId };
 }

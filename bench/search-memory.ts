@@ -71,10 +71,15 @@ async function main() {
   try {
     const { pool } = bench;
     const userId = (
-      await pool.query<{ id: string }>(`INSERT INTO users (email, username, full_name, password_hash) VALUES ('mem@example.com', 'mem', 'Mem', 'x') RETURNING id`)
+      await pool.query<{ id: string }>(
+        `INSERT INTO users (email, username, full_name, password_hash) VALUES ('mem@example.com', 'mem', 'Mem', 'x') RETURNING id`,
+      )
     ).rows[0]!.id;
     const projectId = (
-      await pool.query<{ id: string }>(`INSERT INTO projects (user_id, name, description, tech_stack) VALUES ($1, 'memory', 'bench', '{}') RETURNING id`, [userId])
+      await pool.query<{ id: string }>(
+        `INSERT INTO projects (user_id, name, description, tech_stack) VALUES ($1, 'memory', 'bench', '{}') RETURNING id`,
+        [userId],
+      )
     ).rows[0]!.id;
     const line = "export function findNeedle(haystack: string[]): number { return haystack.indexOf('needle'); }\n";
     const content = line.repeat(Math.floor(FILE_BYTES / line.length));
@@ -88,13 +93,25 @@ async function main() {
       );
     }
     await pool.query("VACUUM ANALYZE project_files");
-    console.log(`${FILES} files of ${(content.length / 1048576).toFixed(1)} MiB that all match "${QUERY}", loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `${FILES} files of ${(content.length / 1048576).toFixed(1)} MiB that all match "${QUERY}", loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
 
     const measure = (way: "before" | "after", heapMiB: number): ChildResult | "out of memory" => {
       try {
         const output = execFileSync(
           process.execPath,
-          [`--max-old-space-size=${heapMiB}`, "--import", "tsx", fileURLToPath(import.meta.url), "--child", way, url, userId, projectId],
+          [
+            `--max-old-space-size=${heapMiB}`,
+            "--import",
+            "tsx",
+            fileURLToPath(import.meta.url),
+            "--child",
+            way,
+            url,
+            userId,
+            projectId,
+          ],
           { encoding: "utf8", maxBuffer: 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] },
         );
         return JSON.parse(output.trim().split("\n").at(-1)!) as ChildResult;
@@ -104,15 +121,20 @@ async function main() {
       }
     };
     const show = (result: ChildResult | "out of memory") =>
-      result === "out of memory" ? "  out of memory" : `${result.peakMiB.toFixed(0).padStart(6)} MiB  [${result.files} files]`;
+      result === "out of memory"
+        ? "  out of memory"
+        : `${result.peakMiB.toFixed(0).padStart(6)} MiB  [${result.files} files]`;
     let ok = true;
     for (const heapMiB of [8192, SMALL_HEAP_MIB]) {
       const before = measure("before", heapMiB);
       const after = measure("after", heapMiB);
-      console.log(`peak resident memory added by one words search over ${FILES} matching files, V8 heap limit ${heapMiB} MiB:`);
+      console.log(
+        `peak resident memory added by one words search over ${FILES} matching files, V8 heap limit ${heapMiB} MiB:`,
+      );
       console.log(`  before (every content in one query):   ${show(before)}`);
       console.log(`  after  (contents in groups of 16 MiB):  ${show(after)}`);
-      if (before !== "out of memory" && after !== "out of memory") console.log(`  before / after: ${(before.peakMiB / Math.max(after.peakMiB, 1)).toFixed(1)}x`);
+      if (before !== "out of memory" && after !== "out of memory")
+        console.log(`  before / after: ${(before.peakMiB / Math.max(after.peakMiB, 1)).toFixed(1)}x`);
       if (heapMiB === SMALL_HEAP_MIB) ok = after !== "out of memory" && after.files === FILES;
     }
     console.log(`search-memory (the search completes within a ${SMALL_HEAP_MIB} MiB heap): ${verdict(ok)}`);

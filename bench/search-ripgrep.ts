@@ -28,7 +28,10 @@ export function ensureRipgrep(): string {
   if (found.status === 0) return found.stdout.split("\n")[0] ?? "ripgrep";
   console.log("ripgrep missing: installing Debian's ripgrep");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "ripgrep"]]) {
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", "ripgrep"],
+  ]) {
     const result = spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env });
     if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed: install ripgrep (rg) and run again`);
   }
@@ -67,7 +70,12 @@ export function ripgrepArgs(mode: "words" | "exact" | "regex", query: BenchQuery
 }
 
 /** Runs ripgrep once per query as a warm-up, then `repeats` times: the wall times and the files found. */
-export function measureRipgrep(root: string, mode: "words" | "exact" | "regex", queries: BenchQuery[], repeats: number) {
+export function measureRipgrep(
+  root: string,
+  mode: "words" | "exact" | "regex",
+  queries: BenchQuery[],
+  repeats: number,
+) {
   const times: number[] = [];
   let files = 0;
   for (const query of queries) {
@@ -83,7 +91,13 @@ export function measureRipgrep(root: string, mode: "words" | "exact" | "regex", 
       const started = performance.now();
       const output = run();
       times.push(performance.now() - started);
-      if (repeat === 0) files += new Set(output.split("\n").filter(Boolean).map((line) => line.split(":")[0])).size;
+      if (repeat === 0)
+        files += new Set(
+          output
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => line.split(":")[0]),
+        ).size;
     }
   }
   return { times, files };

@@ -21,12 +21,35 @@ const REPEATS = 6;
 // Realistic source: a vocabulary of verbs and domain nouns, Zipf-distributed, in components, services, tests, docs
 // ---------------------------------------------------------------------------------------------------------------
 
-const VERBS = "get set fetch load save update create delete remove add find parse format validate render handle compute build map filter sort merge sync apply reset init open close send receive register resolve transform normalize serialize encode decode check ensure track refresh".split(" ");
-const NOUNS = "user account profile order invoice cart product item price session token cache config request response handler service repository query result error message event listener state store reducer action payload route page layout component button form field input modal dialog table row column chart metric report export import file folder path project template rating review comment notification email address payment subscription plan customer team member role permission policy audit log entry record schema model migration index search filter option setting theme color size status health container deployment build job task queue worker schedule timer retry limit quota usage cost budget invoice tax discount coupon shipment warehouse inventory stock category tag label note draft version history snapshot backup restore".split(" ");
-const MORE_NOUNS = "avatar badge banner basket batch beacon bill blob board booking branch bucket bundle calendar campaign canvas card carrier catalog channel checkout claim client clip cluster code cohort console contact contract counter country credential currency cursor dashboard dataset deadline delivery device digest domain download driver edge editor employee endpoint engine estimate experiment feed fixture flag forecast gateway grid group hook host icon identity image incident integration interval issue journal kernel key lead ledger license link locale lock manifest marker match media menu merchant meter milestone mirror module monitor namespace node offer offset organization outbox package panel parcel partner pipeline pixel playlist plugin point portal preference preview printer priority process prompt provider purchase quote rate reader receipt referral region release reminder replica request resource reward rule runner sample scene scope screen secret segment sender sensor server shard sheet shift signal site slot socket source span sprint stage station step stream submission supplier survey switch target tenant terminal thread ticket tile topic tracker trade transaction trigger upload vendor venue viewer visit voucher wallet webhook widget window workflow workspace zone".split(" ");
-const ADJECTIVES = "active archived cached current default deleted draft empty expired external failed filtered first global hidden initial internal last latest local locked main manual missing next old open optional paid partial pending primary private public queued raw recent remote required selected shared signed stale temporary total unread valid verified visible".split(" ");
+const VERBS =
+  "get set fetch load save update create delete remove add find parse format validate render handle compute build map filter sort merge sync apply reset init open close send receive register resolve transform normalize serialize encode decode check ensure track refresh".split(
+    " ",
+  );
+const NOUNS =
+  "user account profile order invoice cart product item price session token cache config request response handler service repository query result error message event listener state store reducer action payload route page layout component button form field input modal dialog table row column chart metric report export import file folder path project template rating review comment notification email address payment subscription plan customer team member role permission policy audit log entry record schema model migration index search filter option setting theme color size status health container deployment build job task queue worker schedule timer retry limit quota usage cost budget invoice tax discount coupon shipment warehouse inventory stock category tag label note draft version history snapshot backup restore".split(
+    " ",
+  );
+const MORE_NOUNS =
+  "avatar badge banner basket batch beacon bill blob board booking branch bucket bundle calendar campaign canvas card carrier catalog channel checkout claim client clip cluster code cohort console contact contract counter country credential currency cursor dashboard dataset deadline delivery device digest domain download driver edge editor employee endpoint engine estimate experiment feed fixture flag forecast gateway grid group hook host icon identity image incident integration interval issue journal kernel key lead ledger license link locale lock manifest marker match media menu merchant meter milestone mirror module monitor namespace node offer offset organization outbox package panel parcel partner pipeline pixel playlist plugin point portal preference preview printer priority process prompt provider purchase quote rate reader receipt referral region release reminder replica request resource reward rule runner sample scene scope screen secret segment sender sensor server shard sheet shift signal site slot socket source span sprint stage station step stream submission supplier survey switch target tenant terminal thread ticket tile topic tracker trade transaction trigger upload vendor venue viewer visit voucher wallet webhook widget window workflow workspace zone".split(
+    " ",
+  );
+const ADJECTIVES =
+  "active archived cached current default deleted draft empty expired external failed filtered first global hidden initial internal last latest local locked main manual missing next old open optional paid partial pending primary private public queued raw recent remote required selected shared signed stale temporary total unread valid verified visible".split(
+    " ",
+  );
 NOUNS.push(...MORE_NOUNS);
-const LIBS = ["react", "next/navigation", "zod", "@tanstack/react-query", "lucide-react", "clsx", "date-fns", "~/lib/format", "~/server/db", "~/components/ui/button"];
+const LIBS = [
+  "react",
+  "next/navigation",
+  "zod",
+  "@tanstack/react-query",
+  "lucide-react",
+  "clsx",
+  "date-fns",
+  "~/lib/format",
+  "~/server/db",
+  "~/components/ui/button",
+];
 
 function rng(seed: number) {
   let state = seed >>> 0 || 1;
@@ -41,10 +64,13 @@ function rng(seed: number) {
 function generator(seed: number) {
   const random = rng(seed);
   // Zipf-like: the k-th word is about 1/k as frequent as the first, as words are in real code.
-  const zipf = <T>(list: T[]) => list[Math.min(list.length - 1, Math.floor(Math.exp(random() * Math.log(list.length + 1)) - 1))]!;
+  const zipf = <T>(list: T[]) =>
+    list[Math.min(list.length - 1, Math.floor(Math.exp(random() * Math.log(list.length + 1)) - 1))]!;
   const cap = (word: string) => word[0]!.toUpperCase() + word.slice(1);
-  const ident = () => `${zipf(VERBS)}${random() < 0.3 ? cap(zipf(ADJECTIVES)) : ""}${cap(zipf(NOUNS))}${random() < 0.3 ? cap(zipf(NOUNS)) : ""}`;
-  const type = () => `${cap(zipf(NOUNS))}${random() < 0.5 ? cap(zipf(["props", "input", "options", "result", "state", "data"])) : ""}`;
+  const ident = () =>
+    `${zipf(VERBS)}${random() < 0.3 ? cap(zipf(ADJECTIVES)) : ""}${cap(zipf(NOUNS))}${random() < 0.3 ? cap(zipf(NOUNS)) : ""}`;
+  const type = () =>
+    `${cap(zipf(NOUNS))}${random() < 0.5 ? cap(zipf(["props", "input", "options", "result", "state", "data"])) : ""}`;
 
   function component(name: string): string {
     const hooks = Array.from({ length: 2 + Math.floor(random() * 4) }, () => {
@@ -68,13 +94,19 @@ function generator(seed: number) {
   }
 
   function test(): string {
-    const cases = Array.from({ length: 4 + Math.floor(random() * 4) }, () => `  it("${zipf(VERBS)}s the ${zipf(NOUNS)} when the ${zipf(NOUNS)} is ${zipf(["missing", "valid", "expired", "locked", "empty"])}", async () => {\n    const ${zipf(NOUNS)} = await ${ident()}(db, "${createHash("md5").update(String(random())).digest("hex").slice(0, 8)}");\n    expect(${ident()}(${zipf(NOUNS)})).toEqual({ status: "${zipf(["ok", "failed", "pending"])}" });\n  });`);
+    const cases = Array.from(
+      { length: 4 + Math.floor(random() * 4) },
+      () =>
+        `  it("${zipf(VERBS)}s the ${zipf(NOUNS)} when the ${zipf(NOUNS)} is ${zipf(["missing", "valid", "expired", "locked", "empty"])}", async () => {\n    const ${zipf(NOUNS)} = await ${ident()}(db, "${createHash("md5").update(String(random())).digest("hex").slice(0, 8)}");\n    expect(${ident()}(${zipf(NOUNS)})).toEqual({ status: "${zipf(["ok", "failed", "pending"])}" });\n  });`,
+    );
     return `import { describe, expect, it } from "vitest";\nimport { ${ident()} } from "./${zipf(NOUNS)}";\n\ndescribe("${zipf(NOUNS)} ${zipf(NOUNS)}", () => {\n${cases.join("\n\n")}\n});\n`;
   }
 
   function doc(): string {
     const paragraphs = Array.from({ length: 6 + Math.floor(random() * 6) }, () =>
-      Array.from({ length: 25 + Math.floor(random() * 20) }, () => (random() < 0.5 ? zipf(NOUNS) : zipf(VERBS))).join(" "),
+      Array.from({ length: 25 + Math.floor(random() * 20) }, () => (random() < 0.5 ? zipf(NOUNS) : zipf(VERBS))).join(
+        " ",
+      ),
     );
     return `# ${cap(zipf(NOUNS))} ${zipf(NOUNS)}\n\n${paragraphs.join(".\n\n")}.\n\nSee \`${ident()}\` and the error message table below.\n`;
   }
@@ -110,7 +142,12 @@ function projectFiles(count: number, seed: number): { path: string; content: str
   return Array.from({ length: count }, (_, index) => next(index));
 }
 
-async function insertProject(pool: pg.Pool, userId: string, name: string, files: { path: string; content: string }[]): Promise<string> {
+async function insertProject(
+  pool: pg.Pool,
+  userId: string,
+  name: string,
+  files: { path: string; content: string }[],
+): Promise<string> {
   const projectId = (
     await pool.query<{ id: string }>(
       `INSERT INTO projects (user_id, name, description, tech_stack) VALUES ($1, $2, 'bench', '{}') RETURNING id`,
@@ -144,21 +181,21 @@ const QUERIES: Record<"words" | "exact" | "regex", BenchQuery[]> = {
     { query: "useCallback(async" },
     { query: "TODO: handle" },
     { query: "getUserProfile" },
-    { query: "throw new AppError(\"NOT_FOUND\"" },
+    { query: 'throw new AppError("NOT_FOUND"' },
     { query: "saveOrder", caseSensitive: true },
     { query: "session", wholeWord: true },
-    { query: "className=\"flex" },
+    { query: 'className="flex' },
     { query: "expired", pathFilter: "*.test.ts" },
   ],
   regex: [
     { query: "use[A-Z]\\w+\\(" },
     { query: "TODO|FIXME" },
-    { query: "fetch\\(\"/api/user/\\w+\"" },
+    { query: 'fetch\\("/api/user/\\w+"' },
     { query: "^export async function get\\w+" },
     { query: "\\d{4}-0\\d-1\\d" },
     { query: "set(Cart|Order)\\b", caseSensitive: true },
-    { query: "import \\{ \\w+ \\} from \"react\"" },
-    { query: "Error\\(\"Failed to (save|load)", pathFilter: "src/components/**" },
+    { query: 'import \\{ \\w+ \\} from "react"' },
+    { query: 'Error\\("Failed to (save|load)', pathFilter: "src/components/**" },
   ],
 };
 
@@ -166,7 +203,8 @@ async function main() {
   const bench = await benchDatabase();
   // Dropping the benchmark database at the end ends its connections; an idle one reporting it is expected.
   bench.pool.on("error", () => {});
-  const connectionString = (bench.pool as unknown as { options: { connectionString: string } }).options.connectionString;
+  const connectionString = (bench.pool as unknown as { options: { connectionString: string } }).options
+    .connectionString;
   const { createCaller, createTRPCContext, loadSessionUser, db, getPool } = await loadApp(connectionString);
   try {
     const { pool } = bench;
@@ -220,7 +258,9 @@ async function main() {
             if (result.results.some((hit) => hit.projectId === othersProject)) leaked = true;
           }
           if (process.env.BENCH_VERBOSE) {
-            console.log(`    ${projectId ? "one" : "all"} ${mode} ${JSON.stringify(query)}: p50 ${percentile(times.slice(first), 50).toFixed(1)} ms`);
+            console.log(
+              `    ${projectId ? "one" : "all"} ${mode} ${JSON.stringify(query)}: p50 ${percentile(times.slice(first), 50).toFixed(1)} ms`,
+            );
           }
         }
         out[mode] = { times, files };
@@ -231,7 +271,9 @@ async function main() {
     const single = await measure(bigProject);
     const across = await measure(undefined);
     let ok = true;
-    console.log(`p95 over ${REPEATS} runs of ${QUERIES.words.length} queries per mode (files found by the queries in brackets):`);
+    console.log(
+      `p95 over ${REPEATS} runs of ${QUERIES.words.length} queries per mode (files found by the queries in brackets):`,
+    );
     for (const mode of Object.keys(QUERIES)) {
       const one = percentile(single[mode]!.times, 95);
       const all = percentile(across[mode]!.times, 95);
@@ -247,7 +289,9 @@ async function main() {
     const ripgrep = ensureRipgrep();
     const root = writeTree(bigFiles);
     try {
-      console.log(`against ${ripgrep} over the same ${BIG_PROJECT_FILES.toLocaleString("en-US")} files on disk (page-cached), p95 ours / p95 ripgrep:`);
+      console.log(
+        `against ${ripgrep} over the same ${BIG_PROJECT_FILES.toLocaleString("en-US")} files on disk (page-cached), p95 ours / p95 ripgrep:`,
+      );
       for (const [mode, queries] of Object.entries(QUERIES) as [keyof typeof QUERIES, BenchQuery[]][]) {
         const rg = measureRipgrep(root, mode, queries, REPEATS);
         const ours = percentile(single[mode]!.times, 95);
@@ -302,7 +346,9 @@ async function main() {
     console.log(`search: ${verdict(ok && !leaked)}`);
   } finally {
     await db.$disconnect().catch(() => {});
-    await getPool().end().catch(() => {});
+    await getPool()
+      .end()
+      .catch(() => {});
     await bench.close();
   }
 }

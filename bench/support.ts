@@ -10,11 +10,19 @@ import { ensureDatabase, type DatabaseHandle } from "~/server/db/runtime";
  * A migrated database for one benchmark run: a fresh database on DATABASE_URL's server, or on a throwaway
  * embedded cluster. Everything it creates is dropped by `close()`.
  */
-export async function benchDatabase(): Promise<{ url: string; pool: pg.Pool; server: DatabaseHandle; close(): Promise<void> }> {
+export async function benchDatabase(): Promise<{
+  url: string;
+  pool: pg.Pool;
+  server: DatabaseHandle;
+  close(): Promise<void>;
+}> {
   const scratch = process.env.DATABASE_URL ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "vaporform-bench-"));
   if (scratch) fs.chmodSync(scratch, 0o755);
   // Durable settings: the numbers should be those of a real install.
-  const server = await ensureDatabase({ dataDir: scratch ? path.join(scratch, "data") : undefined, database: "postgres" });
+  const server = await ensureDatabase({
+    dataDir: scratch ? path.join(scratch, "data") : undefined,
+    database: "postgres",
+  });
   const name = `vf_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();

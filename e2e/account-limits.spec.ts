@@ -64,7 +64,9 @@ async function requestReset(page: Page, email: string, ip: string) {
   return { status: response.status(), message: body.error?.json.message ?? "", body: text };
 }
 
-test("password-reset requests naming one address are never refused, alike whether or not it has an account", async ({ page }) => {
+test("password-reset requests naming one address are never refused, alike whether or not it has an account", async ({
+  page,
+}) => {
   const user = await createUser(page);
   const unknown = `nobody-${randomClientIp()}@example.com`;
   const answers = new Set<string>();

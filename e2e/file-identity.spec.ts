@@ -2,7 +2,9 @@ import { createFileApi, deleteFileApi, editorValue, expect, openFreshProject, re
 
 const modKey = process.platform === "darwin" ? "Meta" : "Control";
 
-test("a tab open on a file that was deleted and created again gets the conflict view on save, and nothing is lost", async ({ page }) => {
+test("a tab open on a file that was deleted and created again gets the conflict view on save, and nothing is lost", async ({
+  page,
+}) => {
   const { projectId } = await openFreshProject(page);
   const oldId = await createFileApi(page, projectId, "app.js", "old file\n");
   await page.goto(`/projects/${projectId}`);
@@ -26,7 +28,11 @@ test("a tab open on a file that was deleted and created again gets the conflict 
   await conflict.getByRole("button", { name: "Keep mine" }).click();
   await expect(conflict).toHaveCount(0);
   await expect(page.getByTestId("save-status")).toHaveText("Saved");
-  expect(await readFileApi(page, projectId, "app.js")).toMatchObject({ id: newId, version: 2, content: "edit made in the old tab\n" });
+  expect(await readFileApi(page, projectId, "app.js")).toMatchObject({
+    id: newId,
+    version: 2,
+    content: "edit made in the old tab\n",
+  });
   await page.getByRole("button", { name: "History" }).click();
   await expect(page.getByTestId("history-list").getByRole("listitem")).toHaveCount(3);
 });
@@ -48,11 +54,19 @@ test("restoring a deleted file over a file created again at its path asks before
   await expect(dialog.getByTestId("diff-view")).toBeVisible();
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toHaveCount(0);
-  expect(await readFileApi(page, projectId, "notes.md")).toMatchObject({ id: liveId, version: 1, content: "live notes\n" });
+  expect(await readFileApi(page, projectId, "notes.md")).toMatchObject({
+    id: liveId,
+    version: 1,
+    content: "live notes\n",
+  });
 
   await restore.click();
   await dialog.getByRole("button", { name: "Overwrite with version 1" }).click();
   await expect(dialog).toHaveCount(0);
-  expect(await readFileApi(page, projectId, "notes.md")).toMatchObject({ id: liveId, version: 2, content: "deleted notes\n" });
+  expect(await readFileApi(page, projectId, "notes.md")).toMatchObject({
+    id: liveId,
+    version: 2,
+    content: "deleted notes\n",
+  });
   await expect.poll(() => editorValue(page)).toBe("deleted notes\n");
 });

@@ -28,10 +28,17 @@ function tinyPng(): Buffer {
   header.writeUInt32BE(2, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const pixels = Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 0]);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(pixels)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(pixels)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
-test("upload an image and see it, rename, move by drag and drop, download and delete files", async ({ page }, testInfo) => {
+test("upload an image and see it, rename, move by drag and drop, download and delete files", async ({
+  page,
+}, testInfo) => {
   const { projectId } = await openFreshProject(page);
   await createFileApi(page, projectId, "src/util.ts", "export const answer = 42;\n");
   await createFileApi(page, projectId, "docs/.gitkeep", "");
@@ -101,14 +108,18 @@ test("bad paths are refused with a clear message and change nothing", async ({ p
   await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem")).toHaveCount(1);
 });
 
-test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the export and through an edit", async ({ page }, testInfo) => {
+test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the export and through an edit", async ({
+  page,
+}, testInfo) => {
   const { projectId } = await openFreshProject(page);
   await page.goto(`/projects/${projectId}`);
   const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n")]);
   const csv = testInfo.outputPath("cities.csv");
   fs.writeFileSync(csv, bytes);
   await page.getByTestId("upload-input").setInputFiles(csv);
-  await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ })).toBeVisible();
+  await expect(
+    page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ }),
+  ).toBeVisible();
 
   const exportCsv = async () => {
     const response = await page.request.get(`/api/projects/${projectId}/export`);
@@ -118,11 +129,16 @@ test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the ex
   expect(await exportCsv()).toEqual(bytes);
 
   // Edited in Monaco (which keeps the mark apart from the text it shows) and saved: the mark is still there.
-  await page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ }).click();
+  await page
+    .getByRole("tree", { name: "Project files" })
+    .getByRole("treeitem", { name: /cities\.csv/ })
+    .click();
   await expect.poll(() => editorValue(page)).toBe(bytes.toString("utf8"));
   await page.getByTestId("code-editor").click();
   await page.evaluate(() => window.__vaporformEditor?.setValue("id;città\r\n1;Genova\r\n2;Torino\r\n"));
   await page.keyboard.press(`${process.platform === "darwin" ? "Meta" : "Control"}+s`);
   await expect(page.getByTestId("save-status")).toHaveText("Saved");
-  expect(await exportCsv()).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n2;Torino\r\n")]));
+  expect(await exportCsv()).toEqual(
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n2;Torino\r\n")]),
+  );
 });

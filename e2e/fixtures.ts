@@ -7,7 +7,7 @@ import { test as base, expect, type APIRequestContext, type BrowserContext, type
  */
 export function randomClientIp(): string {
   const bytes = randomBytes(3);
-  return `198.18.${bytes[0]}.${bytes[1]! % 254 + 1}`;
+  return `198.18.${bytes[0]}.${(bytes[1]! % 254) + 1}`;
 }
 
 export const test = base.extend({
@@ -30,7 +30,12 @@ export interface TestUser {
 
 export function newUserDetails(): TestUser {
   const id = randomBytes(4).toString("hex");
-  return { email: `e2e-${id}@example.com`, username: `e2e-${id}`, fullName: `Ada Tester ${id}`, password: `correct horse ${id}` };
+  return {
+    email: `e2e-${id}@example.com`,
+    username: `e2e-${id}`,
+    fullName: `Ada Tester ${id}`,
+    password: `correct horse ${id}`,
+  };
 }
 
 /** The CSRF token the app gave this browser context (loading a page first when it has none yet). */
@@ -61,7 +66,10 @@ export async function createUser(page: Page): Promise<TestUser> {
 }
 
 /** Signs a browser context in through next-auth's credentials endpoint (the sign-in form has its own spec). */
-export async function signInAs(context: BrowserContext | { request: APIRequestContext }, user: { email: string; password: string }) {
+export async function signInAs(
+  context: BrowserContext | { request: APIRequestContext },
+  user: { email: string; password: string },
+) {
   const request = context.request;
   const { csrfToken: token } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
   const response = await request.post("/api/auth/callback/credentials", {
@@ -81,7 +89,14 @@ export async function createProject(page: Page, name: string, templateId?: strin
 }
 
 /** Saves a file (its id and the version it was based on) over the API, as another client would; answers the new version. */
-export async function saveFileApi(page: Page, projectId: string, path: string, content: string, fileId: string, baseVersion: number): Promise<number> {
+export async function saveFileApi(
+  page: Page,
+  projectId: string,
+  path: string,
+  content: string,
+  fileId: string,
+  baseVersion: number,
+): Promise<number> {
   const response = await trpcMutation(page, "file.save", { projectId, path, content, fileId, baseVersion });
   expect(response.status(), await response.text()).toBe(200);
   return ((await response.json()) as { result: { data: { json: { version: number } } } }).result.data.json.version;
@@ -95,11 +110,16 @@ export async function createFileApi(page: Page, projectId: string, path: string,
 }
 
 /** Reads a live file over the API. */
-export async function readFileApi(page: Page, projectId: string, path: string): Promise<{ id: string; content: string; version: number }> {
+export async function readFileApi(
+  page: Page,
+  projectId: string,
+  path: string,
+): Promise<{ id: string; content: string; version: number }> {
   const input = encodeURIComponent(JSON.stringify({ json: { projectId, path } }));
   const response = await page.request.get(`/api/trpc/file.read?input=${input}`);
   expect(response.status(), await response.text()).toBe(200);
-  return ((await response.json()) as { result: { data: { json: { id: string; content: string; version: number } } } }).result.data.json;
+  return ((await response.json()) as { result: { data: { json: { id: string; content: string; version: number } } } })
+    .result.data.json;
 }
 
 /** Deletes a file or folder over the API. */
@@ -109,7 +129,10 @@ export async function deleteFileApi(page: Page, projectId: string, path: string)
 }
 
 /** A fresh user, signed in, with an empty project open in the IDE. */
-export async function openFreshProject(page: Page, name = "Playground"): Promise<{ user: TestUser; projectId: string }> {
+export async function openFreshProject(
+  page: Page,
+  name = "Playground",
+): Promise<{ user: TestUser; projectId: string }> {
   const user = await createUser(page);
   await signInAs(page.context(), user);
   const projectId = await createProject(page, name);

@@ -2,7 +2,10 @@ import { createFileApi, editorValue, expect, openFreshProject, readFileApi, test
 
 test("autosave after a pause saves what was typed, and the file is marked saved again", async ({ page }) => {
   const { projectId } = await openFreshProject(page);
-  const preferences = await trpcMutation(page, "account.updatePreferences", { autosave: "afterDelay", autosaveDelayMs: 300 });
+  const preferences = await trpcMutation(page, "account.updatePreferences", {
+    autosave: "afterDelay",
+    autosaveDelayMs: 300,
+  });
   expect(preferences.status(), await preferences.text()).toBe(200);
   await createFileApi(page, projectId, "notes.md", "first\n");
   await page.goto(`/projects/${projectId}`);

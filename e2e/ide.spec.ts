@@ -8,7 +8,8 @@ test("create a file, edit it, save, reload and find it kept; nothing leaves this
   const external: string[] = [];
   page.on("request", (request) => {
     const { hostname, protocol } = new URL(request.url());
-    if (!["localhost", "127.0.0.1"].includes(hostname) && !["data:", "blob:"].includes(protocol)) external.push(request.url());
+    if (!["localhost", "127.0.0.1"].includes(hostname) && !["data:", "blob:"].includes(protocol))
+      external.push(request.url());
   });
   const { projectId } = await openFreshProject(page);
   await page.goto(`/projects/${projectId}`);
@@ -36,7 +37,10 @@ test("create a file, edit it, save, reload and find it kept; nothing leaves this
   expect(external).toEqual([]);
 });
 
-test("two browsers edit the same file: the second save gets the conflict view, and nothing is lost", async ({ page, browser }) => {
+test("two browsers edit the same file: the second save gets the conflict view, and nothing is lost", async ({
+  page,
+  browser,
+}) => {
   const { user, projectId } = await openFreshProject(page);
   await createFileApi(page, projectId, "notes.md", "first line\n");
 
@@ -97,7 +101,9 @@ test("restore an old version as a new one", async ({ page }) => {
 
 test("search the project and jump to the line", async ({ page }) => {
   const { projectId } = await openFreshProject(page);
-  const body = Array.from({ length: 40 }, (_, line) => (line === 29 ? "export const needleInHaystack = 42;" : `// line ${line + 1}`)).join("\n");
+  const body = Array.from({ length: 40 }, (_, line) =>
+    line === 29 ? "export const needleInHaystack = 42;" : `// line ${line + 1}`,
+  ).join("\n");
   await createFileApi(page, projectId, "src/deep/haystack.ts", body);
 
   await page.goto(`/projects/${projectId}`);

@@ -2,7 +2,17 @@ import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import { unzipSync, zipSync, type Zippable } from "fflate";
 import type { Page } from "@playwright/test";
-import { createFileApi, createUser, csrfToken, expect, openFreshProject, randomClientIp, signInAs, test, trpcMutation } from "./fixtures";
+import {
+  createFileApi,
+  createUser,
+  csrfToken,
+  expect,
+  openFreshProject,
+  randomClientIp,
+  signInAs,
+  test,
+  trpcMutation,
+} from "./fixtures";
 
 /**
  * The advertised limits over real HTTP: archives up to IMPORT_MAX_ARCHIVE_BYTES (50 MiB) import through the raw
@@ -15,7 +25,8 @@ const MB = 1_000_000;
 /** A 40 MB archive of 8 incompressible 5 MB files, stored (not deflated): 40 MB on the wire, 40 MB unpacked. */
 function fortyMegabyteArchive(): { archive: Uint8Array; paths: string[] } {
   const files: Zippable = {};
-  for (let index = 0; index < 8; index++) files[`assets/blob-${index}.bin`] = [new Uint8Array(randomBytes(5 * MB)), { level: 0 }];
+  for (let index = 0; index < 8; index++)
+    files[`assets/blob-${index}.bin`] = [new Uint8Array(randomBytes(5 * MB)), { level: 0 }];
   const archive = zipSync(files);
   expect(archive.length).toBeGreaterThan(40 * MB);
   return { archive, paths: Object.keys(files).sort() };
@@ -25,7 +36,8 @@ async function listFiles(page: Page, projectId: string): Promise<{ path: string;
   const input = encodeURIComponent(JSON.stringify({ json: { projectId } }));
   const response = await page.request.get(`/api/trpc/file.list?input=${input}`);
   expect(response.status(), await response.text()).toBe(200);
-  return ((await response.json()) as { result: { data: { json: { path: string; sizeBytes: number }[] } } }).result.data.json;
+  return ((await response.json()) as { result: { data: { json: { path: string; sizeBytes: number }[] } } }).result.data
+    .json;
 }
 
 /** POSTs one batch of tRPC mutations, as httpBatchLink would. */
@@ -58,10 +70,17 @@ test("a 40 MB archive imports through the upload route and through file.importZi
 
   const other = await trpcMutation(page, "project.create", { name: "Big tRPC import" });
   const otherId = ((await other.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
-  const viaTrpc = await trpcMutation(page, "file.importZip", { projectId: otherId, archive: Buffer.from(archive).toString("base64") });
+  const viaTrpc = await trpcMutation(page, "file.importZip", {
+    projectId: otherId,
+    archive: Buffer.from(archive).toString("base64"),
+  });
   expect(viaTrpc.status(), (await viaTrpc.text()).slice(0, 500)).toBe(200);
-  expect(((await viaTrpc.json()) as { result: { data: { json: { imported: number } } } }).result.data.json.imported).toBe(8);
-  expect((await listFiles(page, otherId)).filter((file) => file.path.startsWith("assets/")).map((file) => file.path)).toEqual(paths);
+  expect(
+    ((await viaTrpc.json()) as { result: { data: { json: { imported: number } } } }).result.data.json.imported,
+  ).toBe(8);
+  expect(
+    (await listFiles(page, otherId)).filter((file) => file.path.startsWith("assets/")).map((file) => file.path),
+  ).toEqual(paths);
 });
 
 test("the browser imports a 40 MB archive with upload progress", async ({ page }, testInfo) => {
@@ -76,7 +95,10 @@ test("the browser imports a 40 MB archive with upload progress", async ({ page }
   expect((await listFiles(page, projectId)).filter((file) => file.path.startsWith("assets/"))).toHaveLength(8);
 });
 
-test("an upload past its limit, without the CSRF token, or to someone else's project changes nothing", async ({ page, browser }) => {
+test("an upload past its limit, without the CSRF token, or to someone else's project changes nothing", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { projectId } = await openFreshProject(page, "Refusals");
   const before = await listFiles(page, projectId);
@@ -92,17 +114,25 @@ test("an upload past its limit, without the CSRF token, or to someone else's pro
   expect(tooBigTrpc.status()).toBe(413);
   expect(JSON.stringify(await tooBigTrpc.json())).toContain("This request is larger than");
   // Just past the archive limit but within the tRPC bound: the service refuses it with the archive limit.
-  const overArchive = await trpcMutation(page, "file.importZip", { projectId, archive: "A".repeat(Math.ceil((50 * 1024 * 1024 * 4) / 3) + 8) });
+  const overArchive = await trpcMutation(page, "file.importZip", {
+    projectId,
+    archive: "A".repeat(Math.ceil((50 * 1024 * 1024 * 4) / 3) + 8),
+  });
   expect(overArchive.status()).toBe(413);
   expect(await overArchive.text()).toContain("The archive is larger than 50 MiB");
 
-  const noCsrf = await page.request.post(`/api/projects/${projectId}/import`, { data: Buffer.from(small), headers: { "content-type": "application/zip" } });
+  const noCsrf = await page.request.post(`/api/projects/${projectId}/import`, {
+    data: Buffer.from(small),
+    headers: { "content-type": "application/zip" },
+  });
   expect(noCsrf.status()).toBe(403);
   expect(await noCsrf.json()).toEqual({ error: "Missing or invalid CSRF token. Reload the page and try again." });
 
   const notZip = await uploadArchive(page, projectId, randomBytes(4096));
   expect(notZip.status()).toBe(400);
-  expect((await notZip.json()) as { error: string }).toMatchObject({ error: expect.stringMatching(/not a valid zip archive/) });
+  expect((await notZip.json()) as { error: string }).toMatchObject({
+    error: expect.stringMatching(/not a valid zip archive/),
+  });
   expect((await uploadArchive(page, projectId, small, "?mode=everything")).status()).toBe(400);
   expect((await uploadArchive(page, projectId, Buffer.alloc(0))).status()).toBe(400);
 
@@ -118,16 +148,26 @@ test("an upload past its limit, without the CSRF token, or to someone else's pro
 
 test("a tRPC batch over 50 calls answers 400 and runs none of them", async ({ page }) => {
   const { projectId } = await openFreshProject(page, "Batches");
-  const create = (index: number) => ({ path: "file.create", input: { projectId, path: `batch/f${index}.ts`, kind: "file", content: "x\n" } });
+  const create = (index: number) => ({
+    path: "file.create",
+    input: { projectId, path: `batch/f${index}.ts`, kind: "file", content: "x\n" },
+  });
 
-  const sixty = await trpcBatch(page, Array.from({ length: 60 }, (_, index) => create(index)));
+  const sixty = await trpcBatch(
+    page,
+    Array.from({ length: 60 }, (_, index) => create(index)),
+  );
   expect(sixty.status()).toBe(400);
   expect(JSON.stringify(await sixty.json())).toContain("Batch call exceeds maximum size");
   expect((await listFiles(page, projectId)).map((file) => file.path)).toEqual(["README.md"]);
 
   // 50 calls are within the cap (queries here: 50 writes at once would only wait on each other's lock).
-  const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, index) => [index, { json: { projectId } }]))));
-  const fifty = await page.request.get(`/api/trpc/${Array.from({ length: 50 }, () => "file.list").join(",")}?batch=1&input=${input}`);
+  const input = encodeURIComponent(
+    JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, index) => [index, { json: { projectId } }]))),
+  );
+  const fifty = await page.request.get(
+    `/api/trpc/${Array.from({ length: 50 }, () => "file.list").join(",")}?batch=1&input=${input}`,
+  );
   expect(fifty.status(), (await fifty.text()).slice(0, 500)).toBe(200);
   expect(await fifty.json()).toHaveLength(50);
 });
@@ -140,16 +180,22 @@ test("a save-all batch of large files (16 MB in one request) saves every file", 
   const content = (letter: string) => `${letter.repeat(99)}\n`.repeat(40_000); // 4 MB of text each
   const saved = await trpcBatch(
     page,
-    paths.map((path, index) => ({ path: "file.save", input: { projectId, path, content: content("abcd"[index]!), fileId: fileIds[index], baseVersion: 1 } })),
+    paths.map((path, index) => ({
+      path: "file.save",
+      input: { projectId, path, content: content("abcd"[index]!), fileId: fileIds[index], baseVersion: 1 },
+    })),
   );
   expect(saved.status(), (await saved.text()).slice(0, 500)).toBe(200);
   const results = (await saved.json()) as { result: { data: { json: { version: number; sizeBytes: number } } } }[];
-  expect(results.map((result) => result.result.data.json)).toEqual(paths.map(() => expect.objectContaining({ version: 2, sizeBytes: 4 * MB })));
+  expect(results.map((result) => result.result.data.json)).toEqual(
+    paths.map(() => expect.objectContaining({ version: 2, sizeBytes: 4 * MB })),
+  );
 });
 
 test("the export streams the archive as it is written", async ({ page }) => {
   const { projectId } = await openFreshProject(page, "Streamed export");
-  for (let index = 0; index < 3; index++) await createFileApi(page, projectId, `src/f${index}.ts`, `export const f${index} = ${index};\n`);
+  for (let index = 0; index < 3; index++)
+    await createFileApi(page, projectId, `src/f${index}.ts`, `export const f${index} = ${index};\n`);
   const response = await page.request.get(`/api/projects/${projectId}/export`);
   expect(response.status()).toBe(200);
   // Chunked: the response began before its length (the whole archive) was known.
@@ -164,16 +210,40 @@ test("the export streams the archive as it is written", async ({ page }) => {
   expect(new TextDecoder().decode(files["src/f2.ts"])).toBe("export const f2 = 2;\n");
 });
 
-test("large bodies are for signed-in people, and only to the procedures that carry files", async ({ page, playwright }) => {
-  const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });
+test("large bodies are for signed-in people, and only to the procedures that carry files", async ({
+  page,
+  playwright,
+}) => {
+  const anonymous = await playwright.request.newContext({
+    baseURL: test.info().project.use.baseURL,
+    extraHTTPHeaders: { "x-forwarded-for": randomClientIp() },
+  });
   const fiveMegabytes = "x".repeat(5 * MB);
-  const body = { json: { email: "nobody@example.com", username: "nobody", fullName: fiveMegabytes, password: "long enough password" } };
-  const refusedAnonymous = await anonymous.post("/api/trpc/account.register", { data: body, headers: { "content-type": "application/json" } });
+  const body = {
+    json: {
+      email: "nobody@example.com",
+      username: "nobody",
+      fullName: fiveMegabytes,
+      password: "long enough password",
+    },
+  };
+  const refusedAnonymous = await anonymous.post("/api/trpc/account.register", {
+    data: body,
+    headers: { "content-type": "application/json" },
+  });
   expect(refusedAnonymous.status()).toBe(413);
   expect(await refusedAnonymous.text()).toContain("A request without a signed-in session is larger than 1 MiB");
   // A session cookie that next-auth did not issue counts for nothing.
   const forged = await anonymous.post("/api/trpc/file.save", {
-    data: { json: { projectId: "0b0e5d3c-1111-4222-8333-944445555666", path: "a.txt", content: fiveMegabytes, fileId: "0b0e5d3c-1111-4222-8333-944445555666", baseVersion: 1 } },
+    data: {
+      json: {
+        projectId: "0b0e5d3c-1111-4222-8333-944445555666",
+        path: "a.txt",
+        content: fiveMegabytes,
+        fileId: "0b0e5d3c-1111-4222-8333-944445555666",
+        baseVersion: 1,
+      },
+    },
     headers: { "content-type": "application/json", cookie: "next-auth.session-token=forged" },
   });
   expect(forged.status()).toBe(413);

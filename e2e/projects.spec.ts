@@ -14,7 +14,9 @@ test("create a project from a template and land in its IDE with the template's f
 
   await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { name: "My landing page" })).toBeVisible();
-  await expect(page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /index\.html/ })).toBeVisible();
+  await expect(
+    page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /index\.html/ }),
+  ).toBeVisible();
 
   await page.goto("/projects");
   await expect(page.getByRole("link", { name: /My landing page/ })).toBeVisible();
@@ -34,7 +36,11 @@ test("someone else's project, or one that does not exist, is a friendly 404", as
   const stranger = await browser.newContext();
   const strangerPage = await stranger.newPage();
   await signInAs(stranger, await createUser(strangerPage));
-  for (const path of [`/projects/${projectId}`, "/projects/00000000-0000-4000-8000-000000000000", "/projects/not-a-uuid"]) {
+  for (const path of [
+    `/projects/${projectId}`,
+    "/projects/00000000-0000-4000-8000-000000000000",
+    "/projects/not-a-uuid",
+  ]) {
     const visit = await strangerPage.goto(path);
     expect(visit?.status(), path).toBe(404);
     await expect(strangerPage.getByRole("heading", { name: "This page does not exist" })).toBeVisible();

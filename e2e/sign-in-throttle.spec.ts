@@ -46,7 +46,10 @@ async function trySignIn(request: APIRequestContext, user: { email: string; pass
   return session.user?.id ? "signed in" : "no session";
 }
 
-test("a browser that signed in before is not slowed by an attacker's failures; a new browser is", async ({ browser, page }) => {
+test("a browser that signed in before is not slowed by an attacker's failures; a new browser is", async ({
+  browser,
+  page,
+}) => {
   const user = await createUser(page);
   const owner = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });
   const attacker = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });

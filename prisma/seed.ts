@@ -15,7 +15,9 @@ runCli(async () => {
   const database = await ensureDatabase();
   const pool = createPool(database.url, 2);
   try {
-    const { rows } = await pool.query<{ migrated: boolean }>("SELECT to_regclass('public.users') IS NOT NULL AS migrated");
+    const { rows } = await pool.query<{ migrated: boolean }>(
+      "SELECT to_regclass('public.users') IS NOT NULL AS migrated",
+    );
     if (!rows[0]?.migrated) {
       throw new DatabaseSetupError("The database has no schema yet: run `npm run db:migrate` first, then seed.");
     }

@@ -3,7 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** What `next build` reads: when any of it changes, the build is stale. */
-const INPUTS = ["src", "public", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const INPUTS = [
+  "src",
+  "public",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+];
 const STAMP = ".next/vaporform-build.json";
 
 function* files(entry: string): Generator<string> {
@@ -39,5 +47,8 @@ export function buildIsStale(root = process.cwd()): boolean {
 }
 
 export function recordBuild(root = process.cwd()) {
-  fs.writeFileSync(path.join(root, STAMP), JSON.stringify({ hash: sourceHash(root), builtAt: new Date().toISOString() }));
+  fs.writeFileSync(
+    path.join(root, STAMP),
+    JSON.stringify({ hash: sourceHash(root), builtAt: new Date().toISOString() }),
+  );
 }

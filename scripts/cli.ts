@@ -5,7 +5,10 @@ export function runCli(main: () => Promise<void>) {
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      if (error instanceof DatabaseSetupError || (error instanceof Error && error.message.startsWith("Invalid environment variables"))) {
+      if (
+        error instanceof DatabaseSetupError ||
+        (error instanceof Error && error.message.startsWith("Invalid environment variables"))
+      ) {
         console.error(`\n✖ ${error.message}\n`);
       } else {
         console.error(error);

@@ -24,7 +24,10 @@ function waitFor(child: ChildProcess): Promise<number> {
  * With a shared database, every instance needs the same NEXTAUTH_SECRET (or sessions flip between instances) and
  * ENCRYPTION_KEY (or secrets written by one cannot be read by another); generated ones live in one machine's .data/.
  */
-function warnAboutLocalSecrets(env: { NEXTAUTH_SECRET?: string; ENCRYPTION_KEY?: string; VAPORFORM_DATA_DIR: string }, keyCheck: string) {
+function warnAboutLocalSecrets(
+  env: { NEXTAUTH_SECRET?: string; ENCRYPTION_KEY?: string; VAPORFORM_DATA_DIR: string },
+  keyCheck: string,
+) {
   const generated = [
     !env.NEXTAUTH_SECRET && `NEXTAUTH_SECRET (${path.join(env.VAPORFORM_DATA_DIR, "nextauth.secret")})`,
     !env.ENCRYPTION_KEY && `ENCRYPTION_KEY (${path.join(env.VAPORFORM_DATA_DIR, "encryption.key")})`,
@@ -49,7 +52,11 @@ runCli(async () => {
   const { seedAccounts } = await import("../prisma/seed/passwords");
 
   const database = await ensureDatabase({ log: () => {} });
-  console.log(database.embedded ? `▸ Embedded PostgreSQL ready (${path.join(env.VAPORFORM_DATA_DIR, "postgres")})` : "▸ Using DATABASE_URL");
+  console.log(
+    database.embedded
+      ? `▸ Embedded PostgreSQL ready (${path.join(env.VAPORFORM_DATA_DIR, "postgres")})`
+      : "▸ Using DATABASE_URL",
+  );
   const migrated = await migrateDatabase(database.url, { log: (line) => console.log(`  ${line}`) });
   console.log(`▸ Migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied.length} already there`);
   const pool = createPool(database.url, 4);
@@ -81,7 +88,8 @@ runCli(async () => {
     PORT: String(env.PORT),
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
-    NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? readOrCreateSecret(path.join(env.VAPORFORM_DATA_DIR, "nextauth.secret"), 32),
+    NEXTAUTH_SECRET:
+      env.NEXTAUTH_SECRET ?? readOrCreateSecret(path.join(env.VAPORFORM_DATA_DIR, "nextauth.secret"), 32),
   };
 
   if (!dev && buildIsStale()) {
@@ -97,7 +105,9 @@ runCli(async () => {
     ...childEnv,
     NODE_ENV: dev ? "development" : "production",
   });
-  console.log(`▸ Starting on http://localhost:${env.PORT} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s after launch)`);
+  console.log(
+    `▸ Starting on http://localhost:${env.PORT} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s after launch)`,
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -11,7 +11,11 @@ const postgresUrl = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "" && url.pathname.length > 1;
+      return (
+        (url.protocol === "postgresql:" || url.protocol === "postgres:") &&
+        url.hostname !== "" &&
+        url.pathname.length > 1
+      );
     } catch {
       return false;
     }
@@ -80,11 +84,31 @@ export const envSchema = z.object({
     .default("false")
     .transform((value) => value === "true" || value === "1"),
   /** Largest file the IDE saves or uploads, in bytes (binary files: the decoded size). */
-  FILE_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
+  FILE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   /** Zip import limits: the archive, each inflated file, all inflated files together, and the number of files. */
-  IMPORT_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
-  IMPORT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
-  IMPORT_MAX_TOTAL_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  IMPORT_MAX_ARCHIVE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(50 * 1024 * 1024),
+  IMPORT_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  IMPORT_MAX_TOTAL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(50 * 1024 * 1024),
   IMPORT_MAX_FILES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /**
    * Serves the pages that exist only for benchmarks (`/bench/...`, e.g. the bare Monaco page of `npm run

@@ -62,5 +62,7 @@ export function proxy(request: NextRequest) {
  * scripts/server.ts (src/server/http-limits.ts).
  */
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|icon.svg|favicon.ico|api/trpc(?:/|$)|api/projects/[^/]+/import$).*)" }],
+  matcher: [
+    { source: "/((?!_next/static|_next/image|icon.svg|favicon.ico|api/trpc(?:/|$)|api/projects/[^/]+/import$).*)" },
+  ],
 };

@@ -217,13 +217,59 @@ export const demoProjects: DemoProjectSpec[] = [
       },
     ],
     events: [
-      { daysAgo: 58, time: "09:14", type: "project_created", description: "Created project from template React + Vite", source: "user" },
-      { daysAgo: 58, time: "09:15", type: "container_started", description: "Container task-board-web started", source: "system" },
-      { daysAgo: 45, time: "16:40", type: "deployed", description: "Deployed build #1", source: "user", metadata: { build: 1, durationMs: 41_200 } },
-      { daysAgo: 31, time: "11:02", type: "deployed", description: "Deployed build #2", source: "user", metadata: { build: 2, durationMs: 38_900 } },
-      { daysAgo: 14, time: "18:25", type: "deployed", description: "Deployed build #3", source: "user", metadata: { build: 3, durationMs: 40_150 } },
-      { daysAgo: 2, time: "10:05", type: "container_restarted", description: "Container task-board-web restarted after a dependency install", source: "system" },
-      { daysAgo: 2, time: "10:31", type: "deployed", description: "Deployed build #4", source: "user", metadata: { build: 4, durationMs: 36_480 } },
+      {
+        daysAgo: 58,
+        time: "09:14",
+        type: "project_created",
+        description: "Created project from template React + Vite",
+        source: "user",
+      },
+      {
+        daysAgo: 58,
+        time: "09:15",
+        type: "container_started",
+        description: "Container task-board-web started",
+        source: "system",
+      },
+      {
+        daysAgo: 45,
+        time: "16:40",
+        type: "deployed",
+        description: "Deployed build #1",
+        source: "user",
+        metadata: { build: 1, durationMs: 41_200 },
+      },
+      {
+        daysAgo: 31,
+        time: "11:02",
+        type: "deployed",
+        description: "Deployed build #2",
+        source: "user",
+        metadata: { build: 2, durationMs: 38_900 },
+      },
+      {
+        daysAgo: 14,
+        time: "18:25",
+        type: "deployed",
+        description: "Deployed build #3",
+        source: "user",
+        metadata: { build: 3, durationMs: 40_150 },
+      },
+      {
+        daysAgo: 2,
+        time: "10:05",
+        type: "container_restarted",
+        description: "Container task-board-web restarted after a dependency install",
+        source: "system",
+      },
+      {
+        daysAgo: 2,
+        time: "10:31",
+        type: "deployed",
+        description: "Deployed build #4",
+        source: "user",
+        metadata: { build: 4, durationMs: 36_480 },
+      },
     ],
   },
   {
@@ -251,7 +297,12 @@ export const demoProjects: DemoProjectSpec[] = [
         diskMb: 97,
         networkIn: 3_904_112,
         networkOut: 7_811_560,
-        configuration: { image: "node:22-alpine", command: "npm start", ports: ["3102:3000"], restartPolicy: "on-failure:3" },
+        configuration: {
+          image: "node:22-alpine",
+          command: "npm start",
+          ports: ["3102:3000"],
+          restartPolicy: "on-failure:3",
+        },
       },
       {
         type: "volume",
@@ -263,12 +314,52 @@ export const demoProjects: DemoProjectSpec[] = [
       },
     ],
     events: [
-      { daysAgo: 44, time: "14:02", type: "project_created", description: "Created project from template Express REST API", source: "user" },
-      { daysAgo: 44, time: "14:03", type: "container_started", description: "Container notes-api started", source: "system" },
-      { daysAgo: 36, time: "17:48", type: "deployed", description: "Deployed build #1", source: "user", metadata: { build: 1, durationMs: 12_300 } },
-      { daysAgo: 19, time: "09:57", type: "deployed", description: "Deployed build #2", source: "user", metadata: { build: 2, durationMs: 11_870 } },
-      { daysAgo: 6, time: "15:24", type: "container_crashed", description: "Container notes-api exited with code 1: ReferenceError: requestLogger is not defined", source: "system", metadata: { exitCode: 1, restarts: 3 } },
-      { daysAgo: 6, time: "15:25", type: "health_check_failed", description: "GET /health failed 3 times in a row: connection refused", source: "system", metadata: { url: "http://172.20.0.12:3000/health", failures: 3 } },
+      {
+        daysAgo: 44,
+        time: "14:02",
+        type: "project_created",
+        description: "Created project from template Express REST API",
+        source: "user",
+      },
+      {
+        daysAgo: 44,
+        time: "14:03",
+        type: "container_started",
+        description: "Container notes-api started",
+        source: "system",
+      },
+      {
+        daysAgo: 36,
+        time: "17:48",
+        type: "deployed",
+        description: "Deployed build #1",
+        source: "user",
+        metadata: { build: 1, durationMs: 12_300 },
+      },
+      {
+        daysAgo: 19,
+        time: "09:57",
+        type: "deployed",
+        description: "Deployed build #2",
+        source: "user",
+        metadata: { build: 2, durationMs: 11_870 },
+      },
+      {
+        daysAgo: 6,
+        time: "15:24",
+        type: "container_crashed",
+        description: "Container notes-api exited with code 1: ReferenceError: requestLogger is not defined",
+        source: "system",
+        metadata: { exitCode: 1, restarts: 3 },
+      },
+      {
+        daysAgo: 6,
+        time: "15:25",
+        type: "health_check_failed",
+        description: "GET /health failed 3 times in a row: connection refused",
+        source: "system",
+        metadata: { url: "http://172.20.0.12:3000/health", failures: 3 },
+      },
     ],
   },
   {
@@ -279,7 +370,8 @@ export const demoProjects: DemoProjectSpec[] = [
     functionality: "Lists selected projects; dark mode.",
     files: portfolioFiles,
     createdByClaude: {
-      prompt: "Create a simple one-page portfolio for me (Alex Rivera, frontend developer) with a list of three projects. No frameworks.",
+      prompt:
+        "Create a simple one-page portfolio for me (Alex Rivera, frontend developer) with a list of three projects. No frameworks.",
       response:
         "I created a static portfolio with four files: index.html (the page), style.css (a warm accent colour and a readable column), main.js (renders your projects from one array so adding one is a one-line change) and a README. Open index.html to see it.",
     },
@@ -304,9 +396,27 @@ export const demoProjects: DemoProjectSpec[] = [
       },
     ],
     events: [
-      { daysAgo: 21, time: "20:10", type: "project_created", description: "Claude created the project from a description", source: "user" },
-      { daysAgo: 19, time: "08:41", type: "container_started", description: "Container portfolio-static started", source: "system" },
-      { daysAgo: 9, time: "22:03", type: "container_stopped", description: "Container portfolio-static stopped by its owner", source: "user" },
+      {
+        daysAgo: 21,
+        time: "20:10",
+        type: "project_created",
+        description: "Claude created the project from a description",
+        source: "user",
+      },
+      {
+        daysAgo: 19,
+        time: "08:41",
+        type: "container_started",
+        description: "Container portfolio-static started",
+        source: "system",
+      },
+      {
+        daysAgo: 9,
+        time: "22:03",
+        type: "container_stopped",
+        description: "Container portfolio-static stopped by its owner",
+        source: "user",
+      },
     ],
   },
   {
@@ -338,10 +448,36 @@ export const demoProjects: DemoProjectSpec[] = [
       },
     ],
     events: [
-      { daysAgo: 59, time: "08:30", type: "project_created", description: "Created project from template Static Site", source: "user" },
-      { daysAgo: 59, time: "08:31", type: "container_started", description: "Container changelog-static started", source: "system" },
-      { daysAgo: 49, time: "12:00", type: "deployed", description: "Deployed build #1", source: "user", metadata: { build: 1, durationMs: 4_100 } },
-      { daysAgo: 24, time: "16:45", type: "deployed", description: "Deployed build #2", source: "user", metadata: { build: 2, durationMs: 3_900 } },
+      {
+        daysAgo: 59,
+        time: "08:30",
+        type: "project_created",
+        description: "Created project from template Static Site",
+        source: "user",
+      },
+      {
+        daysAgo: 59,
+        time: "08:31",
+        type: "container_started",
+        description: "Container changelog-static started",
+        source: "system",
+      },
+      {
+        daysAgo: 49,
+        time: "12:00",
+        type: "deployed",
+        description: "Deployed build #1",
+        source: "user",
+        metadata: { build: 1, durationMs: 4_100 },
+      },
+      {
+        daysAgo: 24,
+        time: "16:45",
+        type: "deployed",
+        description: "Deployed build #2",
+        source: "user",
+        metadata: { build: 2, durationMs: 3_900 },
+      },
     ],
   },
 ];
@@ -386,7 +522,7 @@ export const demoEdits: EditSpec[] = [
           ['  | { type: "remove"; id: string };', '  | { type: "remove"; id: string }\n  | { type: "clearDone" };'],
           [
             "      return todos.filter((todo) => todo.id !== action.id);\n",
-            "      return todos.filter((todo) => todo.id !== action.id);\n    case \"clearDone\":\n      return todos.filter((todo) => !todo.done);\n",
+            '      return todos.filter((todo) => todo.id !== action.id);\n    case "clearDone":\n      return todos.filter((todo) => !todo.done);\n',
           ],
         ],
       },
@@ -453,7 +589,12 @@ export const demoEdits: EditSpec[] = [
     changes: [
       {
         path: "README.md",
-        replace: [["| GET | `/api/notes` | list notes |", "| GET | `/api/notes?q=text` | list notes, optionally those containing `text` |"]],
+        replace: [
+          [
+            "| GET | `/api/notes` | list notes |",
+            "| GET | `/api/notes?q=text` | list notes, optionally those containing `text` |",
+          ],
+        ],
       },
     ],
   },
@@ -507,7 +648,12 @@ export const demoEdits: EditSpec[] = [
     changes: [
       {
         path: "index.html",
-        replace: [["Frontend developer. I like fast pages and accessible forms.", "Frontend developer in Lisbon. I like fast pages and accessible forms."]],
+        replace: [
+          [
+            "Frontend developer. I like fast pages and accessible forms.",
+            "Frontend developer in Lisbon. I like fast pages and accessible forms.",
+          ],
+        ],
       },
     ],
   },
@@ -518,7 +664,8 @@ export const demoEdits: EditSpec[] = [
     by: "claude",
     model: "claude-haiku-4-5",
     prompt: "Add a dark mode that follows the system setting.",
-    summary: "Added a prefers-color-scheme: dark block to style.css that swaps the background, text and tagline colours.",
+    summary:
+      "Added a prefers-color-scheme: dark block to style.css that swaps the background, text and tagline colours.",
     changes: [
       {
         path: "style.css",
@@ -572,7 +719,12 @@ export const demoEdits: EditSpec[] = [
     changes: [
       {
         path: "src/app.js",
-        replace: [['  app.use(express.json({ limit: "100kb" }));', '  app.use(express.json({ limit: "100kb" }));\n  app.use(requestLogger);']],
+        replace: [
+          [
+            '  app.use(express.json({ limit: "100kb" }));',
+            '  app.use(express.json({ limit: "100kb" }));\n  app.use(requestLogger);',
+          ],
+        ],
       },
     ],
   },
@@ -584,7 +736,12 @@ export const demoEdits: EditSpec[] = [
     changes: [
       {
         path: "src/lib/todos.ts",
-        replace: [['  { id: "2", title: "Change something and watch it reload", done: false },', '  { id: "2", title: "Plan the sprint", done: false },\n  { id: "3", title: "Review the notes API", done: false },']],
+        replace: [
+          [
+            '  { id: "2", title: "Change something and watch it reload", done: false },',
+            '  { id: "2", title: "Plan the sprint", done: false },\n  { id: "3", title: "Review the notes API", done: false },',
+          ],
+        ],
       },
     ],
   },
@@ -607,7 +764,8 @@ export const scriptedInteractions: {
     time: "15:41",
     type: "debug",
     model: "claude-sonnet-4-5",
-    prompt: "The API container keeps crashing since my last change. The log says ReferenceError: requestLogger is not defined.",
+    prompt:
+      "The API container keeps crashing since my last change. The log says ReferenceError: requestLogger is not defined.",
     response:
       "src/app.js now calls `app.use(requestLogger)`, but nothing defines or imports `requestLogger`, so the module throws while loading and the container exits with code 1. Either remove that line or add a middleware, e.g. `function requestLogger(req, _res, next) { console.log(req.method, req.url); next(); }` above `createApp`.",
     files: ["src/app.js"],
@@ -628,29 +786,86 @@ export const scriptedInteractions: {
 /** Conversation text for the generated interactions; `{file}` is replaced with a file of the project. */
 export const messagePools: Record<"chat" | "file_modification" | "debug", [prompt: string, response: string][]> = {
   chat: [
-    ["What does {file} do?", "{file} is where this part of the app lives. In short: it sets up its state, exports one function the rest of the code calls, and keeps side effects at the edges so it is easy to test."],
-    ["How should I structure state in this project as it grows?", "Keep state next to the component that owns it and lift it only when two siblings need it. For anything shared across pages, a small reducer plus context is enough before reaching for a library."],
-    ["Is there anything risky in {file}?", "Nothing serious. Two things to watch: input is trusted without a length limit, and errors are swallowed in one place. I'd validate at the boundary and let unexpected errors surface."],
-    ["Explain the difference between the dev and build scripts.", "`dev` starts a server that rebuilds on change and keeps everything in memory; `build` writes optimised files once for production. Only the build output should be deployed."],
-    ["Which dependencies could I drop?", "All of the runtime dependencies are used. Among the dev dependencies, nothing is redundant either; the setup is already minimal."],
-    ["Can you review {file} for readability?", "It reads well. I'd rename two short variables, split the longest function into a helper that computes and one that renders, and delete a comment that repeats the code."],
-    ["How do I add environment variables to this project?", "Add them under Settings > Environment: values are encrypted at rest and injected into the container at start. Read them with process.env in server code only."],
-    ["What's a good next feature to build?", "Persistence: the data lives in memory today. A small database table and two endpoints would make the project survive a restart, which is what users will notice first."],
+    [
+      "What does {file} do?",
+      "{file} is where this part of the app lives. In short: it sets up its state, exports one function the rest of the code calls, and keeps side effects at the edges so it is easy to test.",
+    ],
+    [
+      "How should I structure state in this project as it grows?",
+      "Keep state next to the component that owns it and lift it only when two siblings need it. For anything shared across pages, a small reducer plus context is enough before reaching for a library.",
+    ],
+    [
+      "Is there anything risky in {file}?",
+      "Nothing serious. Two things to watch: input is trusted without a length limit, and errors are swallowed in one place. I'd validate at the boundary and let unexpected errors surface.",
+    ],
+    [
+      "Explain the difference between the dev and build scripts.",
+      "`dev` starts a server that rebuilds on change and keeps everything in memory; `build` writes optimised files once for production. Only the build output should be deployed.",
+    ],
+    [
+      "Which dependencies could I drop?",
+      "All of the runtime dependencies are used. Among the dev dependencies, nothing is redundant either; the setup is already minimal.",
+    ],
+    [
+      "Can you review {file} for readability?",
+      "It reads well. I'd rename two short variables, split the longest function into a helper that computes and one that renders, and delete a comment that repeats the code.",
+    ],
+    [
+      "How do I add environment variables to this project?",
+      "Add them under Settings > Environment: values are encrypted at rest and injected into the container at start. Read them with process.env in server code only.",
+    ],
+    [
+      "What's a good next feature to build?",
+      "Persistence: the data lives in memory today. A small database table and two endpoints would make the project survive a restart, which is what users will notice first.",
+    ],
   ],
   file_modification: [
-    ["Rename the variables in {file} to be more descriptive.", "Renamed the short variables in {file} to names that say what they hold; behaviour is unchanged and the tests still pass."],
-    ["Add JSDoc comments to the exported functions in {file}.", "Added a one-line JSDoc to each exported function in {file}, describing the contract rather than the implementation."],
-    ["Extract the validation in {file} into its own function.", "Moved the checks into a `validate` function at the top of {file} and called it from both handlers."],
-    ["Fix the lint warnings in {file}.", "Fixed the three warnings in {file}: an unused import, a missing dependency in a hook and a `let` that is never reassigned."],
-    ["Make {file} handle empty input gracefully.", "{file} now returns early on empty input instead of throwing, and shows a short message to the user."],
-    ["Convert the callbacks in {file} to async/await.", "Rewrote the promise chains in {file} with async/await and one try/catch around the request."],
+    [
+      "Rename the variables in {file} to be more descriptive.",
+      "Renamed the short variables in {file} to names that say what they hold; behaviour is unchanged and the tests still pass.",
+    ],
+    [
+      "Add JSDoc comments to the exported functions in {file}.",
+      "Added a one-line JSDoc to each exported function in {file}, describing the contract rather than the implementation.",
+    ],
+    [
+      "Extract the validation in {file} into its own function.",
+      "Moved the checks into a `validate` function at the top of {file} and called it from both handlers.",
+    ],
+    [
+      "Fix the lint warnings in {file}.",
+      "Fixed the three warnings in {file}: an unused import, a missing dependency in a hook and a `let` that is never reassigned.",
+    ],
+    [
+      "Make {file} handle empty input gracefully.",
+      "{file} now returns early on empty input instead of throwing, and shows a short message to the user.",
+    ],
+    [
+      "Convert the callbacks in {file} to async/await.",
+      "Rewrote the promise chains in {file} with async/await and one try/catch around the request.",
+    ],
   ],
   debug: [
-    ["The page is blank after my last change. Why?", "The console shows `Cannot read properties of undefined` from {file}: the data is used before it has loaded. Render a loading state until it is there."],
-    ["npm test fails with a timeout.", "The test waits for a server that never starts because the port is taken. Listen on port 0 in tests so the OS picks a free one."],
-    ["Why is the container restarting in a loop?", "The start command exits with code 1: {file} references a variable that is not defined, so the process crashes at startup and the restart policy retries it."],
-    ["The styles don't apply in production.", "The stylesheet path is absolute in {file}, so it breaks under a sub-path. Make it relative or set the base path in the build config."],
-    ["I get a CORS error calling the API.", "The API does not send Access-Control-Allow-Origin for the preview's origin. Allow that origin on the API, or call it through the same origin."],
+    [
+      "The page is blank after my last change. Why?",
+      "The console shows `Cannot read properties of undefined` from {file}: the data is used before it has loaded. Render a loading state until it is there.",
+    ],
+    [
+      "npm test fails with a timeout.",
+      "The test waits for a server that never starts because the port is taken. Listen on port 0 in tests so the OS picks a free one.",
+    ],
+    [
+      "Why is the container restarting in a loop?",
+      "The start command exits with code 1: {file} references a variable that is not defined, so the process crashes at startup and the restart policy retries it.",
+    ],
+    [
+      "The styles don't apply in production.",
+      "The stylesheet path is absolute in {file}, so it breaks under a sub-path. Make it relative or set the base path in the build config.",
+    ],
+    [
+      "I get a CORS error calling the API.",
+      "The API does not send Access-Control-Allow-Origin for the preview's origin. Allow that origin on the API, or call it through the same origin.",
+    ],
   ],
 };
 
@@ -658,7 +873,12 @@ export const messagePools: Record<"chat" | "file_modification" | "debug", [promp
 export const failureModes = [
   { message: "overloaded_error: Overloaded", billed: false, timeMs: 900 },
   { message: "Request timed out after 120000 ms", billed: false, timeMs: 120_000 },
-  { message: "rate_limit_error: This request would exceed the rate limit for your organization's output tokens per minute", billed: false, timeMs: 350 },
+  {
+    message:
+      "rate_limit_error: This request would exceed the rate limit for your organization's output tokens per minute",
+    billed: false,
+    timeMs: 350,
+  },
   { message: "Command failed: npm test (exit code 1)", billed: true, timeMs: 0 },
   { message: "Edit did not apply: {file} changed since it was read", billed: true, timeMs: 0 },
 ] as const;

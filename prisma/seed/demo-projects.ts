@@ -130,7 +130,10 @@ export async function createProject(
         id,
         resource.type,
         resource.name,
-        createHash("sha256").update(`${spec.key}/${resource.name}`).digest("hex").slice(0, resource.type === "container" ? 12 : 24),
+        createHash("sha256")
+          .update(`${spec.key}/${resource.name}`)
+          .digest("hex")
+          .slice(0, resource.type === "container" ? 12 : 24),
         JSON.stringify(resource.configuration),
         resource.status,
         resource.type === "container" && spec.port ? `http://${spec.internalIp ?? "127.0.0.1"}:${spec.port}/` : null,

@@ -84,8 +84,15 @@ export function buildInteraction(random: ReturnType<typeof createRandom>, input:
       : null
     : random.weighted(
         heavy
-          ? ([["end_turn", 80], ["tool_use", 15], ["max_tokens", 5]] as const)
-          : ([["end_turn", 95], ["max_tokens", 5]] as const),
+          ? ([
+              ["end_turn", 80],
+              ["tool_use", 15],
+              ["max_tokens", 5],
+            ] as const)
+          : ([
+              ["end_turn", 95],
+              ["max_tokens", 5],
+            ] as const),
       );
   const file = input.files[0] ?? "the project";
 
@@ -148,7 +155,9 @@ export function generateInteractions(
     for (let s = 0; s < sessions; s += 1) {
       const owner: DemoOwner = random.next() < 0.2 ? "admin" : "demo";
       const start = new Date(dayStart.getTime() + (random.int(7, 21) * 60 + random.int(0, 59)) * 60_000);
-      const candidates = all.filter((p) => p.spec.owner === owner && p.createdAt.getTime() + 3_600_000 < start.getTime());
+      const candidates = all.filter(
+        (p) => p.spec.owner === owner && p.createdAt.getTime() + 3_600_000 < start.getTime(),
+      );
       if (candidates.length === 0) continue;
       const project = random.pick(candidates);
       const model = random.weighted([
@@ -157,7 +166,13 @@ export function generateInteractions(
         ["claude-opus-4-1", 15],
       ] as const);
       const conversationId = seedUuid(`conversation:${conversation++}`);
-      const turns = random.weighted([[1, 30], [2, 30], [3, 25], [4, 10], [5, 5]] as const);
+      const turns = random.weighted([
+        [1, 30],
+        [2, 30],
+        [3, 25],
+        [4, 10],
+        [5, 5],
+      ] as const);
       let time = start.getTime();
       for (let turn = 0; turn < turns; turn += 1) {
         const type = random.weighted([
@@ -176,7 +191,10 @@ export function generateInteractions(
             model,
             userMessage: message.replaceAll("{file}", file),
             response: response.replaceAll("{file}", file),
-            files: type === "file_modification" ? [file] : [file, random.pick(files)].filter((f, i, a) => a.indexOf(f) === i),
+            files:
+              type === "file_modification"
+                ? [file]
+                : [file, random.pick(files)].filter((f, i, a) => a.indexOf(f) === i),
             createdAt: new Date(time),
             conversationId,
             turn,

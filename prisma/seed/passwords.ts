@@ -10,7 +10,8 @@ import { readOrCreateSecret } from "~/server/db/runtime";
 export function seedAccounts(): { adminEmail: string; adminPassword: string; demoPassword: string | undefined } {
   return {
     adminEmail: env.SEED_ADMIN_EMAIL,
-    adminPassword: env.SEED_ADMIN_PASSWORD ?? readOrCreateSecret(path.join(env.VAPORFORM_DATA_DIR, "admin.password"), 12),
+    adminPassword:
+      env.SEED_ADMIN_PASSWORD ?? readOrCreateSecret(path.join(env.VAPORFORM_DATA_DIR, "admin.password"), 12),
     demoPassword: env.SEED_DEMO_PASSWORD,
   };
 }

@@ -28,7 +28,10 @@ export interface SeedTemplate {
 /** Reads every `<slug>/template.json` + `<slug>/files/**` under `dir`, files sorted by path. */
 export async function loadTemplates(dir: string): Promise<SeedTemplate[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const slugs = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const slugs = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const templates: SeedTemplate[] = [];
   for (const slug of slugs) {
     const manifestPath = path.join(dir, slug, "template.json");
@@ -48,7 +51,10 @@ async function readTree(root: string): Promise<SeedFile[]> {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile()) {
-        files.push({ path: path.relative(root, full).split(path.sep).join("/"), content: await readFile(full, "utf8") });
+        files.push({
+          path: path.relative(root, full).split(path.sep).join("/"),
+          content: await readFile(full, "utf8"),
+        });
       }
     }
   }

@@ -55,7 +55,16 @@ export async function ensureUser(db: pg.Pool, spec: UserSpec) {
      VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, true, $8, $8)
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [seedUuid(`user:${spec.key}`), spec.email, spec.username, spec.fullName, passwordHash, spec.role, spec.bio, spec.createdAt],
+    [
+      seedUuid(`user:${spec.key}`),
+      spec.email,
+      spec.username,
+      spec.fullName,
+      passwordHash,
+      spec.role,
+      spec.bio,
+      spec.createdAt,
+    ],
   );
   if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true, credential: credential(true) };
 

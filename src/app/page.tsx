@@ -9,14 +9,33 @@ import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 export const dynamic = "force-dynamic";
 
 const features = [
-  { icon: FileCode2, title: "A real editor", text: "Monaco in the browser: file tree, tabs, search, and saves that never overwrite someone else's work." },
-  { icon: History, title: "Every version kept", text: "Full history of every file, whoever changed it, with diff and one-click restore." },
-  { icon: Bot, title: "Claude on your files", text: "Ask for changes from the chat panel; every interaction, token and cent is recorded." },
-  { icon: LineChart, title: "Know what it costs", text: "Per-project dashboards and install-wide usage by day, model, user and project." },
+  {
+    icon: FileCode2,
+    title: "A real editor",
+    text: "Monaco in the browser: file tree, tabs, search, and saves that never overwrite someone else's work.",
+  },
+  {
+    icon: History,
+    title: "Every version kept",
+    text: "Full history of every file, whoever changed it, with diff and one-click restore.",
+  },
+  {
+    icon: Bot,
+    title: "Claude on your files",
+    text: "Ask for changes from the chat panel; every interaction, token and cent is recorded.",
+  },
+  {
+    icon: LineChart,
+    title: "Know what it costs",
+    text: "Per-project dashboards and install-wide usage by day, model, user and project.",
+  },
 ];
 
 export default async function HomePage() {
-  const [session] = await Promise.all([getSession(), getQueryClient().prefetchQuery(trpc.template.countPublic.queryOptions())]);
+  const [session] = await Promise.all([
+    getSession(),
+    getQueryClient().prefetchQuery(trpc.template.countPublic.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <div className="mx-auto max-w-6xl px-4 py-16">

@@ -39,7 +39,11 @@ export function buildFileTree(paths: readonly string[]): TreeNode[] {
 }
 
 /** The paths of the nodes a keyboard user can reach, in display order, given which folders are open. */
-export function visibleNodes(nodes: readonly TreeNode[], expanded: ReadonlySet<string>, depth = 0): { node: TreeNode; depth: number }[] {
+export function visibleNodes(
+  nodes: readonly TreeNode[],
+  expanded: ReadonlySet<string>,
+  depth = 0,
+): { node: TreeNode; depth: number }[] {
   return nodes.flatMap((node) => [
     { node, depth },
     ...(node.kind === "folder" && expanded.has(node.path) ? visibleNodes(node.children, expanded, depth + 1) : []),

@@ -129,7 +129,8 @@ function extensionOf(name: string): string {
 
 function kindOf(path: string, isBinary = false): FileKind {
   const name = baseName(path).toLowerCase();
-  const kind = BY_NAME[name] ?? (name.startsWith(".env.") ? BY_NAME[".env"] : undefined) ?? BY_EXTENSION[extensionOf(name)];
+  const kind =
+    BY_NAME[name] ?? (name.startsWith(".env.") ? BY_NAME[".env"] : undefined) ?? BY_EXTENSION[extensionOf(name)];
   if (kind) return kind;
   return isBinary ? UNKNOWN_BINARY : UNKNOWN_TEXT;
 }

@@ -30,10 +30,17 @@ export function normalizeFilePath(input: string): PathCheck {
   // Look-alikes are checked before trimming, which would silently drop a leading byte-order mark.
   let path = input.normalize("NFC");
   if (BIDI_CHARACTERS.test(path)) {
-    return { ok: false, message: "File paths cannot contain bidirectional text controls: they make a name look like another one." };
+    return {
+      ok: false,
+      message: "File paths cannot contain bidirectional text controls: they make a name look like another one.",
+    };
   }
   if (INVISIBLE_CHARACTERS.test(path)) {
-    return { ok: false, message: "File paths cannot contain invisible characters (such as a zero-width space): they make a name look like another one." };
+    return {
+      ok: false,
+      message:
+        "File paths cannot contain invisible characters (such as a zero-width space): they make a name look like another one.",
+    };
   }
   path = path.trim();
   if (path === "") return { ok: false, message: "Enter a file path." };
@@ -49,7 +56,10 @@ export function normalizeFilePath(input: string): PathCheck {
     return { ok: false, message: `Use a path of at most ${MAX_PATH_LENGTH} characters.` };
   }
   if (encoder.encode(path).length > MAX_PATH_BYTES) {
-    return { ok: false, message: `Use a path of at most ${MAX_PATH_BYTES} bytes (long names in some scripts take 3 bytes a character).` };
+    return {
+      ok: false,
+      message: `Use a path of at most ${MAX_PATH_BYTES} bytes (long names in some scripts take 3 bytes a character).`,
+    };
   }
   for (const segment of path.split("/")) {
     if (segment === "") return { ok: false, message: "Remove the empty folder name (a doubled or trailing /)." };

@@ -36,7 +36,12 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "mutation",
           true: httpLink({ url: "/api/trpc", transformer: superjson, headers: csrfHeaders }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: csrfHeaders, maxItems: TRPC_MAX_BATCH_ITEMS }),
+          false: httpBatchLink({
+            url: "/api/trpc",
+            transformer: superjson,
+            headers: csrfHeaders,
+            maxItems: TRPC_MAX_BATCH_ITEMS,
+          }),
         }),
       ],
     }),

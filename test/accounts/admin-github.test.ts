@@ -27,16 +27,24 @@ describe("admin: users", () => {
 
     expect((await api.admin.users.list({ query: `pager ${t}`, premium: true, page: 1, pageSize: 10 })).total).toBe(3);
     expect((await api.admin.users.list({ query: `pager ${t}`, premium: false, page: 1, pageSize: 10 })).total).toBe(9);
-    expect((await api.admin.users.list({ query: `pager ${t}`, status: "inactive", page: 1, pageSize: 10 })).total).toBe(2);
-    expect((await api.admin.users.list({ query: `pager ${t}`, status: "active", page: 1, pageSize: 10 })).total).toBe(10);
+    expect((await api.admin.users.list({ query: `pager ${t}`, status: "inactive", page: 1, pageSize: 10 })).total).toBe(
+      2,
+    );
+    expect((await api.admin.users.list({ query: `pager ${t}`, status: "active", page: 1, pageSize: 10 })).total).toBe(
+      10,
+    );
     const admins = await api.admin.users.list({ query: `pager ${t}`, role: "admin", page: 1, pageSize: 10 });
     expect(admins.items.map((user) => user.id)).toEqual([ids[5]]);
     expect(admins.items[0]).toMatchObject({ role: "admin", isActive: true, isPremium: false, emailVerified: false });
 
     // By e-mail and by username too.
     const one = await makeUser();
-    expect((await api.admin.users.list({ query: one.email.toUpperCase(), page: 1, pageSize: 10 })).items.map((u) => u.id)).toEqual([one.id]);
-    expect((await api.admin.users.list({ query: one.username, page: 1, pageSize: 10 })).items.map((u) => u.id)).toEqual([one.id]);
+    expect(
+      (await api.admin.users.list({ query: one.email.toUpperCase(), page: 1, pageSize: 10 })).items.map((u) => u.id),
+    ).toEqual([one.id]);
+    expect((await api.admin.users.list({ query: one.username, page: 1, pageSize: 10 })).items.map((u) => u.id)).toEqual(
+      [one.id],
+    );
   });
 
   it("matches %, _ and \\ in the search literally", async () => {
@@ -47,8 +55,12 @@ describe("admin: users", () => {
     await makeUser({ fullName: `Underxscore ${t}` });
     const percent = await makeUser({ fullName: `100% ${t}` });
     await makeUser({ fullName: `1000 ${t}` });
-    expect((await api.admin.users.list({ query: `r_score ${t}`, page: 1, pageSize: 10 })).items.map((u) => u.id)).toEqual([underscore.id]);
-    expect((await api.admin.users.list({ query: `0% ${t}`, page: 1, pageSize: 10 })).items.map((u) => u.id)).toEqual([percent.id]);
+    expect(
+      (await api.admin.users.list({ query: `r_score ${t}`, page: 1, pageSize: 10 })).items.map((u) => u.id),
+    ).toEqual([underscore.id]);
+    expect((await api.admin.users.list({ query: `0% ${t}`, page: 1, pageSize: 10 })).items.map((u) => u.id)).toEqual([
+      percent.id,
+    ]);
     expect((await api.admin.users.list({ query: `\\ ${t}`, page: 1, pageSize: 10 })).total).toBe(0);
   });
 
@@ -57,7 +69,9 @@ describe("admin: users", () => {
     const api = await callerFor(await sessionOf(admin.id));
     expect((await trpcError(api.admin.users.list({ page: 0, pageSize: 10 }))).code).toBe("BAD_REQUEST");
     expect((await trpcError(api.admin.users.list({ page: 1, pageSize: 500 }))).code).toBe("BAD_REQUEST");
-    expect((await trpcError(api.admin.users.list({ page: 1, pageSize: 10, query: "q".repeat(101) }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(api.admin.users.list({ page: 1, pageSize: 10, query: "q".repeat(101) }))).code).toBe(
+      "BAD_REQUEST",
+    );
     const user = await makeUser();
     const userApi = await callerFor(await sessionOf(user.id));
     expect((await trpcError(userApi.admin.users.list({ page: 1, pageSize: 10 }))).code).toBe("FORBIDDEN");
@@ -74,7 +88,9 @@ describe("admin: users", () => {
     expect(deactivated).toMatchObject({ isActive: false, sessionVersion: 1 });
     expect(await loadSessionUser({ db, userId: user.id, sessionVersion: 0 })).toBeNull();
     expect(await loadSessionUser({ db, userId: user.id, sessionVersion: 1 })).toBeNull();
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(
+      { code: "FORBIDDEN" },
+    );
 
     // Reactivation does not revive the old sessions.
     await api.admin.users.update({ userId: user.id, isActive: true });
@@ -88,9 +104,10 @@ describe("admin: users", () => {
     });
     expect((await loadSessionUser({ db, userId: user.id, sessionVersion: 1 }))?.role).toBe("admin");
     expect((await trpcError(api.admin.users.update({ userId: user.id }))).code).toBe("BAD_REQUEST");
-    expect((await trpcError(api.admin.users.update({ userId: "00000000-0000-4000-8000-000000000000", isPremium: true }))).code).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      (await trpcError(api.admin.users.update({ userId: "00000000-0000-4000-8000-000000000000", isPremium: true })))
+        .code,
+    ).toBe("NOT_FOUND");
   });
 
   it("refuses self-deactivation and self-demotion, and protects the last active admin", async () => {
@@ -104,7 +121,9 @@ describe("admin: users", () => {
     expect(demote.code).toBe("FORBIDDEN");
     expect(demote.message).toMatch(/cannot deactivate or demote yourself/);
     // Premium on oneself is fine.
-    await expect(api.admin.users.update({ userId: admin.id, isPremium: true })).resolves.toMatchObject({ isPremium: true });
+    await expect(api.admin.users.update({ userId: admin.id, isPremium: true })).resolves.toMatchObject({
+      isPremium: true,
+    });
 
     // Leave `other` the only active admin (a session made earlier still names `admin` as one).
     await pool.query("UPDATE users SET role = 'user' WHERE role = 'admin' AND id <> $1", [other.id]);
@@ -128,7 +147,9 @@ describe("admin: users", () => {
     await settleAfterResponse();
     const page = await (await callerFor(await sessionOf(admin.id))).admin.mail.list({ page: 1, pageSize: 100 });
     expect(page.items.some((mail) => mail.toAddress === user.email && mail.purpose === "reset_password")).toBe(true);
-    expect((await trpcError((await callerFor(await sessionOf(user.id))).admin.mail.list({ page: 1 }))).code).toBe("FORBIDDEN");
+    expect((await trpcError((await callerFor(await sessionOf(user.id))).admin.mail.list({ page: 1 }))).code).toBe(
+      "FORBIDDEN",
+    );
   });
 });
 
@@ -168,31 +189,61 @@ describe("GitHub sign-in", () => {
       avatar_url: "https://avatars.example.com/u/1",
     });
     // A GitHub-only account has no password to sign in with.
-    await expect(authenticate({ db, identifier: email, password: "anything at all", ip: freshIp() })).rejects.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: email, password: "anything at all", ip: freshIp() }),
+    ).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
     expect((await (await callerFor(await sessionOf(linked!.id))).account.me()).hasPassword).toBe(false);
 
     // Next time the identity alone is enough, even if GitHub reports no verified address.
-    const again = signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: { login: "renamed" } }));
+    const again = signedIn(
+      await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: { login: "renamed" } }),
+    );
     expect(again?.id).toBe(linked?.id);
   });
 
   it("derives a free, unreserved username", async () => {
-    const admin = signedIn(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [`a-${tag()}@example.com`], profile: { login: "admin" } }));
-    const { rows } = await pool.query<{ username: string }>("SELECT username::text FROM users WHERE id = $1", [admin?.id]);
+    const admin = signedIn(
+      await linkGithubAccount({
+        db,
+        providerAccountId: githubId(),
+        verifiedEmails: [`a-${tag()}@example.com`],
+        profile: { login: "admin" },
+      }),
+    );
+    const { rows } = await pool.query<{ username: string }>("SELECT username::text FROM users WHERE id = $1", [
+      admin?.id,
+    ]);
     expect(rows[0]?.username).toMatch(/^admin-gh(-\d)?$/);
 
     const taken = await makeUser();
-    const clash = signedIn(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [`b-${tag()}@example.com`], profile: { login: taken.username } }));
-    const { rows: clashRows } = await pool.query<{ username: string }>("SELECT username::text FROM users WHERE id = $1", [clash?.id]);
+    const clash = signedIn(
+      await linkGithubAccount({
+        db,
+        providerAccountId: githubId(),
+        verifiedEmails: [`b-${tag()}@example.com`],
+        profile: { login: taken.username },
+      }),
+    );
+    const { rows: clashRows } = await pool.query<{ username: string }>(
+      "SELECT username::text FROM users WHERE id = $1",
+      [clash?.id],
+    );
     expect(clashRows[0]?.username).toBe(`${taken.username}-2`);
   });
 
   it("links to an existing account only through an address GitHub verified, and never trusts the development mailbox", async () => {
     const user = await makeUser({ emailVerified: true });
     // GitHub did not verify the address: no link, no new account.
-    expect(await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [], profile: { login: `x${tag()}` } })).toEqual({
+    expect(
+      await linkGithubAccount({
+        db,
+        providerAccountId: githubId(),
+        verifiedEmails: [],
+        profile: { login: `x${tag()}` },
+      }),
+    ).toEqual({
       refused: "GithubEmailNotVerified",
     });
     expect(await countRows("SELECT 1 FROM oauth_accounts WHERE user_id = $1", [user.id])).toBe(0);
@@ -210,56 +261,118 @@ describe("GitHub sign-in", () => {
     // the account is taken over like an unverified one, so whoever set its password loses it and its sessions.
     // (With SMTP_URL set, a verified local account keeps its password and sessions.)
     expect(linked?.sessionVersion).toBe(1);
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-    });
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(
+      {
+        code: "UNAUTHORIZED",
+      },
+    );
   });
 
   it("takes over an unverified local account by removing its password, and refuses a deactivated one", async () => {
     const squatted = await makeUser({ emailVerified: false });
     const linked = signedIn(
-      await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [squatted.email], profile: { login: `y${tag()}` } }),
+      await linkGithubAccount({
+        db,
+        providerAccountId: githubId(),
+        verifiedEmails: [squatted.email],
+        profile: { login: `y${tag()}` },
+      }),
     );
     expect(linked).toMatchObject({ id: squatted.id, sessionVersion: 1 });
-    await expect(authenticate({ db, identifier: squatted.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: squatted.email, password: PASSWORD, ip: freshIp() }),
+    ).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
     expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND email_verified", [squatted.id])).toBe(1);
 
     const inactive = await makeUser({ isActive: false, emailVerified: true });
     expect(
-      await linkGithubAccount({ db, providerAccountId: githubId(), verifiedEmails: [inactive.email], profile: { login: `z${tag()}` } }),
+      await linkGithubAccount({
+        db,
+        providerAccountId: githubId(),
+        verifiedEmails: [inactive.email],
+        profile: { login: `z${tag()}` },
+      }),
     ).toEqual({ refused: "AccessDenied" });
   });
 
   it("never links itself to an administrator, who links GitHub from settings instead", async () => {
     const admin = await makeUser({ role: "admin", emailVerified: true });
     const providerAccountId = githubId();
-    const refused = await linkGithubAccount({ db, providerAccountId, verifiedEmails: [admin.email], profile: { login: `a${tag()}` } });
+    const refused = await linkGithubAccount({
+      db,
+      providerAccountId,
+      verifiedEmails: [admin.email],
+      profile: { login: `a${tag()}` },
+    });
     expect(refused).toEqual({ refused: "GithubAdminLink" });
     // Nothing changed: no link, and the admin keeps the password and sessions.
     expect(await countRows("SELECT 1 FROM oauth_accounts WHERE provider_account_id = $1", [providerAccountId])).toBe(0);
-    expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND session_version = 0 AND password_hash IS NOT NULL", [admin.id])).toBe(1);
+    expect(
+      await countRows("SELECT 1 FROM users WHERE id = $1 AND session_version = 0 AND password_hash IS NOT NULL", [
+        admin.id,
+      ]),
+    ).toBe(1);
 
     // Signed in with the password, the admin links it from settings; from then on GitHub signs the admin in.
-    const fromSettings = await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: admin.id });
+    const fromSettings = await linkGithubAccount({
+      db,
+      providerAccountId,
+      verifiedEmails: [],
+      profile: undefined,
+      signedInUserId: admin.id,
+    });
     expect(signedIn(fromSettings)).toMatchObject({ id: admin.id, role: "admin", sessionVersion: 0 });
     expect((await (await callerFor(await sessionOf(admin.id))).account.me()).githubLinked).toBe(true);
-    expect(signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined })).id).toBe(admin.id);
-    await expect(authenticate({ db, identifier: admin.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: admin.id });
+    expect(
+      signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined })).id,
+    ).toBe(admin.id);
+    await expect(
+      authenticate({ db, identifier: admin.email, password: PASSWORD, ip: freshIp() }),
+    ).resolves.toMatchObject({ id: admin.id });
   });
 
   it("links from settings only an identity no other account has", async () => {
     const owner = await makeUser();
     const providerAccountId = githubId();
-    signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: owner.id }));
+    signedIn(
+      await linkGithubAccount({
+        db,
+        providerAccountId,
+        verifiedEmails: [],
+        profile: undefined,
+        signedInUserId: owner.id,
+      }),
+    );
     // Linking again to the same account is fine; to another one is refused and changes nothing.
-    signedIn(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: owner.id }));
+    signedIn(
+      await linkGithubAccount({
+        db,
+        providerAccountId,
+        verifiedEmails: [],
+        profile: undefined,
+        signedInUserId: owner.id,
+      }),
+    );
     const other = await makeUser();
-    expect(await linkGithubAccount({ db, providerAccountId, verifiedEmails: [], profile: undefined, signedInUserId: other.id })).toEqual({
+    expect(
+      await linkGithubAccount({
+        db,
+        providerAccountId,
+        verifiedEmails: [],
+        profile: undefined,
+        signedInUserId: other.id,
+      }),
+    ).toEqual({
       refused: "GithubLinkedElsewhere",
     });
-    expect(await countRows("SELECT 1 FROM oauth_accounts WHERE provider_account_id = $1 AND user_id = $2", [providerAccountId, owner.id])).toBe(1);
+    expect(
+      await countRows("SELECT 1 FROM oauth_accounts WHERE provider_account_id = $1 AND user_id = $2", [
+        providerAccountId,
+        owner.id,
+      ]),
+    ).toBe(1);
     expect((await (await callerFor(await sessionOf(other.id))).account.me()).githubLinked).toBe(false);
   });
 });

@@ -33,12 +33,16 @@ describe("device tokens", () => {
       [ip],
     );
 
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(tooMany);
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(
+      tooMany,
+    );
     const signedIn = await authenticate({ db, identifier: user.email, password: PASSWORD, ip, deviceCookie: cookie });
     expect(signedIn.id).toBe(user.id);
     // Each sign-in renews the token.
     expect(trustedDeviceId(signedIn.deviceCookie, user.id, 0)).not.toBe(trustedDeviceId(cookie, user.id, 0));
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(tooMany);
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(
+      tooMany,
+    );
   });
 
   it("count a trusted browser's failures against it alone", async () => {
@@ -47,14 +51,20 @@ describe("device tokens", () => {
     const deviceId = trustedDeviceId(cookie, user.id, 0);
     const ip = freshIp();
     for (let i = 0; i < DEVICE_FREE_FAILURES - 1; i++) {
-      await expect(authenticate({ db, identifier: user.email, password: "typo typo", ip, deviceCookie: cookie })).rejects.toMatchObject({
+      await expect(
+        authenticate({ db, identifier: user.email, password: "typo typo", ip, deviceCookie: cookie }),
+      ).rejects.toMatchObject({
         code: "UNAUTHORIZED",
       });
     }
-    expect(await countRows("SELECT 1 FROM auth_attempts WHERE device_id = $1 AND NOT succeeded", [deviceId])).toBe(DEVICE_FREE_FAILURES - 1);
+    expect(await countRows("SELECT 1 FROM auth_attempts WHERE device_id = $1 AND NOT succeeded", [deviceId])).toBe(
+      DEVICE_FREE_FAILURES - 1,
+    );
     // The owner's typos slow neither the account for other browsers nor the address.
     await strangersFail(user.email, 4);
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip })).resolves.toMatchObject({ id: user.id });
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip })).resolves.toMatchObject({
+      id: user.id,
+    });
 
     // Enough failures of its own back the browser off, even with the right password.
     await pool.query(
@@ -62,7 +72,9 @@ describe("device tokens", () => {
        SELECT 'signin', $1, $2, false, $3 FROM generate_series(1, 4)`,
       [user.email, ip, deviceId],
     );
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip, deviceCookie: cookie })).rejects.toMatchObject(tooMany);
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip, deviceCookie: cookie }),
+    ).rejects.toMatchObject(tooMany);
   });
 
   it("trust no forged, foreign or malformed token", async () => {
@@ -82,9 +94,10 @@ describe("device tokens", () => {
     ];
     forged.splice(4, 0, `${userId}.${nonce}.${Number(expires) + 1}.${mac}`);
     for (const deviceCookie of forged.slice(0, 6)) {
-      await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp(), deviceCookie }), deviceCookie).rejects.toMatchObject(
-        tooMany,
-      );
+      await expect(
+        authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp(), deviceCookie }),
+        deviceCookie,
+      ).rejects.toMatchObject(tooMany);
     }
     // A cookie holding several tokens is read token by token.
     expect(trustedDeviceId(forged[6], user.id, 0)).toBe(nonce);
@@ -94,7 +107,15 @@ describe("device tokens", () => {
     const ids = Array.from({ length: 7 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
     let cookie: string | undefined;
     for (const id of ids) cookie = renewDeviceCookie(cookie, id, 0);
-    expect(ids.map((id) => trustedDeviceId(cookie, id, 0) !== null)).toEqual([false, false, true, true, true, true, true]);
+    expect(ids.map((id) => trustedDeviceId(cookie, id, 0) !== null)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     const again = renewDeviceCookie(cookie, ids[4]!, 0);
     expect(again.split("~")).toHaveLength(5);
     expect(again.startsWith(ids[4]!)).toBe(true);
@@ -104,12 +125,19 @@ describe("device tokens", () => {
     const user = await makeUser();
     const cookie = await trustedBrowser(user.email);
     const newPassword = "a brand new passphrase";
-    await changePassword({ db, userId: user.id, ip: freshIp(), deviceCookie: cookie, currentPassword: PASSWORD, newPassword });
+    await changePassword({
+      db,
+      userId: user.id,
+      ip: freshIp(),
+      deviceCookie: cookie,
+      currentPassword: PASSWORD,
+      newPassword,
+    });
     await strangersFail(user.email, 12);
     // Whoever kept the token from before the change (it counted its guesses apart) is a stranger now.
-    await expect(authenticate({ db, identifier: user.email, password: newPassword, ip: freshIp(), deviceCookie: cookie })).rejects.toMatchObject(
-      tooMany,
-    );
+    await expect(
+      authenticate({ db, identifier: user.email, password: newPassword, ip: freshIp(), deviceCookie: cookie }),
+    ).rejects.toMatchObject(tooMany);
   });
 
   it("expire after their lifetime, renewed at each sign-in", () => {
@@ -136,16 +164,26 @@ describe("device tokens", () => {
     for (let i = 0; i <= MAX_GUESSING_DEVICES; i++) cookies.push(await trustedBrowser(user.email));
     await strangersFail(user.email, 12);
     for (const deviceCookie of cookies.slice(0, MAX_GUESSING_DEVICES)) {
-      await expect(authenticate({ db, identifier: user.email, password: "a guess", ip: freshIp(), deviceCookie })).rejects.toMatchObject({
+      await expect(
+        authenticate({ db, identifier: user.email, password: "a guess", ip: freshIp(), deviceCookie }),
+      ).rejects.toMatchObject({
         code: "UNAUTHORIZED",
       });
     }
     // One more device is a stranger: the account's back-off applies to it.
     await expect(
-      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp(), deviceCookie: cookies[MAX_GUESSING_DEVICES] }),
+      authenticate({
+        db,
+        identifier: user.email,
+        password: PASSWORD,
+        ip: freshIp(),
+        deviceCookie: cookies[MAX_GUESSING_DEVICES],
+      }),
     ).rejects.toMatchObject(tooMany);
     // The devices that guessed keep their own budgets.
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp(), deviceCookie: cookies[0] })).resolves.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp(), deviceCookie: cookies[0] }),
+    ).resolves.toMatchObject({
       id: user.id,
     });
   });

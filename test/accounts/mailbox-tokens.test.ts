@@ -8,11 +8,28 @@ import { RESET_ACCOUNT_LIMIT, RESET_ADDRESS_LIMIT } from "~/server/auth/rate-lim
 import { isEncrypted } from "~/server/crypto";
 import { defaultMigrationsDir, migrateDatabase, readMigrations } from "~/server/db/migrator";
 import { createEmptyDatabase, queryOnce } from "../support/scratch-database";
-import { callerFor, countRows, db, freshIp, makeUser, PASSWORD, pool, sessionOf, tag, tokenFromMail, trpcError } from "./support";
+import {
+  callerFor,
+  countRows,
+  db,
+  freshIp,
+  makeUser,
+  PASSWORD,
+  pool,
+  sessionOf,
+  tag,
+  tokenFromMail,
+  trpcError,
+} from "./support";
 
 function newAccount() {
   const t = tag();
-  return { email: `box-${t}@example.com`, username: `box-${t}`, fullName: `Box ${t}`, password: "a fine long passphrase" };
+  return {
+    email: `box-${t}@example.com`,
+    username: `box-${t}`,
+    fullName: `Box ${t}`,
+    password: "a fine long passphrase",
+  };
 }
 
 async function userIdOf(email: string): Promise<string> {
@@ -34,7 +51,9 @@ describe("the mailbox", () => {
     await (await callerFor(null)).account.requestPasswordReset({ email: victim.email });
     await settleAfterResponse();
     for (const ip of ["127.0.0.1", "::1", freshIp()]) {
-      expect((await trpcError((await callerFor(null, ip)).mailbox.list({ page: 1, pageSize: 100 }))).code, ip).toBe("UNAUTHORIZED");
+      expect((await trpcError((await callerFor(null, ip)).mailbox.list({ page: 1, pageSize: 100 }))).code, ip).toBe(
+        "UNAUTHORIZED",
+      );
     }
   });
 
@@ -44,7 +63,9 @@ describe("the mailbox", () => {
     await (await callerFor(null)).account.register(mine);
     await (await callerFor(null)).account.register(theirs);
 
-    const own = await (await callerFor(await sessionOf(await userIdOf(mine.email)), "127.0.0.1")).mailbox.list({ page: 1, pageSize: 100 });
+    const own = await (
+      await callerFor(await sessionOf(await userIdOf(mine.email)), "127.0.0.1")
+    ).mailbox.list({ page: 1, pageSize: 100 });
     expect(own.total).toBe(1);
     expect(own.items[0]).toMatchObject({ toAddress: mine.email, purpose: "verify_email", sentAt: null, error: null });
     expect(own.items[0]?.subject).toMatch(/Confirm your e-mail/);
@@ -92,13 +113,16 @@ describe("links at rest", () => {
     expect(await countRows("SELECT 1 FROM auth_tokens WHERE token_hash = $1", [token])).toBe(0);
     // The database refuses a body in clear.
     await expect(
-      pool.query("INSERT INTO mail_outbox (to_address, subject, text_body, purpose) VALUES ($1, 's', 'token=abc', 'reset_password')", [
-        user.email,
-      ]),
+      pool.query(
+        "INSERT INTO mail_outbox (to_address, subject, text_body, purpose) VALUES ($1, 's', 'token=abc', 'reset_password')",
+        [user.email],
+      ),
     ).rejects.toThrow(/mail_outbox_bodies_encrypted/);
 
     await (await callerFor(null)).account.resetPassword({ token, password: "a brand new passphrase" });
-    await expect(authenticate({ db, identifier: user.email, password: "a brand new passphrase", ip: freshIp() })).resolves.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: user.email, password: "a brand new passphrase", ip: freshIp() }),
+    ).resolves.toMatchObject({
       id: user.id,
     });
   });
@@ -108,13 +132,20 @@ describe("links at rest", () => {
     const anonymous = await callerFor(null);
     await anonymous.account.requestPasswordReset({ email: user.email });
     await settleAfterResponse();
-    const token = tokenIn((await (await callerFor(await sessionOf(user.id))).mailbox.list({ page: 1 })).items, user.email);
+    const token = tokenIn(
+      (await (await callerFor(await sessionOf(user.id))).mailbox.list({ page: 1 })).items,
+      user.email,
+    );
 
-    await (await callerFor(await sessionOf(user.id))).account.changePassword({ currentPassword: PASSWORD, newPassword: "my own new passphrase" });
+    await (
+      await callerFor(await sessionOf(user.id))
+    ).account.changePassword({ currentPassword: PASSWORD, newPassword: "my own new passphrase" });
     const error = await trpcError(anonymous.account.resetPassword({ token, password: "the attacker's passphrase" }));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toMatch(/invalid, used or expired/);
-    await expect(authenticate({ db, identifier: user.email, password: "my own new passphrase", ip: freshIp() })).resolves.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: user.email, password: "my own new passphrase", ip: freshIp() }),
+    ).resolves.toMatchObject({
       id: user.id,
     });
   });
@@ -126,7 +157,9 @@ describe("upgrading an install whose outbox holds links in clear", () => {
     try {
       const hardening = readMigrations().findIndex((migration) => migration.name.endsWith("_accounts_hardening"));
       for (const migration of readMigrations().slice(0, hardening)) {
-        fs.cpSync(path.join(defaultMigrationsDir, migration.name), path.join(before, migration.name), { recursive: true });
+        fs.cpSync(path.join(defaultMigrationsDir, migration.name), path.join(before, migration.name), {
+          recursive: true,
+        });
       }
       const url = await createEmptyDatabase();
       await migrateDatabase(url, { dir: before });
@@ -138,7 +171,11 @@ describe("upgrading an install whose outbox holds links in clear", () => {
                     SELECT id, 'reset_password', encode(sha256($1::bytea), 'hex'), now() + interval '1 hour' FROM u)
          INSERT INTO mail_outbox (to_address, subject, text_body, html_body, purpose, user_id)
          SELECT 'old@example.com', 'Reset', $2, $3, 'reset_password', id FROM u`,
-        [token, `Open http://localhost:3000/reset-password?token=${token}\n`, `<a href="http://x/reset-password?token=${token}">Reset</a>`],
+        [
+          token,
+          `Open http://localhost:3000/reset-password?token=${token}\n`,
+          `<a href="http://x/reset-password?token=${token}">Reset</a>`,
+        ],
       );
 
       await migrateDatabase(url);
@@ -182,7 +219,9 @@ describe("password-reset requests", () => {
 
   it("send one mail for two requests at once", async () => {
     const user = await makeUser();
-    await Promise.all([0, 1].map(async () => (await callerFor(null)).account.requestPasswordReset({ email: user.email })));
+    await Promise.all(
+      [0, 1].map(async () => (await callerFor(null)).account.requestPasswordReset({ email: user.email })),
+    );
     expect(await countRows("SELECT 1 FROM mail_outbox WHERE user_id = $1", [user.id])).toBe(1);
   });
 
@@ -193,7 +232,9 @@ describe("password-reset requests", () => {
     /** One request from a fresh address, once a minute has passed since the last mail (no interval in the way). */
     const request = async (email: string) => {
       await settleAfterResponse();
-      await pool.query("UPDATE auth_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [user.id]);
+      await pool.query("UPDATE auth_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [
+        user.id,
+      ]);
       return (await callerFor(null)).account.requestPasswordReset({ email });
     };
     for (let i = 0; i < RESET_ACCOUNT_LIMIT; i++) expect(await request(user.email)).toEqual({ accepted: true });
@@ -201,12 +242,15 @@ describe("password-reset requests", () => {
     const mailed = await tokenFromMail(user.email, "reset_password");
 
     // Strangers naming the address get the same answer as anyone, for an account or not, and send nothing more.
-    for (const email of [user.email, unknown, user.email, unknown]) expect(await request(email)).toEqual({ accepted: true });
+    for (const email of [user.email, unknown, user.email, unknown])
+      expect(await request(email)).toEqual({ accepted: true });
     expect(await mailsToUser()).toBe(RESET_ACCOUNT_LIMIT);
     // The owner's own request is not refused either, and the link already in their mailbox still works.
     expect(await request(user.email)).toEqual({ accepted: true });
     await (await callerFor(null)).account.resetPassword({ token: mailed, password: "a brand new passphrase" });
-    await expect(authenticate({ db, identifier: user.email, password: "a brand new passphrase", ip: freshIp() })).resolves.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: user.email, password: "a brand new passphrase", ip: freshIp() }),
+    ).resolves.toMatchObject({
       id: user.id,
     });
   });
@@ -215,9 +259,13 @@ describe("password-reset requests", () => {
     const ip = freshIp();
     const victim = `victim-${tag()}@example.com`;
     for (let i = 0; i < RESET_ADDRESS_LIMIT; i++) {
-      expect(await (await callerFor(null, ip)).account.requestPasswordReset({ email: victim })).toEqual({ accepted: true });
+      expect(await (await callerFor(null, ip)).account.requestPasswordReset({ email: victim })).toEqual({
+        accepted: true,
+      });
     }
-    const refused = await trpcError((await callerFor(null, ip)).account.requestPasswordReset({ email: `other-${tag()}@example.com` }));
+    const refused = await trpcError(
+      (await callerFor(null, ip)).account.requestPasswordReset({ email: `other-${tag()}@example.com` }),
+    );
     expect(refused.code).toBe("TOO_MANY_REQUESTS");
     expect(refused.message).toMatch(/^Too many reset requests\. Try again in \d+ minutes?\.$/);
   });
@@ -232,14 +280,16 @@ describe("password-reset requests", () => {
     expect(refused.code).toBe("TOO_MANY_REQUESTS");
     expect(await countRows("SELECT 1 FROM mail_outbox WHERE user_id = $1", [user.id])).toBe(0);
     // Another address is not affected.
-    await expect((await callerFor(null)).account.requestPasswordReset({ email: user.email })).resolves.toEqual({ accepted: true });
+    await expect((await callerFor(null)).account.requestPasswordReset({ email: user.email })).resolves.toEqual({
+      accepted: true,
+    });
   });
 
   it("refuse a malformed address without counting it", async () => {
     const ip = freshIp();
-    expect((await trpcError((await callerFor(null, ip)).account.requestPasswordReset({ email: "not an address" }))).code).toBe(
-      "BAD_REQUEST",
-    );
+    expect(
+      (await trpcError((await callerFor(null, ip)).account.requestPasswordReset({ email: "not an address" }))).code,
+    ).toBe("BAD_REQUEST");
     expect(await countRows("SELECT 1 FROM auth_attempts WHERE ip_address = $1", [ip])).toBe(0);
   });
 });

@@ -2,10 +2,24 @@ import { describe, expect, it } from "vitest";
 import { authenticate } from "~/server/auth/authenticate";
 import { loadSessionUser } from "~/server/auth/session-user";
 import { decryptSecret } from "~/server/crypto";
-import { callerFor, countRows, db, freshIp, makeUser, PASSWORD, pool, sessionOf, tag, tokenFromMail, trpcError } from "./support";
+import {
+  callerFor,
+  countRows,
+  db,
+  freshIp,
+  makeUser,
+  PASSWORD,
+  pool,
+  sessionOf,
+  tag,
+  tokenFromMail,
+  trpcError,
+} from "./support";
 
 async function sessionVersion(userId: string): Promise<number> {
-  const { rows } = await pool.query<{ session_version: number }>("SELECT session_version FROM users WHERE id = $1", [userId]);
+  const { rows } = await pool.query<{ session_version: number }>("SELECT session_version FROM users WHERE id = $1", [
+    userId,
+  ]);
   return rows[0]?.session_version ?? -1;
 }
 
@@ -13,9 +27,14 @@ describe("password reset", () => {
   it("mails a single-use link; the new password works, the old one stops, other sessions end", async () => {
     const user = await makeUser();
     const anonymous = await callerFor(null);
-    expect(await anonymous.account.requestPasswordReset({ email: user.email.toUpperCase() })).toEqual({ accepted: true });
+    expect(await anonymous.account.requestPasswordReset({ email: user.email.toUpperCase() })).toEqual({
+      accepted: true,
+    });
     const token = await tokenFromMail(user.email, "reset_password");
-    const { rows } = await pool.query<{ text_body: string }>("SELECT text_body FROM mail_outbox WHERE to_address = $1", [user.email]);
+    const { rows } = await pool.query<{ text_body: string }>(
+      "SELECT text_body FROM mail_outbox WHERE to_address = $1",
+      [user.email],
+    );
     expect(decryptSecret(rows[0]?.text_body ?? "")).toContain(`http://localhost:3000/reset-password?token=${token}`);
 
     const newPassword = "a brand new passphrase";
@@ -25,13 +44,17 @@ describe("password reset", () => {
     // The link proved the user reads the mailbox.
     expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND email_verified", [user.id])).toBe(1);
 
-    await expect(authenticate({ db, identifier: user.email, password: newPassword, ip: freshIp() })).resolves.toMatchObject({
+    await expect(
+      authenticate({ db, identifier: user.email, password: newPassword, ip: freshIp() }),
+    ).resolves.toMatchObject({
       id: user.id,
       sessionVersion: 1,
     });
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-    });
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).rejects.toMatchObject(
+      {
+        code: "UNAUTHORIZED",
+      },
+    );
 
     const again = await trpcError(anonymous.account.resetPassword({ token, password: "yet another passphrase" }));
     expect(again.code).toBe("BAD_REQUEST");
@@ -54,7 +77,9 @@ describe("password reset", () => {
     const common = await trpcError(anonymous.account.resetPassword({ token, password: "password123" }));
     expect(common.message).toContain("This password is too common; choose another.");
     // The refused attempt did not use up the link.
-    await expect(anonymous.account.resetPassword({ token, password: "an uncommon passphrase" })).resolves.toEqual({ reset: true });
+    await expect(anonymous.account.resetPassword({ token, password: "an uncommon passphrase" })).resolves.toEqual({
+      reset: true,
+    });
   });
 
   it("refuses an expired reset link, and sends no link to a deactivated account", async () => {
@@ -63,7 +88,9 @@ describe("password reset", () => {
     await anonymous.account.requestPasswordReset({ email: user.email });
     const token = await tokenFromMail(user.email, "reset_password");
     await pool.query("UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1", [user.id]);
-    expect((await trpcError(anonymous.account.resetPassword({ token, password: "some new passphrase" }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(anonymous.account.resetPassword({ token, password: "some new passphrase" }))).code).toBe(
+      "BAD_REQUEST",
+    );
 
     const inactive = await makeUser({ isActive: false });
     expect(await anonymous.account.requestPasswordReset({ email: inactive.email })).toEqual({ accepted: true });
@@ -76,7 +103,9 @@ describe("change password", () => {
     const user = await makeUser();
     const api = await callerFor(await sessionOf(user.id));
 
-    const wrong = await trpcError(api.account.changePassword({ currentPassword: "not my password", newPassword: "a new passphrase" }));
+    const wrong = await trpcError(
+      api.account.changePassword({ currentPassword: "not my password", newPassword: "a new passphrase" }),
+    );
     expect(wrong.code).toBe("BAD_REQUEST");
     expect(wrong.message).toBe("Your current password is wrong.");
     expect(await sessionVersion(user.id)).toBe(0);
@@ -87,14 +116,20 @@ describe("change password", () => {
     const weak = await trpcError(api.account.changePassword({ currentPassword: PASSWORD, newPassword: "12345678" }));
     expect(weak.message).toContain("too common");
 
-    expect(await api.account.changePassword({ currentPassword: PASSWORD, newPassword: "a new passphrase" })).toEqual({ sessionVersion: 1 });
-    await expect(authenticate({ db, identifier: user.username, password: "a new passphrase", ip: freshIp() })).resolves.toMatchObject({ sessionVersion: 1 });
+    expect(await api.account.changePassword({ currentPassword: PASSWORD, newPassword: "a new passphrase" })).toEqual({
+      sessionVersion: 1,
+    });
+    await expect(
+      authenticate({ db, identifier: user.username, password: "a new passphrase", ip: freshIp() }),
+    ).resolves.toMatchObject({ sessionVersion: 1 });
     expect(await loadSessionUser({ db, userId: user.id, sessionVersion: 0 })).toBeNull();
   });
 
   it("is refused to anonymous callers", async () => {
     const api = await callerFor(null);
-    expect((await trpcError(api.account.changePassword({ currentPassword: "x", newPassword: "a new passphrase" }))).code).toBe("UNAUTHORIZED");
+    expect(
+      (await trpcError(api.account.changePassword({ currentPassword: "x", newPassword: "a new passphrase" }))).code,
+    ).toBe("UNAUTHORIZED");
   });
 });
 
@@ -103,7 +138,14 @@ describe("profile and preferences", () => {
     const user = await makeUser({ fullName: "Grace Brewster Hopper" });
     const api = await callerFor(await sessionOf(user.id));
     const me = await api.account.me();
-    expect(me).toMatchObject({ id: user.id, email: user.email, initials: "GH", hasPassword: true, emailVerified: false, avatarUrl: null });
+    expect(me).toMatchObject({
+      id: user.id,
+      email: user.email,
+      initials: "GH",
+      hasPassword: true,
+      emailVerified: false,
+      avatarUrl: null,
+    });
     expect(me).not.toHaveProperty("passwordHash");
 
     const saved = await api.account.updateProfile({
@@ -145,9 +187,13 @@ describe("profile and preferences", () => {
       const error = await trpcError(api.account.updateProfile(input));
       expect(error.code, JSON.stringify(input).slice(0, 60)).toBe("BAD_REQUEST");
     }
-    const oversized = await trpcError(api.account.updateProfile({ fullName: "X", avatarUrl: `https://example.com/${"a".repeat(3000)}` }));
+    const oversized = await trpcError(
+      api.account.updateProfile({ fullName: "X", avatarUrl: `https://example.com/${"a".repeat(3000)}` }),
+    );
     expect(oversized.message).toContain("Use a link of at most 2048 characters.");
-    const dataUrl = await trpcError(api.account.updateProfile({ fullName: "X", avatarUrl: "data:image/png;base64,AAAA" }));
+    const dataUrl = await trpcError(
+      api.account.updateProfile({ fullName: "X", avatarUrl: "data:image/png;base64,AAAA" }),
+    );
     expect(dataUrl.message).toContain("Use a link starting with http:// or https://.");
     expect((await api.account.me()).fullName).toBe("Unchanged Name");
   });

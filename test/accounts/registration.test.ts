@@ -5,7 +5,13 @@ import { callerFor, countRows, freshIp, pool, sessionOf, tag, tokenFromMail, trp
 
 function newAccount(overrides: Partial<{ email: string; username: string; fullName: string; password: string }> = {}) {
   const t = tag();
-  return { email: `new-${t}@example.com`, username: `new-${t}`, fullName: `New ${t}`, password: "a fine long passphrase", ...overrides };
+  return {
+    email: `new-${t}@example.com`,
+    username: `new-${t}`,
+    fullName: `New ${t}`,
+    password: "a fine long passphrase",
+    ...overrides,
+  };
 }
 
 describe("sign-up and e-mail verification", () => {
@@ -51,7 +57,9 @@ describe("sign-up and e-mail verification", () => {
     const input = newAccount();
     const created = await api.account.register(input);
     const token = await tokenFromMail(input.email, "verify_email");
-    await pool.query("UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1", [created.id]);
+    await pool.query("UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1", [
+      created.id,
+    ]);
     expect((await trpcError(api.account.verifyEmail({ token }))).code).toBe("BAD_REQUEST");
     expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND email_verified", [created.id])).toBe(0);
   });
@@ -166,7 +174,9 @@ describe("sign-up and e-mail verification", () => {
     // Another address is not affected.
     await expect((await callerFor(null)).account.register(newAccount())).resolves.toBeTruthy();
 
-    await pool.query("UPDATE auth_attempts SET created_at = created_at - interval '61 minutes' WHERE ip_address = $1", [ip]);
+    await pool.query("UPDATE auth_attempts SET created_at = created_at - interval '61 minutes' WHERE ip_address = $1", [
+      ip,
+    ]);
     await expect(api.account.register(input)).resolves.toBeTruthy();
   });
 
@@ -179,7 +189,9 @@ describe("sign-up and e-mail verification", () => {
     const api = await callerFor(await sessionOf(created.id));
     expect((await trpcError(api.account.resendVerification())).code).toBe("TOO_MANY_REQUESTS");
 
-    await pool.query("UPDATE auth_tokens SET created_at = now() - interval '2 minutes' WHERE user_id = $1", [created.id]);
+    await pool.query("UPDATE auth_tokens SET created_at = now() - interval '2 minutes' WHERE user_id = $1", [
+      created.id,
+    ]);
     expect(await api.account.resendVerification()).toEqual({ sent: true, alreadyVerified: false });
     const secondToken = await tokenFromMail(input.email, "verify_email");
     expect(secondToken).not.toBe(firstToken);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "~/server/errors";
 import { authenticate, WRONG_CREDENTIALS } from "~/server/auth/authenticate";
-import {
-  ACCOUNT_FREE_FAILURES,
-  backoffSeconds,
-  IP_FREE_FAILURES,
-  MAX_BACKOFF_SECONDS,
-} from "~/server/auth/rate-limit";
+import { ACCOUNT_FREE_FAILURES, backoffSeconds, IP_FREE_FAILURES, MAX_BACKOFF_SECONDS } from "~/server/auth/rate-limit";
 import { loadSessionUser } from "~/server/auth/session-user";
 import { db, freshIp, makeUser, PASSWORD, pool, tag } from "./support";
 
@@ -45,9 +40,13 @@ describe("authenticate", () => {
     const byEmail = await authenticate({ db, identifier: user.email.toUpperCase(), password: PASSWORD, ip });
     expect(byEmail).toMatchObject({ id: user.id, role: "user", sessionVersion: 0 });
     const fullWidth = user.username.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-    await expect(authenticate({ db, identifier: ` ${fullWidth} `, password: PASSWORD, ip })).resolves.toMatchObject({ id: user.id });
+    await expect(authenticate({ db, identifier: ` ${fullWidth} `, password: PASSWORD, ip })).resolves.toMatchObject({
+      id: user.id,
+    });
 
-    const { rows } = await pool.query<{ last_login_at: Date | null }>("SELECT last_login_at FROM users WHERE id = $1", [user.id]);
+    const { rows } = await pool.query<{ last_login_at: Date | null }>("SELECT last_login_at FROM users WHERE id = $1", [
+      user.id,
+    ]);
     expect(rows[0]?.last_login_at).toBeInstanceOf(Date);
     const { rows: attempts } = await pool.query<{ account_key: string; succeeded: boolean }>(
       "SELECT account_key::text, succeeded FROM auth_attempts WHERE ip_address = $1",
@@ -61,11 +60,15 @@ describe("authenticate", () => {
 
   it("answers a wrong password and an unknown account identically", async () => {
     const user = await makeUser();
-    const wrong = await appError(authenticate({ db, identifier: user.email, password: "not the password", ip: freshIp() }));
+    const wrong = await appError(
+      authenticate({ db, identifier: user.email, password: "not the password", ip: freshIp() }),
+    );
     const unknown = await appError(
       authenticate({ db, identifier: `nobody-${tag()}@example.com`, password: "not the password", ip: freshIp() }),
     );
-    const unknownName = await appError(authenticate({ db, identifier: `nobody-${tag()}`, password: PASSWORD, ip: freshIp() }));
+    const unknownName = await appError(
+      authenticate({ db, identifier: `nobody-${tag()}`, password: PASSWORD, ip: freshIp() }),
+    );
     for (const error of [wrong, unknown, unknownName]) {
       expect(error.code).toBe("UNAUTHORIZED");
       expect(error.message).toBe(WRONG_CREDENTIALS);
@@ -75,7 +78,9 @@ describe("authenticate", () => {
 
   it("tells a deactivated account so only when its password is right", async () => {
     const user = await makeUser({ isActive: false });
-    const wrong = await appError(authenticate({ db, identifier: user.username, password: "nope nope nope", ip: freshIp() }));
+    const wrong = await appError(
+      authenticate({ db, identifier: user.username, password: "nope nope nope", ip: freshIp() }),
+    );
     expect(wrong.code).toBe("UNAUTHORIZED");
     const right = await appError(authenticate({ db, identifier: user.username, password: PASSWORD, ip: freshIp() }));
     expect(right.code).toBe("FORBIDDEN");
@@ -84,7 +89,9 @@ describe("authenticate", () => {
 
   it("lets an account with an unverified e-mail sign in", async () => {
     const user = await makeUser({ emailVerified: false });
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: user.id });
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() }),
+    ).resolves.toMatchObject({ id: user.id });
   });
 
   it("backs off exponentially after repeated failures on an account, never for good", async () => {
@@ -102,9 +109,14 @@ describe("authenticate", () => {
     const retryAfter = limited.data?.retryAfterSeconds as number;
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(8);
-    expect(limited.message).toBe(`Too many sign-in attempts. Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`);
+    expect(limited.message).toBe(
+      `Too many sign-in attempts. Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`,
+    );
     // The refused try was not recorded (it would lengthen the wait) and cost no password check.
-    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM auth_attempts WHERE account_key = $1", [user.email]);
+    const { rows } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM auth_attempts WHERE account_key = $1",
+      [user.email],
+    );
     expect(rows[0]?.n).toBe(ACCOUNT_FREE_FAILURES + 3);
 
     // Many more failures cap the wait at 15 minutes.
@@ -114,18 +126,27 @@ describe("authenticate", () => {
     expect(capped.data?.retryAfterSeconds).toBeLessThanOrEqual(MAX_BACKOFF_SECONDS);
 
     // Fifteen minutes and a bit later the window is empty: the owner signs in.
-    await pool.query("UPDATE auth_attempts SET created_at = created_at - interval '16 minutes' WHERE account_key = $1", [user.email]);
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: user.id });
+    await pool.query(
+      "UPDATE auth_attempts SET created_at = created_at - interval '16 minutes' WHERE account_key = $1",
+      [user.email],
+    );
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() }),
+    ).resolves.toMatchObject({ id: user.id });
   });
 
   it("waits only the back-off after the latest failure, not the whole window", async () => {
     const user = await makeUser();
     // Six failures, the latest 3 s ago: the wait (2 s) is over.
     await addFailures({ accountKey: user.email, ip: freshIp(), count: ACCOUNT_FREE_FAILURES + 1, ago: "3 seconds" });
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: user.id });
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() }),
+    ).resolves.toMatchObject({ id: user.id });
     // That success reset the count: one new failure does not trigger a wait.
     await appError(authenticate({ db, identifier: user.email, password: "wrong", ip: freshIp() }));
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: user.id });
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() }),
+    ).resolves.toMatchObject({ id: user.id });
   });
 
   it("limits unknown accounts exactly like known ones", async () => {
@@ -144,10 +165,16 @@ describe("authenticate", () => {
     const limited = await appError(authenticate({ db, identifier: user.email, password: PASSWORD, ip }));
     expect(limited.code).toBe("TOO_MANY_REQUESTS");
     // The owner from their own address is not affected.
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() })).resolves.toMatchObject({ id: user.id });
+    await expect(
+      authenticate({ db, identifier: user.email, password: PASSWORD, ip: freshIp() }),
+    ).resolves.toMatchObject({ id: user.id });
     // And the address recovers once its failures age out.
-    await pool.query("UPDATE auth_attempts SET created_at = created_at - interval '16 minutes' WHERE ip_address = $1", [ip]);
-    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip })).resolves.toMatchObject({ id: user.id });
+    await pool.query("UPDATE auth_attempts SET created_at = created_at - interval '16 minutes' WHERE ip_address = $1", [
+      ip,
+    ]);
+    await expect(authenticate({ db, identifier: user.email, password: PASSWORD, ip })).resolves.toMatchObject({
+      id: user.id,
+    });
   });
 
   it("lets only the free failures through when a burst of parallel guesses arrives", async () => {
@@ -170,8 +197,22 @@ describe("loadSessionUser", () => {
   it("loads an active user with the same session version, with default preferences", async () => {
     const user = await makeUser({ fullName: "Ada Lovelace" });
     const loaded = await loadSessionUser({ db, userId: user.id, sessionVersion: 0 });
-    expect(loaded).toMatchObject({ id: user.id, role: "user", email: user.email, username: user.username, fullName: "Ada Lovelace", avatarUrl: null });
-    expect(loaded?.preferences).toEqual({ theme: "system", editorFontSize: 14, tabSize: 2, wordWrap: false, autosave: "off", autosaveDelayMs: 1000 });
+    expect(loaded).toMatchObject({
+      id: user.id,
+      role: "user",
+      email: user.email,
+      username: user.username,
+      fullName: "Ada Lovelace",
+      avatarUrl: null,
+    });
+    expect(loaded?.preferences).toEqual({
+      theme: "system",
+      editorFontSize: 14,
+      tabSize: 2,
+      wordWrap: false,
+      autosave: "off",
+      autosaveDelayMs: 1000,
+    });
   });
 
   it("answers null for another session version, a deactivated user, an unknown id or a non-uuid", async () => {
@@ -185,7 +226,9 @@ describe("loadSessionUser", () => {
 
   it("reads stored preferences leniently: a bad value takes its default, the others stay", async () => {
     const user = await makeUser();
-    await pool.query(`UPDATE users SET preferences = '{"theme":"neon","tabSize":4,"wordWrap":true}' WHERE id = $1`, [user.id]);
+    await pool.query(`UPDATE users SET preferences = '{"theme":"neon","tabSize":4,"wordWrap":true}' WHERE id = $1`, [
+      user.id,
+    ]);
     const loaded = await loadSessionUser({ db, userId: user.id, sessionVersion: 0 });
     expect(loaded?.preferences).toMatchObject({ theme: "system", tabSize: 4, wordWrap: true });
   });

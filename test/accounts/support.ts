@@ -32,7 +32,9 @@ export interface TestUser {
 }
 
 /** A user whose password is PASSWORD, made with SQL (no sign-up limit, no mail). */
-export async function makeUser(options: { role?: "user" | "admin"; isActive?: boolean; fullName?: string; emailVerified?: boolean } = {}): Promise<TestUser> {
+export async function makeUser(
+  options: { role?: "user" | "admin"; isActive?: boolean; fullName?: string; emailVerified?: boolean } = {},
+): Promise<TestUser> {
   const t = tag();
   const { rows } = await pool.query<TestUser>(
     `INSERT INTO users (email, username, full_name, password_hash, role, is_active, email_verified)
@@ -52,7 +54,9 @@ export async function makeUser(options: { role?: "user" | "admin"; isActive?: bo
 
 /** The session a signed-in request of `userId` would carry (as the lead's getSession builds it). */
 export async function sessionOf(userId: string): Promise<Session> {
-  const { rows } = await pool.query<{ session_version: number }>("SELECT session_version FROM users WHERE id = $1", [userId]);
+  const { rows } = await pool.query<{ session_version: number }>("SELECT session_version FROM users WHERE id = $1", [
+    userId,
+  ]);
   const user = await loadSessionUser({ db, userId, sessionVersion: rows[0]?.session_version ?? 0 });
   if (!user) throw new Error(`user ${userId} cannot have a session`);
   return { user };

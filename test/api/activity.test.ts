@@ -45,7 +45,11 @@ describe("activity.list paging", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof api.activity.list>> = await api.activity.list({ projectId, limit: 50, cursor });
+      const page: Awaited<ReturnType<typeof api.activity.list>> = await api.activity.list({
+        projectId,
+        limit: 50,
+        cursor,
+      });
       expect(page.items.length).toBeLessThanOrEqual(50);
       for (const item of page.items) expect(item.createdAt).toBeInstanceOf(Date);
       seen.push(...page.items.map((item) => item.id));
@@ -82,7 +86,12 @@ describe("activity.list paging", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof api.activity.list>> = await api.activity.list({ projectId, filePath: "src/1.ts", limit: 4, cursor });
+      const page: Awaited<ReturnType<typeof api.activity.list>> = await api.activity.list({
+        projectId,
+        filePath: "src/1.ts",
+        limit: 4,
+        cursor,
+      });
       for (const item of page.items) expect(item.affectedResources).toContain("src/1.ts");
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;

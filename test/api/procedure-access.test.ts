@@ -70,7 +70,9 @@ describe("every procedure of the app router", () => {
   it("declares who may call it, through its procedure type", () => {
     expect(procedures.length).toBeGreaterThan(0);
     for (const [path, procedure] of procedures) {
-      expect(["public", "protected", "project", "optionalProject", "admin"], `${path} has no access level`).toContain(procedure._def.meta?.access);
+      expect(["public", "protected", "project", "optionalProject", "admin"], `${path} has no access level`).toContain(
+        procedure._def.meta?.access,
+      );
     }
   });
 
@@ -86,7 +88,9 @@ describe("every procedure of the app router", () => {
     const guarded = procedures.filter(([, procedure]) => procedure._def.meta?.access !== "public");
     expect(guarded.length).toBeGreaterThan(0);
     for (const [path, procedure] of guarded) {
-      const input = PROJECT_SCOPED.includes(procedure._def.meta?.access ?? "") ? { projectId: ownersProject } : undefined;
+      const input = PROJECT_SCOPED.includes(procedure._def.meta?.access ?? "")
+        ? { projectId: ownersProject }
+        : undefined;
       expect(await errorCode(call(path, null, input)), path).toBe("UNAUTHORIZED");
     }
   });
@@ -111,7 +115,9 @@ describe("every procedure of the app router", () => {
   it("refuses every mutation whose CSRF token is missing or forged, before it runs", async () => {
     const mutations = procedures.filter(([, procedure]) => procedure._def.type === "mutation");
     for (const [path] of mutations) {
-      const caller = createCaller(await createTRPCContext({ headers: new Headers(), session: owner, csrfVerified: false }));
+      const caller = createCaller(
+        await createTRPCContext({ headers: new Headers(), session: owner, csrfVerified: false }),
+      );
       const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
       expect(await errorCode((procedure as (input: unknown) => Promise<unknown>)({})), path).toBe("FORBIDDEN");
     }

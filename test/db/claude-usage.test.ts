@@ -8,11 +8,9 @@ const SUMS = `interactions, failures, input_tokens, output_tokens, cache_read_to
 
 /** The rollup rows of a user, and the same aggregate computed from the raw table: they must be equal. */
 async function rollupAndTruth(userId: string) {
-  const rollup = await rows(
-    db,
-    `SELECT ${KEY}, ${SUMS} FROM claude_usage_daily WHERE user_id = $1 ORDER BY ${KEY}`,
-    [userId],
-  );
+  const rollup = await rows(db, `SELECT ${KEY}, ${SUMS} FROM claude_usage_daily WHERE user_id = $1 ORDER BY ${KEY}`, [
+    userId,
+  ]);
   const truth = await rows(
     db,
     `SELECT (created_at AT TIME ZONE 'UTC')::date AS day, user_id, project_id, model, interaction_type,
@@ -32,16 +30,28 @@ describe("claude_usage_daily rollup", () => {
     const project = await createProject();
     const u = project.userId;
     const a = await createInteraction(db, project.id, u, { createdAt: "2026-03-01T10:00:00Z", inputTokens: 10 });
-    await createInteraction(db, project.id, u, { createdAt: "2026-03-01T23:59:59Z", success: false, cacheReadTokens: 7 });
+    await createInteraction(db, project.id, u, {
+      createdAt: "2026-03-01T23:59:59Z",
+      success: false,
+      cacheReadTokens: 7,
+    });
     const c = await createInteraction(db, project.id, u, { createdAt: "2026-03-02T00:00:00Z", type: "debug" });
 
     let state = await rollupAndTruth(u);
     expect(state.rollup).toHaveLength(2);
     expect(state.rollup).toEqual(state.truth);
-    expect(state.rollup[0]).toMatchObject({ interactions: 2, failures: 1, input_tokens: "110", cache_read_tokens: "7" });
+    expect(state.rollup[0]).toMatchObject({
+      interactions: 2,
+      failures: 1,
+      input_tokens: "110",
+      cache_read_tokens: "7",
+    });
 
     await db.query(`UPDATE claude_interactions SET output_tokens = 999, cache_write_1h_tokens = 5 WHERE id = $1`, [a]);
-    await db.query(`UPDATE claude_interactions SET model = 'claude-other', created_at = '2026-03-05T12:00:00Z' WHERE id = $1`, [c]);
+    await db.query(
+      `UPDATE claude_interactions SET model = 'claude-other', created_at = '2026-03-05T12:00:00Z' WHERE id = $1`,
+      [c],
+    );
     await db.query(`UPDATE claude_interactions SET completed_at = now(), claude_response = 'x' WHERE id = $1`, [a]);
     state = await rollupAndTruth(u);
     expect(state.rollup).toEqual(state.truth);
@@ -106,10 +116,19 @@ describe("cost from model_prices", () => {
       inputTokens: 1_000_000,
       outputTokens: 0,
     });
-    const before = await createInteraction(db, project.id, project.userId, { model, createdAt: "2025-12-31T00:00:00Z" });
+    const before = await createInteraction(db, project.id, project.userId, {
+      model,
+      createdAt: "2025-12-31T00:00:00Z",
+    });
 
     const cost = async (id: string) =>
-      (await one<{ cost: string | null }>(db, `SELECT cost_usd::float8::text AS cost FROM claude_interaction_costs WHERE interaction_id = $1`, [id])).cost;
+      (
+        await one<{ cost: string | null }>(
+          db,
+          `SELECT cost_usd::float8::text AS cost FROM claude_interaction_costs WHERE interaction_id = $1`,
+          [id],
+        )
+      ).cost;
 
     expect(await cost(feb)).toBe("7.8"); // 3 + 1.5 + 0.3 + 3
     expect(await cost(mar)).toBe("1");

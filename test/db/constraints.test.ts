@@ -45,10 +45,10 @@ describe("users: case-insensitive e-mail and username", () => {
   it("refuses an unknown role and too long an e-mail", async () => {
     const tag = suffix();
     await expectSqlState(
-      db.query(`INSERT INTO users (email, username, full_name, password_hash, role) VALUES ($1, $2, 'A', 'h', 'root')`, [
-        `r-${tag}@x.io`,
-        `r_${tag}`,
-      ]),
+      db.query(
+        `INSERT INTO users (email, username, full_name, password_hash, role) VALUES ($1, $2, 'A', 'h', 'root')`,
+        [`r-${tag}@x.io`, `r_${tag}`],
+      ),
       "23514",
     );
     await expectSqlState(
@@ -98,10 +98,22 @@ describe("deleting a project", () => {
                            (SELECT count(*)::int FROM project_activity WHERE project_id = $1) AS activity,
                            (SELECT count(*)::int FROM claude_interactions WHERE project_id = $1) AS interactions,
                            (SELECT count(*)::int FROM claude_usage_daily WHERE project_id = $1) AS rollup`;
-    expect(await one(db, counts, [project.id])).toEqual({ files: 1, versions: 3, activity: 4, interactions: 1, rollup: 1 });
+    expect(await one(db, counts, [project.id])).toEqual({
+      files: 1,
+      versions: 3,
+      activity: 4,
+      interactions: 1,
+      rollup: 1,
+    });
 
     await db.query(`DELETE FROM projects WHERE id = $1`, [project.id]);
-    expect(await one(db, counts, [project.id])).toEqual({ files: 0, versions: 0, activity: 0, interactions: 0, rollup: 0 });
+    expect(await one(db, counts, [project.id])).toEqual({
+      files: 0,
+      versions: 0,
+      activity: 0,
+      interactions: 0,
+      rollup: 0,
+    });
   });
 
   it("succeeds when the owner is deleted (cascade through projects)", async () => {

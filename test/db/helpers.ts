@@ -54,7 +54,12 @@ export async function createProject(
     conn,
     `INSERT INTO projects (user_id, name, description, tech_stack, template_id, environment_vars)
      VALUES ($1, $2, 'A project', '{"frontend":"next"}', $3, COALESCE($4::jsonb, '{}'::jsonb)) RETURNING id`,
-    [owner, `project-${suffix()}`, options.templateId ?? null, options.environmentVars === undefined ? null : JSON.stringify(options.environmentVars)],
+    [
+      owner,
+      `project-${suffix()}`,
+      options.templateId ?? null,
+      options.environmentVars === undefined ? null : JSON.stringify(options.environmentVars),
+    ],
   );
   return { id: row.id, userId: owner };
 }

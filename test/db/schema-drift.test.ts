@@ -28,7 +28,9 @@ interface DmmfModel {
 function loadDmmf(schema: string): { datamodel: { models: DmmfModel[] } } {
   const wasm = path.resolve("node_modules/prisma/build/prisma_schema_build_bg.wasm");
   const wasmModule = new WebAssembly.Module(fs.readFileSync(wasm));
-  let exports: Record<string, unknown> & { memory: WebAssembly.Memory } = { memory: new WebAssembly.Memory({ initial: 0 }) };
+  let exports: Record<string, unknown> & { memory: WebAssembly.Memory } = {
+    memory: new WebAssembly.Memory({ initial: 0 }),
+  };
   const text = (ptr: number, len: number) =>
     new TextDecoder().decode(new Uint8Array(exports.memory.buffer, ptr >>> 0, len >>> 0));
   const imports: Record<string, Record<string, (...args: number[]) => unknown>> = {};
@@ -53,7 +55,7 @@ function loadDmmf(schema: string): { datamodel: { models: DmmfModel[] } } {
     } else throw new Error(`the Prisma schema wasm needs an unknown import ${name}.${fn}: update this loader`);
   }
   exports = new WebAssembly.Instance(wasmModule, imports).exports as typeof exports;
-  const call = <T,>(fn: string, ...args: number[]) => (exports[fn] as (...a: number[]) => T)(...args);
+  const call = <T>(fn: string, ...args: number[]) => (exports[fn] as (...a: number[]) => T)(...args);
   call("__wbindgen_start");
 
   const input = new TextEncoder().encode(JSON.stringify({ prismaSchema: schema, noColor: true }));
@@ -128,7 +130,10 @@ function databaseColumnType(column: ColumnRow): string {
 }
 
 /** `Unsupported("type")` fields of a model: the DMMF leaves them out, so they are read from the schema text. */
-function unsupportedFields(schema: string, model: string): { name: string; column: string; type: string; optional: boolean }[] {
+function unsupportedFields(
+  schema: string,
+  model: string,
+): { name: string; column: string; type: string; optional: boolean }[] {
   const block = new RegExp(`\\nmodel ${model} \\{([\\s\\S]*?)\\n\\}`).exec(schema)?.[1] ?? "";
   return [...block.matchAll(/^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?([^\n]*)$/gm)].map((match) => ({
     name: match[1]!,
@@ -177,7 +182,9 @@ async function findDrift(schema: string): Promise<string[]> {
     }
     const tableColumns = new Map(columns.filter((c) => c.table_name === table).map((c) => [c.column_name, c]));
     const seen = new Set<string>();
-    for (const field of model.fields.filter((f) => f.kind === "scalar" || f.kind === "enum" || f.kind === "unsupported")) {
+    for (const field of model.fields.filter(
+      (f) => f.kind === "scalar" || f.kind === "enum" || f.kind === "unsupported",
+    )) {
       const columnName = field.dbName ?? field.name;
       seen.add(columnName);
       const column = tableColumns.get(columnName);
@@ -210,7 +217,9 @@ async function findDrift(schema: string): Promise<string[]> {
       const actual = databaseColumnType(column);
       if (actual !== field.type) differences.push(`${where}: type ${actual} in the database, ${field.type} in Prisma`);
       if ((column.is_nullable === "YES") !== field.optional) {
-        differences.push(`${where}: ${column.is_nullable === "YES" ? "nullable" : "NOT NULL"} in the database, ${field.optional ? "optional" : "required"} in Prisma`);
+        differences.push(
+          `${where}: ${column.is_nullable === "YES" ? "nullable" : "NOT NULL"} in the database, ${field.optional ? "optional" : "required"} in Prisma`,
+        );
       }
     }
     for (const columnName of tableColumns.keys()) {
@@ -223,7 +232,9 @@ async function findDrift(schema: string): Promise<string[]> {
     });
     const actualKey = primaryKeys.find((pk) => pk.table_name === table)?.columns ?? [];
     if (expectedKey.join(",") !== actualKey.join(",")) {
-      differences.push(`${table}: primary key (${actualKey.join(", ")}) in the database, (${expectedKey.join(", ")}) in Prisma`);
+      differences.push(
+        `${table}: primary key (${actualKey.join(", ")}) in the database, (${expectedKey.join(", ")}) in Prisma`,
+      );
     }
   }
   for (const { name } of tables) {

@@ -64,7 +64,9 @@ describe("template rating aggregates", () => {
     await Promise.all(
       users
         .slice(12)
-        .map((user) => pool.query(`DELETE FROM template_ratings WHERE template_id = $1 AND user_id = $2`, [templateId, user.id])),
+        .map((user) =>
+          pool.query(`DELETE FROM template_ratings WHERE template_id = $1 AND user_id = $2`, [templateId, user.id]),
+        ),
     );
     const result = await aggregates(templateId);
     const real = await one<{ sum: number; count: number }>(

@@ -10,7 +10,13 @@ import { newProject, signedInUser } from "./support";
 
 /** Every version and activity row of a project, with who and what the triggers recorded as their source. */
 async function sourcesOf(projectId: string) {
-  const { rows } = await pool.query<{ kind: string; what: string; source: string; interaction: string | null; user_id: string | null }>(
+  const { rows } = await pool.query<{
+    kind: string;
+    what: string;
+    source: string;
+    interaction: string | null;
+    user_id: string | null;
+  }>(
     `SELECT 'version' AS kind, file_path || ' v' || version AS what, source_type AS source,
             interaction_id::text AS interaction, created_by::text AS user_id
        FROM project_file_versions WHERE project_id = $1
@@ -33,13 +39,38 @@ describe("one write path with an actor", () => {
 
       const { id: projectId } = await createProject({ db, actor, userId, name: `Actor ${source}`, description: "" });
       const scope = { db, projectId, actor };
-      const created = await createFile({ ...scope, path: "src/a.ts", kind: "file", content: "one\n", encoding: "utf-8" });
+      const created = await createFile({
+        ...scope,
+        path: "src/a.ts",
+        kind: "file",
+        content: "one\n",
+        encoding: "utf-8",
+      });
       await createFile({ ...scope, path: "assets", kind: "folder", encoding: "utf-8" });
-      await createFile({ ...scope, path: "assets/logo.png", kind: "file", content: "iVBORw0KGgo=", encoding: "base64" });
-      await saveFile({ ...scope, path: "src/a.ts", content: "two\n", fileId: created.id, baseVersion: created.version });
+      await createFile({
+        ...scope,
+        path: "assets/logo.png",
+        kind: "file",
+        content: "iVBORw0KGgo=",
+        encoding: "base64",
+      });
+      await saveFile({
+        ...scope,
+        path: "src/a.ts",
+        content: "two\n",
+        fileId: created.id,
+        baseVersion: created.version,
+      });
       await moveFile({ ...scope, from: "src/a.ts", to: "src/b.ts" });
       await moveFile({ ...scope, from: "assets", to: "static" });
-      const restored = await restoreFile({ ...scope, path: "src/b.ts", version: 1, fileId: created.id, baseFileId: created.id, baseVersion: 2 });
+      const restored = await restoreFile({
+        ...scope,
+        path: "src/b.ts",
+        version: 1,
+        fileId: created.id,
+        baseFileId: created.id,
+        baseVersion: 2,
+      });
       expect(restored.changed).toBe(true);
       const archive = zipSync({ "src/b.ts": strToU8("three\n"), "docs/new.md": strToU8("# new\n") });
       await importZip({ ...scope, archive, mode: "merge" });
@@ -51,7 +82,9 @@ describe("one write path with an actor", () => {
       expect(rows.filter((row) => row.kind === "version").length).toBeGreaterThanOrEqual(8);
       for (const activity of ["file_created", "file_modified", "file_deleted"]) expect(kinds).toContain(activity);
       const expected = { source, interaction: interactionId, user_id: source === "system" ? null : userId };
-      expect(rows.map(({ source, interaction, user_id }) => ({ source, interaction, user_id }))).toEqual(rows.map(() => expected));
+      expect(rows.map(({ source, interaction, user_id }) => ({ source, interaction, user_id }))).toEqual(
+        rows.map(() => expected),
+      );
     },
   );
 
@@ -59,8 +92,11 @@ describe("one write path with an actor", () => {
     const writes = [
       // @ts-expect-error: a write names its actor
       () => deleteFile({ db, projectId: "p", path: "a" }),
-      // @ts-expect-error: an Actor is made by makeActor only, never spelled out by hand
-      () => deleteFile({ db, projectId: "p", path: "a", actor: { userId: null, source: "system", interactionId: null } }),
+      () => {
+        const handMade = { userId: null, source: "system", interactionId: null } as const;
+        // @ts-expect-error: an Actor is made by makeActor only, never spelled out by hand
+        return deleteFile({ db, projectId: "p", path: "a", actor: handMade });
+      },
     ];
     expect(writes).toHaveLength(2);
   });

@@ -27,7 +27,13 @@ describe("a file's identity is its id, not its path and version", () => {
     expect((await api.file.read({ projectId, path: "src/app.ts" })).content).toBe("new file\n");
 
     // Keeping the old tab's text is then an ordinary save on top of the file it was shown.
-    const kept = await api.file.save({ projectId, path: "src/app.ts", content: "old tab's edit\n", fileId: fresh.id, baseVersion: 1 });
+    const kept = await api.file.save({
+      projectId,
+      path: "src/app.ts",
+      content: "old tab's edit\n",
+      fileId: fresh.id,
+      baseVersion: 1,
+    });
     expect(kept).toMatchObject({ id: fresh.id, version: 2, changed: true });
   });
 
@@ -40,7 +46,11 @@ describe("a file's identity is its id, not its path and version", () => {
     const before = await projectState(projectId);
 
     // From the deleted files: the user saw no live file there.
-    const error = await expectFailure(api.file.restore({ projectId, path: "notes.md", fileId: old.id, version: 1 }), "CONFLICT", /created at “notes\.md”/);
+    const error = await expectFailure(
+      api.file.restore({ projectId, path: "notes.md", fileId: old.id, version: 1 }),
+      "CONFLICT",
+      /created at “notes\.md”/,
+    );
     expect(offered(error)).toMatchObject({ fileId: fresh.id, version: 1, content: "live notes\n" });
     // From a history read before the path was re-created: the base is the old file.
     await expectFailure(
@@ -51,10 +61,19 @@ describe("a file's identity is its id, not its path and version", () => {
     expect(await projectState(projectId)).toEqual(before);
 
     // Overwriting on purpose: the live file the conflict showed is the base; its content becomes a new version of it.
-    const restored = await api.file.restore({ projectId, path: "notes.md", fileId: old.id, version: 1, baseFileId: fresh.id, baseVersion: 1 });
+    const restored = await api.file.restore({
+      projectId,
+      path: "notes.md",
+      fileId: old.id,
+      version: 1,
+      baseFileId: fresh.id,
+      baseVersion: 1,
+    });
     expect(restored).toMatchObject({ id: fresh.id, version: 2, changed: true });
     expect((await api.file.read({ projectId, path: "notes.md" })).content).toBe("deleted notes\n");
-    expect((await api.file.read({ projectId, path: "notes.md", fileId: fresh.id, version: 1 })).content).toBe("live notes\n");
+    expect((await api.file.read({ projectId, path: "notes.md", fileId: fresh.id, version: 1 })).content).toBe(
+      "live notes\n",
+    );
   });
 
   it("refuses an overwrite whose base went stale meanwhile", async () => {

@@ -15,9 +15,12 @@ describe("code search", () => {
     web = await newProject(api, "Web");
     api2 = await newProject(api, "Api");
     const files = {
-      "src/hooks/useCounter.ts": "import { useState } from 'react';\nexport function useCounter() {\n  const [count, setCount] = useState(0);\n  return { count, setCount };\n}\n",
-      "src/components/Header.tsx": "export function Header() {\n  return <h1>Hello World</h1>;\n}\n// TODO: add the user menu\n",
-      "src/lib/format.ts": "export const formatPrice = (cents: number) => `$${(cents / 100).toFixed(2)}`;\n// 100% of 50_000 \\ items\n",
+      "src/hooks/useCounter.ts":
+        "import { useState } from 'react';\nexport function useCounter() {\n  const [count, setCount] = useState(0);\n  return { count, setCount };\n}\n",
+      "src/components/Header.tsx":
+        "export function Header() {\n  return <h1>Hello World</h1>;\n}\n// TODO: add the user menu\n",
+      "src/lib/format.ts":
+        "export const formatPrice = (cents: number) => `$${(cents / 100).toFixed(2)}`;\n// 100% of 50_000 \\ items\n",
       "docs/guide.md": "# Guide\nThe counter hook counts. Counting is fun.\n",
       "public/logo.png": "",
     };
@@ -28,12 +31,22 @@ describe("code search", () => {
       }),
     ).toString("base64");
     await api.file.importZip({ projectId: web, archive });
-    await api.file.create({ projectId: api2, path: "server/routes.ts", kind: "file", content: "// useState is not used on the server\nexport const routes = [];\n" });
+    await api.file.create({
+      projectId: api2,
+      path: "server/routes.ts",
+      kind: "file",
+      content: "// useState is not used on the server\nexport const routes = [];\n",
+    });
 
     const stranger = await signedInUser();
     strangerApi = stranger.api;
     strangersProject = await newProject(stranger.api, "Secret");
-    await stranger.api.file.create({ projectId: strangersProject, path: "secret.ts", kind: "file", content: "const useState = 'secret';\n" });
+    await stranger.api.file.create({
+      projectId: strangersProject,
+      path: "secret.ts",
+      kind: "file",
+      content: "const useState = 'secret';\n",
+    });
   });
 
   it("finds words, ranked, with 1-based line and column matches, in one project or all of the caller's", async () => {
@@ -49,7 +62,10 @@ describe("code search", () => {
     expect(one.tookMs).toBeGreaterThanOrEqual(0);
 
     const all = await api.search.query({ query: "useState", mode: "words" });
-    expect(all.results.map((result) => `${result.projectName}:${result.path}`).sort()).toEqual(["Api:server/routes.ts", "Web:src/hooks/useCounter.ts"]);
+    expect(all.results.map((result) => `${result.projectName}:${result.path}`).sort()).toEqual([
+      "Api:server/routes.ts",
+      "Web:src/hooks/useCounter.ts",
+    ]);
 
     const phrase = await api.search.query({ query: '"hello world"', mode: "words" });
     expect(phrase.results.map((result) => result.path)).toEqual(["src/components/Header.tsx"]);
@@ -58,7 +74,10 @@ describe("code search", () => {
 
   it("finds exact text with case sensitivity, whole words, and LIKE characters taken literally", async () => {
     const insensitive = await api.search.query({ query: "COUNT", mode: "exact" });
-    expect(insensitive.results.map((result) => result.path).sort()).toEqual(["docs/guide.md", "src/hooks/useCounter.ts"]);
+    expect(insensitive.results.map((result) => result.path).sort()).toEqual([
+      "docs/guide.md",
+      "src/hooks/useCounter.ts",
+    ]);
     const sensitive = await api.search.query({ query: "Count", mode: "exact", caseSensitive: true });
     expect(sensitive.results.map((result) => result.path).sort()).toEqual(["docs/guide.md", "src/hooks/useCounter.ts"]);
     expect(sensitive.results.find((result) => result.path === "docs/guide.md")!.matches).toEqual([
@@ -66,28 +85,57 @@ describe("code search", () => {
     ]);
     const whole = await api.search.query({ query: "count", mode: "exact", wholeWord: true });
     expect(whole.results.map((result) => result.path)).toEqual(["src/hooks/useCounter.ts"]);
-    expect(whole.results[0]!.matches.map((match) => [match.line, match.column])).toEqual([[3, 10], [4, 12]]);
+    expect(whole.results[0]!.matches.map((match) => [match.line, match.column])).toEqual([
+      [3, 10],
+      [4, 12],
+    ]);
 
-    expect((await api.search.query({ query: "100%", mode: "exact" })).results.map((result) => result.path)).toEqual(["src/lib/format.ts"]);
-    expect((await api.search.query({ query: "50_000 \\", mode: "exact" })).results.map((result) => result.path)).toEqual(["src/lib/format.ts"]);
+    expect((await api.search.query({ query: "100%", mode: "exact" })).results.map((result) => result.path)).toEqual([
+      "src/lib/format.ts",
+    ]);
+    expect(
+      (await api.search.query({ query: "50_000 \\", mode: "exact" })).results.map((result) => result.path),
+    ).toEqual(["src/lib/format.ts"]);
     expect((await api.search.query({ query: "1_0", mode: "exact" })).results).toEqual([]);
   });
 
   it("finds regular expressions line by line, and refuses invalid or pathological ones", async () => {
-    const result = await api.search.query({ projectId: web, query: "use[A-Z]\\w+\\(", mode: "regex", caseSensitive: true });
+    const result = await api.search.query({
+      projectId: web,
+      query: "use[A-Z]\\w+\\(",
+      mode: "regex",
+      caseSensitive: true,
+    });
     expect(result.results.map((file) => file.path)).toEqual(["src/hooks/useCounter.ts"]);
-    expect(result.results[0]!.matches.map((match) => [match.line, match.column, match.length])).toEqual([[2, 17, 11], [3, 29, 9]]);
+    expect(result.results[0]!.matches.map((match) => [match.line, match.column, match.length])).toEqual([
+      [2, 17, 11],
+      [3, 29, 9],
+    ]);
     const anchored = await api.search.query({ query: "^// TODO", mode: "regex" });
-    expect(anchored.results.map((file) => [file.path, file.matches[0]!.line])).toEqual([["src/components/Header.tsx", 4]]);
+    expect(anchored.results.map((file) => [file.path, file.matches[0]!.line])).toEqual([
+      ["src/components/Header.tsx", 4],
+    ]);
     const words = await api.search.query({ query: "\\bcount\\b", mode: "regex" });
     expect(words.results.map((file) => file.path)).toEqual(["src/hooks/useCounter.ts"]);
 
-    await expectFailure(api.search.query({ query: "foo(", mode: "regex" }), "BAD_REQUEST", /not a valid regular expression/);
+    await expectFailure(
+      api.search.query({ query: "foo(", mode: "regex" }),
+      "BAD_REQUEST",
+      /not a valid regular expression/,
+    );
     await expectFailure(api.search.query({ query: "(a+)+$", mode: "regex" }), "BAD_REQUEST", /repeated group/);
     await expectFailure(api.search.query({ query: "x*", mode: "regex" }), "BAD_REQUEST", /matches empty text/);
     // Back-references make PostgreSQL backtrack (exponential on some inputs): refused like nested quantifiers.
-    await expectFailure(api.search.query({ query: "(a|b)\\1", mode: "regex" }), "BAD_REQUEST", /refers back to a group/);
-    await expectFailure(api.search.query({ query: "(?<q>['\"]).*\\k<q>", mode: "regex" }), "BAD_REQUEST", /refers back to a group/);
+    await expectFailure(
+      api.search.query({ query: "(a|b)\\1", mode: "regex" }),
+      "BAD_REQUEST",
+      /refers back to a group/,
+    );
+    await expectFailure(
+      api.search.query({ query: "(?<q>['\"]).*\\k<q>", mode: "regex" }),
+      "BAD_REQUEST",
+      /refers back to a group/,
+    );
   });
 
   it("finds every match in more large files than it holds in memory at once", async () => {
@@ -105,7 +153,10 @@ describe("code search", () => {
     for (const mode of ["words", "exact"] as const) {
       const found = await owner.api.search.query({ projectId, query: "needle", mode });
       expect(found.results.map((file) => file.path).sort(), mode).toEqual(paths);
-      expect(found.results.every((file) => file.matches.length === 20 && file.matches[0]!.line === 1), mode).toBe(true);
+      expect(
+        found.results.every((file) => file.matches.length === 20 && file.matches[0]!.line === 1),
+        mode,
+      ).toBe(true);
       expect(found.truncated, mode).toBe(true);
     }
   });
@@ -162,7 +213,9 @@ describe("code search", () => {
           WHERE f.project_id = $1 AND NOT f.is_binary AND f.search_vector @@ websearch_to_tsquery('simple', 'useState') LIMIT 51`,
         [web],
       );
-      expect(words).toMatch(/Bitmap Index Scan on idx_project_files_content_search .*\n\s+Index Cond: \(\(project_id = /);
+      expect(words).toMatch(
+        /Bitmap Index Scan on idx_project_files_content_search .*\n\s+Index Cond: \(\(project_id = /,
+      );
       const text = await plan(
         ["idx_project_files_content_search", "idx_project_files_path", "idx_project_files_path_trgm"],
         `SELECT c.id FROM unnest($1::uuid[]) AS s(project_id)
@@ -172,7 +225,9 @@ describe("code search", () => {
           LIMIT 51`,
         [[web, api2]],
       );
-      expect(text).toMatch(/Bitmap Index Scan on idx_project_files_content_trgm .*\n\s+Index Cond: \(\(project_id = s\.project_id\) AND \(file_path ~\* .*\) AND \(content ~~\* /);
+      expect(text).toMatch(
+        /Bitmap Index Scan on idx_project_files_content_trgm .*\n\s+Index Cond: \(\(project_id = s\.project_id\) AND \(file_path ~\* .*\) AND \(content ~~\* /,
+      );
     } finally {
       await client.query("ROLLBACK");
       client.release();

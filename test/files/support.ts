@@ -33,7 +33,11 @@ export async function newProject(api: Caller, name = `Project ${randomBytes(3).t
 
 export { failure };
 
-export async function expectFailure(promise: Promise<unknown>, code: TRPCError["code"], message?: RegExp): Promise<TRPCError> {
+export async function expectFailure(
+  promise: Promise<unknown>,
+  code: TRPCError["code"],
+  message?: RegExp,
+): Promise<TRPCError> {
   const error = await failure(promise);
   expect(error.code, error.message).toBe(code);
   if (message) expect(error.message).toMatch(message);

@@ -59,30 +59,86 @@ describe("bad file input changes nothing", () => {
     const { id: fileId } = await api.file.create({ projectId, path: "café.md", kind: "file", content: "NFC\n" });
     const before = await projectState(projectId);
 
-    const badPaths = ["../escape.ts", "src/../../escape.ts", "/abs.ts", "C:\\win.ts", "src\\win.ts", "a\u0000b.ts", "tab\there.ts", "bell\u0007.ts", "pay\u200bment.ts", "evil\u202egpj.exe", `${"n".repeat(1000)}.ts`, "a//b.ts", "./"];
+    const badPaths = [
+      "../escape.ts",
+      "src/../../escape.ts",
+      "/abs.ts",
+      "C:\\win.ts",
+      "src\\win.ts",
+      "a\u0000b.ts",
+      "tab\there.ts",
+      "bell\u0007.ts",
+      "pay\u200bment.ts",
+      "evil\u202egpj.exe",
+      `${"n".repeat(1000)}.ts`,
+      "a//b.ts",
+      "./",
+    ];
     for (const path of badPaths) {
-      const error = await expectFailure(api.file.create({ projectId, path, kind: "file", content: "x" }), "BAD_REQUEST");
+      const error = await expectFailure(
+        api.file.create({ projectId, path, kind: "file", content: "x" }),
+        "BAD_REQUEST",
+      );
       expect(error.message.length, path).toBeGreaterThan(0);
       await expectFailure(api.file.save({ projectId, path, content: "x", fileId, baseVersion: 1 }), "BAD_REQUEST");
       await expectFailure(api.file.move({ projectId, from: "café.md", to: path }), "BAD_REQUEST");
     }
     // The NFD spelling is the same name.
-    await expectFailure(api.file.create({ projectId, path: "cafe\u0301.md", kind: "file", content: "NFD\n" }), "CONFLICT", /already exists/);
+    await expectFailure(
+      api.file.create({ projectId, path: "cafe\u0301.md", kind: "file", content: "NFD\n" }),
+      "CONFLICT",
+      /already exists/,
+    );
     expect((await api.file.read({ projectId, path: "cafe\u0301.md" })).content).toBe("NFC\n");
 
-    await expectFailure(api.file.create({ projectId, path: "nul.txt", kind: "file", content: "a\u0000b" }), "BAD_REQUEST", /upload it as a binary file/);
-    await expectFailure(api.file.save({ projectId, path: "café.md", content: "a\u0000b", fileId, baseVersion: 1 }), "BAD_REQUEST", /upload it as a binary file/);
-    const big = "x".repeat(5 * 1024 * 1024 + 1);
-    await expectFailure(api.file.create({ projectId, path: "big.txt", kind: "file", content: big }), "PAYLOAD_TOO_LARGE", /at most 5 MiB/);
-    await expectFailure(api.file.save({ projectId, path: "café.md", content: big, fileId, baseVersion: 1 }), "PAYLOAD_TOO_LARGE");
     await expectFailure(
-      api.file.create({ projectId, path: "big.bin", kind: "file", content: Buffer.alloc(5 * 1024 * 1024 + 1).toString("base64"), encoding: "base64" }),
+      api.file.create({ projectId, path: "nul.txt", kind: "file", content: "a\u0000b" }),
+      "BAD_REQUEST",
+      /upload it as a binary file/,
+    );
+    await expectFailure(
+      api.file.save({ projectId, path: "café.md", content: "a\u0000b", fileId, baseVersion: 1 }),
+      "BAD_REQUEST",
+      /upload it as a binary file/,
+    );
+    const big = "x".repeat(5 * 1024 * 1024 + 1);
+    await expectFailure(
+      api.file.create({ projectId, path: "big.txt", kind: "file", content: big }),
+      "PAYLOAD_TOO_LARGE",
+      /at most 5 MiB/,
+    );
+    await expectFailure(
+      api.file.save({ projectId, path: "café.md", content: big, fileId, baseVersion: 1 }),
       "PAYLOAD_TOO_LARGE",
     );
-    await expectFailure(api.file.save({ projectId, path: "missing.md", content: "x", fileId, baseVersion: 1 }), "CONFLICT", /deleted/);
-    await expectFailure(api.file.restore({ projectId, path: "café.md", fileId, version: 9, baseFileId: fileId, baseVersion: 1 }), "NOT_FOUND");
-    await expectFailure(api.file.restore({ projectId, path: "café.md", fileId, version: 1, baseFileId: fileId }), "BAD_REQUEST", /together/);
-    await expectFailure(api.file.save({ projectId, path: "café.md", content: "x", fileId: "not-an-id", baseVersion: 1 }), "BAD_REQUEST");
+    await expectFailure(
+      api.file.create({
+        projectId,
+        path: "big.bin",
+        kind: "file",
+        content: Buffer.alloc(5 * 1024 * 1024 + 1).toString("base64"),
+        encoding: "base64",
+      }),
+      "PAYLOAD_TOO_LARGE",
+    );
+    await expectFailure(
+      api.file.save({ projectId, path: "missing.md", content: "x", fileId, baseVersion: 1 }),
+      "CONFLICT",
+      /deleted/,
+    );
+    await expectFailure(
+      api.file.restore({ projectId, path: "café.md", fileId, version: 9, baseFileId: fileId, baseVersion: 1 }),
+      "NOT_FOUND",
+    );
+    await expectFailure(
+      api.file.restore({ projectId, path: "café.md", fileId, version: 1, baseFileId: fileId }),
+      "BAD_REQUEST",
+      /together/,
+    );
+    await expectFailure(
+      api.file.save({ projectId, path: "café.md", content: "x", fileId: "not-an-id", baseVersion: 1 }),
+      "BAD_REQUEST",
+    );
 
     expect(await projectState(projectId)).toEqual(before);
   });

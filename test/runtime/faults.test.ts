@@ -73,7 +73,9 @@ describe("PostgreSQL killed or restarting", () => {
       path: `src/module-${Math.floor(index / 100)}/file-${index}.ts`,
       data: strToU8(`export const value${index} = ${index};\n`.repeat(20)),
     }));
-    const archive = Buffer.from(zipSync(Object.fromEntries(files.map((file) => [file.path, file.data])))).toString("base64");
+    const archive = Buffer.from(zipSync(Object.fromEntries(files.map((file) => [file.path, file.data])))).toString(
+      "base64",
+    );
 
     const importing = api.file.importZip({ projectId, archive });
     let ended = false;
@@ -96,7 +98,9 @@ describe("PostgreSQL killed or restarting", () => {
     // Nothing half-written stands in the way: the same import, run again, goes through whole.
     const result = await api.file.importZip({ projectId, archive });
     expect(result).toMatchObject({ imported: 10_000, created: 10_000 });
-    expect(await projectState(projectId, admin)).toMatchObject({ total_files: (before.total_files as number) + 10_000 });
+    expect(await projectState(projectId, admin)).toMatchObject({
+      total_files: (before.total_files as number) + 10_000,
+    });
   }, 180_000);
 
   it("answers a save while the database restarts with a clear 'try again', and the next save succeeds", async () => {
@@ -132,7 +136,10 @@ describe("PostgreSQL killed or restarting", () => {
 
     expect(retried).toMatchObject({ version: 2, changed: false });
     expect(await projectState(projectId, admin)).toEqual(before);
-    await expectFailure(api.file.save({ projectId, path: "notes.md", content: "other\n", fileId, baseVersion: 1 }), "CONFLICT");
+    await expectFailure(
+      api.file.save({ projectId, path: "notes.md", content: "other\n", fileId, baseVersion: 1 }),
+      "CONFLICT",
+    );
   });
 
   it("retries raw-SQL reads on connection loss like model reads, but never a raw write", async () => {
@@ -144,7 +151,9 @@ describe("PostgreSQL killed or restarting", () => {
       cluster.refuseConnections(refused);
     };
     await cutAll(2);
-    const [row] = await appDb.$queryRaw<{ name: string }[]>`SELECT full_name AS name FROM users WHERE id = ${userId}::uuid`;
+    const [row] = await appDb.$queryRaw<
+      { name: string }[]
+    >`SELECT full_name AS name FROM users WHERE id = ${userId}::uuid`;
     expect(row?.name).toBe("Fault Tester");
 
     await cutAll(2);
@@ -159,9 +168,9 @@ describe("PostgreSQL killed or restarting", () => {
     expect(cluster.connectionsAccepted() - attempts).toBe(1);
 
     await cutAll(1);
-    await expect(appDb.$executeRaw`UPDATE users SET full_name = 'Renamed' WHERE id = ${userId}::uuid`).rejects.toSatisfy(
-      isTransientDatabaseError,
-    );
+    await expect(
+      appDb.$executeRaw`UPDATE users SET full_name = 'Renamed' WHERE id = ${userId}::uuid`,
+    ).rejects.toSatisfy(isTransientDatabaseError);
 
     await cutAll(1);
     await expect(

@@ -42,7 +42,9 @@ describe("one encryption key per install, on a database from before the check", 
       [envelope],
     );
 
-    await expect(checkEncryptionKey(pool)).rejects.toThrow(/is not the one this database's secrets were encrypted with/);
+    await expect(checkEncryptionKey(pool)).rejects.toThrow(
+      /is not the one this database's secrets were encrypted with/,
+    );
     expect((await pool.query("SELECT 1 FROM install_settings")).rowCount).toBe(0);
 
     // With the key that wrote them, it is recorded.

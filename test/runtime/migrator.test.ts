@@ -101,7 +101,10 @@ describe("migrator", () => {
 
     expect(await tableExists(url, "a")).toBe(true);
     expect(await tableExists(url, "half")).toBe(false);
-    const { rows } = await queryOnce<{ migration_name: string }>(url, `SELECT migration_name FROM "_prisma_migrations"`);
+    const { rows } = await queryOnce<{ migration_name: string }>(
+      url,
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(rows.map((row) => row.migration_name)).toEqual(["20260101000000_ok"]);
   });
 

@@ -40,7 +40,9 @@ describe("database runtime", () => {
   it("explains an unreachable database", async () => {
     const attempt = checkConnection("postgresql://nobody@127.0.0.1:1/vaporform");
     await expect(attempt).rejects.toBeInstanceOf(DatabaseSetupError);
-    await expect(attempt).rejects.toThrow(/Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(database "vaporform"\): connection refused/);
+    await expect(attempt).rejects.toThrow(
+      /Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(database "vaporform"\): connection refused/,
+    );
   });
 
   it("starts an embedded server, and refuses a second one on the same locked data directory", async () => {
@@ -81,7 +83,11 @@ describe("database runtime", () => {
     fs.writeFileSync(path.join(dataDir, "notes.txt"), "mine");
     if (process.getuid?.() === 0) {
       const postgresUid = Number(
-        fs.readFileSync("/etc/passwd", "utf8").split("\n").find((line) => line.startsWith("postgres:"))?.split(":")[2],
+        fs
+          .readFileSync("/etc/passwd", "utf8")
+          .split("\n")
+          .find((line) => line.startsWith("postgres:"))
+          ?.split(":")[2],
       );
       if (Number.isInteger(postgresUid)) fs.chownSync(dataDir, postgresUid, postgresUid);
     }
@@ -110,7 +116,8 @@ describe("database runtime in a private checkout", () => {
     closeTree(binaries);
     const dataDir = path.join(checkout, ".data", "postgres");
     fs.mkdirSync(path.dirname(dataDir));
-    const privateModes = () => [checkout, path.dirname(binaries), path.dirname(dataDir)].map((dir) => fs.statSync(dir).mode & 0o777);
+    const privateModes = () =>
+      [checkout, path.dirname(binaries), path.dirname(dataDir)].map((dir) => fs.statSync(dir).mode & 0o777);
     const modesBefore = privateModes();
 
     try {
@@ -139,7 +146,13 @@ describe("database runtime in a private checkout", () => {
         const other = fs.mkdtempSync(path.join(os.tmpdir(), "vf-private-"));
         try {
           const otherData = path.join(other, ".data", "postgres");
-          const third = await ensureDatabase({ url: undefined, dataDir: otherData, binaries, systemDir, tuning: "fast" });
+          const third = await ensureDatabase({
+            url: undefined,
+            dataDir: otherData,
+            binaries,
+            systemDir,
+            tuning: "fast",
+          });
           await third.stop();
           expect(fs.realpathSync(otherData)).not.toBe(fs.realpathSync(dataDir));
           const again = await ensureDatabase({ url: undefined, dataDir, binaries, systemDir, tuning: "fast" });
@@ -167,7 +180,13 @@ describe("database runtime in a private checkout", () => {
         'stat -c "folder %a" "$(dirname "$f")" >&2; echo "content $(cat "$f")" >&2 ;; esac; done\nexit 3\n',
       { mode: 0o755 },
     );
-    const attempt = initCluster({ binaries: fakeBinaries, dataDir: path.join(tempDir(), "pg"), password: "s3cret", runAs, flags: [] });
+    const attempt = initCluster({
+      binaries: fakeBinaries,
+      dataDir: path.join(tempDir(), "pg"),
+      password: "s3cret",
+      runAs,
+      flags: [],
+    });
     const uid = runAs?.uid ?? process.getuid?.();
     await expect(attempt).rejects.toThrow(new RegExp(`file 600 ${uid}\\nfolder 700\\ncontent s3cret`));
   });

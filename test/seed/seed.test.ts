@@ -48,9 +48,19 @@ describe("seedDatabase", () => {
     expect(second.templates).toEqual({ inserted: 0, updated: 0, unchanged: first.templates.inserted });
     expect(second.credentials.every((c) => !c.created)).toBe(true);
     expect(countsAfterSecond).toEqual(countsAfterFirst);
-    for (const table of ["users", "project_templates", "projects", "project_files", "project_file_versions",
-      "project_activity", "claude_interactions", "claude_usage_daily", "model_prices", "template_ratings",
-      "infrastructure_resources"]) {
+    for (const table of [
+      "users",
+      "project_templates",
+      "projects",
+      "project_files",
+      "project_file_versions",
+      "project_activity",
+      "claude_interactions",
+      "claude_usage_daily",
+      "model_prices",
+      "template_ratings",
+      "infrastructure_resources",
+    ]) {
       expect(countsAfterFirst[table], table).toBeGreaterThan(0);
     }
     const { rows: templatesAfterSecond } = await pool.query("SELECT * FROM project_templates ORDER BY id");
@@ -58,9 +68,12 @@ describe("seedDatabase", () => {
   });
 
   it("creates an admin and a demo user with argon2id passwords", async () => {
-    const { rows } = await pool.query<{ username: string; role: string; password_hash: string; email_verified: boolean }>(
-      "SELECT username, role, password_hash, email_verified FROM users ORDER BY username",
-    );
+    const { rows } = await pool.query<{
+      username: string;
+      role: string;
+      password_hash: string;
+      email_verified: boolean;
+    }>("SELECT username, role, password_hash, email_verified FROM users ORDER BY username");
     expect(rows.map((u) => [u.username, u.role, u.email_verified])).toEqual([
       ["admin", "admin", true],
       ["demo", "user", true],
@@ -80,7 +93,9 @@ describe("seedDatabase", () => {
       file_structure: { files: { path: string; content: string }[] };
       created_by: string;
       published_at: Date | null;
-    }>("SELECT category, file_structure, created_by, published_at FROM project_templates WHERE is_official AND is_public");
+    }>(
+      "SELECT category, file_structure, created_by, published_at FROM project_templates WHERE is_official AND is_public",
+    );
     expect(rows.length).toBeGreaterThanOrEqual(8);
     expect(new Set(rows.map((t) => t.category)).size).toBeGreaterThanOrEqual(4);
     const { rows: admins } = await pool.query<{ id: string }>("SELECT id FROM users WHERE role = 'admin'");
@@ -139,7 +154,13 @@ describe("seedDatabase", () => {
     expect(names).toContain(".gitignore");
     expect(names).toContain(".env.example");
     const seeded = rows.map((row) => ({ path: row.file_path, type: row.file_type, mime: row.mime_type }));
-    expect(seeded).toEqual(rows.map((row) => ({ path: row.file_path, type: fileTypeForPath(row.file_path), mime: mimeTypeForPath(row.file_path) })));
+    expect(seeded).toEqual(
+      rows.map((row) => ({
+        path: row.file_path,
+        type: fileTypeForPath(row.file_path),
+        mime: mimeTypeForPath(row.file_path),
+      })),
+    );
   });
 
   it("leaves a history: versions by the user and by Claude, and activity spread over weeks", async () => {
@@ -279,7 +300,9 @@ describe("seedDatabase", () => {
     const moved = await seedDatabase(pool, { adminEmail: "owner@example.org" });
     expect(moved.credentials[0]).toMatchObject({ email: "owner@example.org", role: "admin", created: false });
     expect((await pool.query("SELECT id FROM users")).rowCount).toBe(users);
-    const { rows } = await pool.query<{ email: string; role: string }>("SELECT email::text, role FROM users WHERE username = 'admin'");
+    const { rows } = await pool.query<{ email: string; role: string }>(
+      "SELECT email::text, role FROM users WHERE username = 'admin'",
+    );
     expect(rows).toEqual([{ email: "owner@example.org", role: "admin" }]);
 
     // Otherwise an existing admin's address is left as it is, and the banner shows it.

@@ -97,7 +97,10 @@ export async function startCrashableCluster(): Promise<CrashableCluster> {
  * first, so that it cannot start a backend between the listing of its children and the kill.
  */
 async function killCluster(dataDir: string): Promise<void> {
-  const postmaster = Number.parseInt(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "", 10);
+  const postmaster = Number.parseInt(
+    fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0] ?? "",
+    10,
+  );
   process.kill(postmaster, "SIGSTOP");
   const victims = [postmaster, ...childrenOf(postmaster)];
   for (const pid of victims) process.kill(pid, "SIGKILL");

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { bufferClosed, bufferEdited, bufferLoaded, bufferMoved, bufferSaved, dirtyPaths, onBufferEdit } from "~/components/editor/buffer-state";
+import {
+  bufferClosed,
+  bufferEdited,
+  bufferLoaded,
+  bufferMoved,
+  bufferSaved,
+  dirtyPaths,
+  onBufferEdit,
+} from "~/components/editor/buffer-state";
 
 let projects = 0;
 const newProject = () => `project-${++projects}`;

@@ -49,7 +49,9 @@ describe("client address", () => {
     }
     expect(clientOf(undefined, forwarded, true)).toEqual({ address: "unknown", protocol: "http" });
     // From the proxy: the last entry is the one it added; without one, the socket's address.
-    expect(clientOf("::1", { "x-forwarded-for": ["203.0.113.9", "198.51.100.4 , "] }, true).address).toBe("198.51.100.4");
+    expect(clientOf("::1", { "x-forwarded-for": ["203.0.113.9", "198.51.100.4 , "] }, true).address).toBe(
+      "198.51.100.4",
+    );
     expect(clientOf("::1", { "x-forwarded-for": "1.2.3.4 https" }, true).address).not.toContain(" ");
     expect(clientOf("127.0.0.1", {}, true)).toEqual({ address: "127.0.0.1", protocol: "http" });
     expect(clientOf("127.0.0.1", { "x-forwarded-proto": "https, http" }, true).protocol).toBe("http");

@@ -11,7 +11,9 @@ describe("quick-open fuzzy matching", () => {
   });
 
   it("ranks file-name and word-start matches above scattered ones", () => {
-    const ranked = fuzzyFilter("btn", ["src/about/this/notes.md", "src/components/button.tsx", "docs/b/t/n.txt"]).map((m) => m.path);
+    const ranked = fuzzyFilter("btn", ["src/about/this/notes.md", "src/components/button.tsx", "docs/b/t/n.txt"]).map(
+      (m) => m.path,
+    );
     expect(ranked[0]).toBe("src/components/button.tsx");
     const exact = fuzzyFilter("index", ["src/pages/index.ts", "src/i/n/d/e/x.ts"]).map((m) => m.path);
     expect(exact[0]).toBe("src/pages/index.ts");
@@ -23,7 +25,15 @@ describe("quick-open fuzzy matching", () => {
 });
 
 describe("file tree", () => {
-  const tree = buildFileTree(["src/z.ts", "README.md", "src/lib/a.ts", "src/app.tsx", "empty/.gitkeep", "src/file10.ts", "src/file2.ts"]);
+  const tree = buildFileTree([
+    "src/z.ts",
+    "README.md",
+    "src/lib/a.ts",
+    "src/app.tsx",
+    "empty/.gitkeep",
+    "src/file10.ts",
+    "src/file2.ts",
+  ]);
 
   it("puts folders first, sorts naturally and hides folder placeholders", () => {
     expect(tree.map((node) => node.name)).toEqual(["empty", "src", "README.md"]);

@@ -1,15 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { env } from "~/env";
 import { groupByBytes } from "~/server/db/sql";
-import { bodyLimitFor, bodyRefusal, PROXIED_BODY_MAX_BYTES, SMALL_BODY_BYTES, trpcBodyMaxBytes } from "~/server/http-limits";
+import {
+  bodyLimitFor,
+  bodyRefusal,
+  PROXIED_BODY_MAX_BYTES,
+  SMALL_BODY_BYTES,
+  trpcBodyMaxBytes,
+} from "~/server/http-limits";
 
 describe("request body bounds", () => {
   it("bounds each route by the limit it serves: file-carrying procedures by their files, the upload by the archive", () => {
     expect(trpcBodyMaxBytes()).toBeGreaterThanOrEqual(Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3));
-    expect(bodyLimitFor("/api/trpc/file.importZip", true).maxBytes).toBeGreaterThan(Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3));
+    expect(bodyLimitFor("/api/trpc/file.importZip", true).maxBytes).toBeGreaterThan(
+      Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3),
+    );
     expect(bodyLimitFor("/api/trpc/file.importZip", true).maxBytes).toBeLessThanOrEqual(trpcBodyMaxBytes());
     expect(bodyLimitFor("/api/trpc/file.save", true).maxBytes).toBeGreaterThan(env.FILE_MAX_BYTES * 6);
-    expect(bodyLimitFor("/api/projects/0b0e5d3c-1111-4222-8333-944445555666/import", true)).toEqual({ maxBytes: env.IMPORT_MAX_ARCHIVE_BYTES, what: "The archive" });
+    expect(bodyLimitFor("/api/projects/0b0e5d3c-1111-4222-8333-944445555666/import", true)).toEqual({
+      maxBytes: env.IMPORT_MAX_ARCHIVE_BYTES,
+      what: "The archive",
+    });
     expect(bodyLimitFor("/api/auth/callback/credentials", false).maxBytes).toBe(PROXIED_BODY_MAX_BYTES);
     expect(bodyLimitFor("/api/projects/x/import/more", true).maxBytes).toBe(PROXIED_BODY_MAX_BYTES);
   });
@@ -19,10 +30,18 @@ describe("request body bounds", () => {
     expect(bodyRefusal("/api/trpc/file.save", { "content-length": large }, true)).toBeNull();
     expect(bodyRefusal("/api/trpc/file.save", { "content-length": large }, false)).toMatchObject({
       status: 413,
-      body: { error: { json: { message: "A request without a signed-in session is larger than 1 MiB, the most this server accepts." } } },
+      body: {
+        error: {
+          json: {
+            message: "A request without a signed-in session is larger than 1 MiB, the most this server accepts.",
+          },
+        },
+      },
     });
     expect(bodyRefusal("/api/trpc/account.register", { "content-length": large }, true)?.status).toBe(413);
-    expect(bodyRefusal("/api/trpc/project.list,project.list?batch=1", { "content-length": large }, true)?.status).toBe(413);
+    expect(bodyRefusal("/api/trpc/project.list,project.list?batch=1", { "content-length": large }, true)?.status).toBe(
+      413,
+    );
     expect(bodyRefusal("/api/projects/p/import", { "content-length": large }, false)?.status).toBe(413);
     // A batch of several saves (save all) may carry a file each, within the overall bound.
     expect(bodyLimitFor("/api/trpc/file.save,file.save,file.save", true).maxBytes).toBe(
@@ -35,15 +54,30 @@ describe("request body bounds", () => {
     expect(bodyRefusal("/api/trpc/file.importZip", { "content-length": String(bound) }, true)).toBeNull();
     const single = bodyRefusal("/api/trpc/file.importZip", { "content-length": String(bound + 1) }, true);
     expect(single?.status).toBe(413);
-    expect(single?.body).toMatchObject({ error: { json: { code: -32013, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "file.importZip" } } } });
-    const batch = bodyRefusal("/api/trpc/file.save,file.save?batch=1", { "content-length": String(trpcBodyMaxBytes() + 1) }, true);
+    expect(single?.body).toMatchObject({
+      error: { json: { code: -32013, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "file.importZip" } } },
+    });
+    const batch = bodyRefusal(
+      "/api/trpc/file.save,file.save?batch=1",
+      { "content-length": String(trpcBodyMaxBytes() + 1) },
+      true,
+    );
     expect(batch?.body).toHaveLength(2);
-    const upload = bodyRefusal("/api/projects/p/import?mode=replace", { "content-length": String(env.IMPORT_MAX_ARCHIVE_BYTES + 1) }, true);
-    expect(upload).toEqual({ status: 413, body: { error: "The archive is larger than 50 MiB, the most this server accepts." } });
+    const upload = bodyRefusal(
+      "/api/projects/p/import?mode=replace",
+      { "content-length": String(env.IMPORT_MAX_ARCHIVE_BYTES + 1) },
+      true,
+    );
+    expect(upload).toEqual({
+      status: 413,
+      body: { error: "The archive is larger than 50 MiB, the most this server accepts." },
+    });
   });
 
   it("asks for a Content-Length when a body streams without one", () => {
-    expect(bodyRefusal("/api/projects/p/import", { "transfer-encoding": "chunked" }, true)).toMatchObject({ status: 411 });
+    expect(bodyRefusal("/api/projects/p/import", { "transfer-encoding": "chunked" }, true)).toMatchObject({
+      status: 411,
+    });
     expect(bodyRefusal("/", {}, false)).toBeNull();
   });
 });

@@ -3,11 +3,27 @@ import { ideReducer, initialIdeState, type IdeState } from "~/components/editor/
 import { fileConflict } from "~/lib/schemas/file-conflict";
 
 const theirs = (fileId: string, version: number, content: string) =>
-  fileConflict({ fileId, version, content, contentHash: null, updatedAt: new Date(), updatedBy: null, sourceType: "user" });
+  fileConflict({
+    fileId,
+    version,
+    content,
+    contentHash: null,
+    updatedAt: new Date(),
+    updatedBy: null,
+    sourceType: "user",
+  });
 
 function opened(content = "a"): IdeState {
   const state = ideReducer(initialIdeState, { type: "open", path: "src/a.ts" });
-  return ideReducer(state, { type: "loaded", path: "src/a.ts", fileId: "old-file", content, version: 3, isBinary: false, mimeType: "text/typescript" });
+  return ideReducer(state, {
+    type: "loaded",
+    path: "src/a.ts",
+    fileId: "old-file",
+    content,
+    version: 3,
+    isBinary: false,
+    mimeType: "text/typescript",
+  });
 }
 
 describe("IDE state", () => {
@@ -26,7 +42,15 @@ describe("IDE state", () => {
   });
 
   it("never replaces a loaded buffer when the file is loaded again", () => {
-    const state = ideReducer(opened(), { type: "loaded", path: "src/a.ts", fileId: "other-file", content: "theirs", version: 9, isBinary: false, mimeType: "text/plain" });
+    const state = ideReducer(opened(), {
+      type: "loaded",
+      path: "src/a.ts",
+      fileId: "other-file",
+      content: "theirs",
+      version: 9,
+      isBinary: false,
+      mimeType: "text/plain",
+    });
     expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3, content: "a", revision: 1 });
   });
 
@@ -35,8 +59,20 @@ describe("IDE state", () => {
     state = ideReducer(state, { type: "conflict", path: "src/a.ts", conflict: theirs("new-file", 1, "new file") });
     expect(state.files["src/a.ts"]).toMatchObject({ fileId: "old-file", baseVersion: 3 });
     const taken = ideReducer(state, { type: "takeTheirs", path: "src/a.ts" });
-    expect(taken.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, content: "new file", conflict: undefined, revision: 2 });
-    const replaced = ideReducer(opened(), { type: "replace", path: "src/a.ts", fileId: "new-file", content: "x", version: 1 });
+    expect(taken.files["src/a.ts"]).toMatchObject({
+      fileId: "new-file",
+      baseVersion: 1,
+      content: "new file",
+      conflict: undefined,
+      revision: 2,
+    });
+    const replaced = ideReducer(opened(), {
+      type: "replace",
+      path: "src/a.ts",
+      fileId: "new-file",
+      content: "x",
+      version: 1,
+    });
     expect(replaced.files["src/a.ts"]).toMatchObject({ fileId: "new-file", baseVersion: 1, revision: 2 });
   });
 

@@ -5,7 +5,9 @@ describe("reading PostgreSQL error codes through their wrappers", () => {
   it("finds the SQLSTATE in pg's error, its cause, a Prisma error's driver adapter error, or a raw query's message", () => {
     expect(pgErrorCode({ code: "23505" })).toBe("23505");
     expect(pgErrorCode(new Error("outer", { cause: { code: "57014" } }))).toBe("57014");
-    expect(pgErrorCode({ code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "2201B" } } } })).toBe("2201B");
+    expect(pgErrorCode({ code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "2201B" } } } })).toBe(
+      "2201B",
+    );
     expect(pgErrorCode(new Error("Raw query failed. Code: `54001`. Message: too complex"))).toBe("54001");
   });
 
@@ -21,7 +23,12 @@ describe("reading PostgreSQL error codes through their wrappers", () => {
     expect(isUniqueViolation({ code: "P2002" })).toBe(true);
     expect(isUniqueViolation({ code: "23503" })).toBe(false);
     expect(isTransientDatabaseError(new Error("x", { cause: { code: "57P01" } }))).toBe(true);
-    expect(isTransientDatabaseError({ code: "P2010", meta: { driverAdapterError: { cause: { kind: "ConnectionClosed" } } } })).toBe(true);
+    expect(
+      isTransientDatabaseError({
+        code: "P2010",
+        meta: { driverAdapterError: { cause: { kind: "ConnectionClosed" } } },
+      }),
+    ).toBe(true);
     expect(isTransientDatabaseError({ code: "23505" })).toBe(false);
   });
 });

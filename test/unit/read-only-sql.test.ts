@@ -5,9 +5,11 @@ import { isReadOnlyRawQuery } from "~/server/db/read-only-sql";
 describe("which raw queries may run again after a lost connection", () => {
   it("takes a SELECT or WITH ... SELECT that only reads as a read, whatever its values", () => {
     expect(isReadOnlyRawQuery(Prisma.sql`SELECT id FROM users WHERE email = ${"delete me; update"}`)).toBe(true);
-    expect(isReadOnlyRawQuery(Prisma.sql`
+    expect(
+      isReadOnlyRawQuery(Prisma.sql`
       -- the latest version of each path
-      WITH latest AS (SELECT DISTINCT ON (file_path) file_path, updated_at FROM project_files) SELECT * FROM latest`)).toBe(true);
+      WITH latest AS (SELECT DISTINCT ON (file_path) file_path, updated_at FROM project_files) SELECT * FROM latest`),
+    ).toBe(true);
     expect(isReadOnlyRawQuery(Prisma.sql`(SELECT 1) UNION (SELECT 2)`)).toBe(true);
     expect(isReadOnlyRawQuery(["SELECT $1::int AS n", 1])).toBe(true);
   });
@@ -29,6 +31,7 @@ describe("which raw queries may run again after a lost connection", () => {
   });
 
   it("takes arguments it cannot read as a write", () => {
-    for (const args of [undefined, null, {}, [], [42], { strings: [1, 2] }]) expect(isReadOnlyRawQuery(args)).toBe(false);
+    for (const args of [undefined, null, {}, [], [42], { strings: [1, 2] }])
+      expect(isReadOnlyRawQuery(args)).toBe(false);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compilePathFilter, exactMatcher, exactWholeWordRegex, toPostgresRegex, wordsMatcher } from "~/server/services/search/patterns";
+import {
+  compilePathFilter,
+  exactMatcher,
+  exactWholeWordRegex,
+  toPostgresRegex,
+  wordsMatcher,
+} from "~/server/services/search/patterns";
 
 /** Every match of a JavaScript matcher in `text`. */
 function all(matcher: RegExp | null, text: string): string[] {

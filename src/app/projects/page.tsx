@@ -16,7 +16,9 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
         <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">Projects</h1>
-            <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Everything you are building, with its full history.</p>
+            <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+              Everything you are building, with its full history.
+            </p>
           </div>
           <NewProjectDialog initialTemplateId={template} />
         </div>

@@ -10,7 +10,11 @@ import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 export const metadata = { title: "Settings" };
 
-export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SettingsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { github: refusal } = await searchParams;
   await requireSession("/settings");
   await getQueryClient().prefetchQuery(trpc.account.me.queryOptions());

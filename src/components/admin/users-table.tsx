@@ -29,7 +29,12 @@ function FilterSelect<T extends string>({
   onChange(value: T): void;
 }) {
   return (
-    <select aria-label={label} className={cn(inputClasses, "w-auto")} value={value} onChange={(event) => onChange(event.target.value as T)}>
+    <select
+      aria-label={label}
+      className={cn(inputClasses, "w-auto")}
+      value={value}
+      onChange={(event) => onChange(event.target.value as T)}
+    >
       {(Object.entries(options) as [T, string][]).map(([option, text]) => (
         <option key={option} value={option}>
           {text}
@@ -74,7 +79,10 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
         <div className="relative min-w-64 flex-1">
-          <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-zinc-400" aria-hidden />
+          <Search
+            className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-zinc-400"
+            aria-hidden
+          />
           <input
             type="search"
             aria-label="Search users"
@@ -115,12 +123,24 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
           <caption className="sr-only">Users</caption>
           <thead className="bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
             <tr>
-              <th scope="col" className="px-4 py-3 font-medium">User</th>
-              <th scope="col" className="px-4 py-3 font-medium">Role</th>
-              <th scope="col" className="px-4 py-3 font-medium">Premium</th>
-              <th scope="col" className="px-4 py-3 font-medium">Status</th>
-              <th scope="col" className="px-4 py-3 font-medium">Last sign-in</th>
-              <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                User
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Role
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Premium
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Last sign-in
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -194,7 +214,11 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                         }
                       />
                     ) : (
-                      <Button variant="secondary" size="sm" onClick={() => update.mutate({ userId: user.id, isActive: true })}>
+                      <Button
+                        variant="secondary"
+                        size="sm"
+                        onClick={() => update.mutate({ userId: user.id, isActive: true })}
+                      >
                         Activate
                       </Button>
                     )}
@@ -213,7 +237,10 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         )}
       </div>
 
-      <nav aria-label="User pages" className="flex items-center justify-between text-sm text-zinc-600 dark:text-zinc-400">
+      <nav
+        aria-label="User pages"
+        className="flex items-center justify-between text-sm text-zinc-600 dark:text-zinc-400"
+      >
         <span aria-live="polite">{total === 0 ? "No users" : `Showing ${first}–${last} of ${total}`}</span>
         <div className="flex gap-2">
           <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => setPage(page - 1)}>

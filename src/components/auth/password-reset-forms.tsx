@@ -51,7 +51,10 @@ export function ResetPasswordForm({ token }: { token: string }) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = ZResetPasswordInput.safeParse({ token, password: new FormData(event.currentTarget).get("password") });
+    const parsed = ZResetPasswordInput.safeParse({
+      token,
+      password: new FormData(event.currentTarget).get("password"),
+    });
     if (!parsed.success) return setError(parsed.error.issues[0]?.message);
     setError(undefined);
     reset.mutate(parsed.data);

@@ -11,17 +11,29 @@ import { TextField } from "~/components/ui/field";
 import { ZSignInInput } from "~/lib/schemas/account";
 
 const ERRORS: Record<string, string> = {
-  GithubEmailNotVerified: "Your GitHub account has no verified e-mail address we could use. Verify one on GitHub, then try again.",
-  GithubAdminLink: "This address belongs to an administrator: sign in with your password, then link GitHub in Settings.",
+  GithubEmailNotVerified:
+    "Your GitHub account has no verified e-mail address we could use. Verify one on GitHub, then try again.",
+  GithubAdminLink:
+    "This address belongs to an administrator: sign in with your password, then link GitHub in Settings.",
   OAuthSignin: "GitHub sign-in could not start. Try again.",
   OAuthCallback: "GitHub sign-in did not complete. Try again.",
   AccessDenied: "Sign-in was refused.",
 };
 
 /** E-mail or username and password; GitHub when the install has it configured. */
-export function SignInForm({ callbackPath, github, initialError }: { callbackPath: string; github: boolean; initialError?: string }) {
+export function SignInForm({
+  callbackPath,
+  github,
+  initialError,
+}: {
+  callbackPath: string;
+  github: boolean;
+  initialError?: string;
+}) {
   const router = useRouter();
-  const [error, setError] = useState<string | undefined>(initialError ? (ERRORS[initialError] ?? "Sign-in failed. Try again.") : undefined);
+  const [error, setError] = useState<string | undefined>(
+    initialError ? (ERRORS[initialError] ?? "Sign-in failed. Try again.") : undefined,
+  );
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -37,7 +49,9 @@ export function SignInForm({ callbackPath, github, initialError }: { callbackPat
     const result = await signIn("credentials", { ...parsed.data, redirect: false });
     setPending(false);
     if (!result || result.error) {
-      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong e-mail, username or password.");
+      setError(
+        result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong e-mail, username or password.",
+      );
       return;
     }
     router.push(callbackPath);
@@ -60,7 +74,11 @@ export function SignInForm({ callbackPath, github, initialError }: { callbackPat
         </Button>
       </form>
       {github && (
-        <Button variant="secondary" className="w-full" onClick={() => void signIn("github", { callbackUrl: callbackPath })}>
+        <Button
+          variant="secondary"
+          className="w-full"
+          onClick={() => void signIn("github", { callbackUrl: callbackPath })}
+        >
           <LogIn className="size-4" aria-hidden /> Continue with GitHub
         </Button>
       )}

@@ -37,7 +37,11 @@ export function SignUpForm() {
       if (Object.keys(fields).length === 0) setFormError((error as Error).message);
       return;
     }
-    const result = await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
+    const result = await signIn("credentials", {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirect: false,
+    });
     router.push(result?.error ? "/sign-in" : "/verify-email");
     router.refresh();
   }

@@ -23,7 +23,9 @@ export function ActivityPanel() {
   return (
     <div className="h-full overflow-auto">
       {activity.isLoading && <p className="p-3 text-sm text-zinc-500">Loading…</p>}
-      {!activity.isLoading && items.length === 0 && <p className="p-3 text-sm text-zinc-500">Nothing has happened here yet.</p>}
+      {!activity.isLoading && items.length === 0 && (
+        <p className="p-3 text-sm text-zinc-500">Nothing has happened here yet.</p>
+      )}
       <ol className="py-1">
         {items.map((entry) => {
           const Icon = SOURCE_ICONS[entry.sourceType as keyof typeof SOURCE_ICONS] ?? Cog;
@@ -33,7 +35,8 @@ export function ActivityPanel() {
               <div className="min-w-0">
                 <p className="break-words">{entry.description}</p>
                 <p className="text-xs text-zinc-500" suppressHydrationWarning>
-                  {entry.actor?.name ?? (entry.sourceType === "claude" ? "Claude" : entry.sourceType)} · {timeAgo(new Date(entry.createdAt))}
+                  {entry.actor?.name ?? (entry.sourceType === "claude" ? "Claude" : entry.sourceType)} ·{" "}
+                  {timeAgo(new Date(entry.createdAt))}
                 </p>
               </div>
             </li>
@@ -42,7 +45,12 @@ export function ActivityPanel() {
       </ol>
       {activity.hasNextPage && (
         <div className="p-3">
-          <Button size="sm" variant="secondary" pending={activity.isFetchingNextPage} onClick={() => void activity.fetchNextPage()}>
+          <Button
+            size="sm"
+            variant="secondary"
+            pending={activity.isFetchingNextPage}
+            onClick={() => void activity.fetchNextPage()}
+          >
             Show older
           </Button>
         </div>

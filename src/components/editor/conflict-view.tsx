@@ -41,7 +41,10 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
 
   return (
     <div className="flex h-full flex-col" data-testid="conflict-view">
-      <div role="alert" className="flex flex-wrap items-center gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100">
+      <div
+        role="alert"
+        className="flex flex-wrap items-center gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100"
+      >
         <AlertTriangle className="size-4 shrink-0" aria-hidden />
         <p className="min-w-0 flex-1">
           {!theirs ? (
@@ -53,8 +56,8 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
             </>
           ) : (
             <>
-              <strong>{who}</strong> saved this file {timeAgo(theirs.updatedAt)} (version {theirs.version}), after you opened it.
-              Nothing was overwritten: compare, then choose.
+              <strong>{who}</strong> saved this file {timeAgo(theirs.updatedAt)} (version {theirs.version}), after you
+              opened it. Nothing was overwritten: compare, then choose.
             </>
           )}
         </p>
@@ -64,17 +67,31 @@ export function ConflictView({ file }: { file: OpenFile & { conflict: NonNullabl
               Take theirs
             </Button>
           )}
-          <Button size="sm" variant="secondary" pending={pending !== null && pending === mine} onClick={() => void keep(mine)}>
+          <Button
+            size="sm"
+            variant="secondary"
+            pending={pending !== null && pending === mine}
+            onClick={() => void keep(mine)}
+          >
             {deleted ? "Recreate with my version" : "Keep mine"}
           </Button>
           {!deleted && (
-            <Button size="sm" pending={pending !== null && pending !== mine} disabled={merged === mine} onClick={() => void keep(merged)}>
+            <Button
+              size="sm"
+              pending={pending !== null && pending !== mine}
+              disabled={merged === mine}
+              onClick={() => void keep(merged)}
+            >
               Save merged version
             </Button>
           )}
         </div>
       </div>
-      {error && <p className="border-b border-red-200 bg-red-50 px-4 py-1 text-sm text-red-700 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">{error}</p>}
+      {error && (
+        <p className="border-b border-red-200 bg-red-50 px-4 py-1 text-sm text-red-700 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
+          {error}
+        </p>
+      )}
       <div className="min-h-0 flex-1">
         <LazyDiffView
           original={theirs?.content ?? ""}

@@ -15,8 +15,14 @@ function EmptyEditor() {
       <p className="text-base font-medium text-zinc-700 dark:text-zinc-300">No file open</p>
       <p>Pick a file in the tree, or press</p>
       <p>
-        <kbd className="rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs dark:border-zinc-700">Ctrl/⌘ P</kbd> to open by name,{" "}
-        <kbd className="rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs dark:border-zinc-700">Ctrl/⌘ ⇧ F</kbd> to search.
+        <kbd className="rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs dark:border-zinc-700">
+          Ctrl/⌘ P
+        </kbd>{" "}
+        to open by name,{" "}
+        <kbd className="rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs dark:border-zinc-700">
+          Ctrl/⌘ ⇧ F
+        </kbd>{" "}
+        to search.
       </p>
     </div>
   );
@@ -28,7 +34,11 @@ function BinaryFile({ file }: { file: OpenFile }) {
     return (
       <div className="flex h-full items-center justify-center overflow-auto bg-[repeating-conic-gradient(#e4e4e7_0_25%,transparent_0_50%)] bg-[length:16px_16px] p-6 dark:bg-[repeating-conic-gradient(#27272a_0_25%,transparent_0_50%)]">
         {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL of the file itself */}
-        <img src={`data:${file.mimeType};base64,${file.content}`} alt={`Preview of ${file.path}`} className="max-h-full max-w-full shadow" />
+        <img
+          src={`data:${file.mimeType};base64,${file.content}`}
+          alt={`Preview of ${file.path}`}
+          className="max-h-full max-w-full shadow"
+        />
       </div>
     );
   }

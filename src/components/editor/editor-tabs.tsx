@@ -12,7 +12,11 @@ export function EditorTabs({ onClose }: { onClose(path: string): void }) {
   const unsaved = useUnsaved();
   if (state.tabs.length === 0) return null;
   return (
-    <div role="tablist" aria-label="Open files" className="flex overflow-x-auto border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
+    <div
+      role="tablist"
+      aria-label="Open files"
+      className="flex overflow-x-auto border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60"
+    >
       {state.tabs.map((path) => {
         const active = path === state.active;
         const dirty = unsaved.has(path);
@@ -21,7 +25,9 @@ export function EditorTabs({ onClose }: { onClose(path: string): void }) {
             key={path}
             className={cn(
               "group flex shrink-0 items-center border-r border-zinc-200 text-sm dark:border-zinc-800",
-              active ? "bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800/60",
+              active
+                ? "bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100"
+                : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800/60",
             )}
             onAuxClick={(event) => event.button === 1 && onClose(path)}
           >
@@ -36,7 +42,12 @@ export function EditorTabs({ onClose }: { onClose(path: string): void }) {
             >
               {baseName(path)}
               {dirty && (
-                <span className="size-2 rounded-full bg-amber-500" role="img" aria-label="unsaved changes" data-testid="unsaved-marker" />
+                <span
+                  className="size-2 rounded-full bg-amber-500"
+                  role="img"
+                  aria-label="unsaved changes"
+                  data-testid="unsaved-marker"
+                />
               )}
             </button>
             <button

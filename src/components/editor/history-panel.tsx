@@ -28,9 +28,14 @@ const versionKey = (version: Version) => `${version.fileId}:${version.version}`;
 function CompareDialog({ path, pair, onClose }: { path: string; pair: [Version, Version]; onClose(): void }) {
   const trpc = useTRPC();
   const { projectId, preferences } = useIdeActions();
-  const [older, newer] = [...pair].sort((a, b) => +new Date(a.createdAt) - +new Date(b.createdAt)) as [Version, Version];
+  const [older, newer] = [...pair].sort((a, b) => +new Date(a.createdAt) - +new Date(b.createdAt)) as [
+    Version,
+    Version,
+  ];
   const left = useQuery(trpc.file.read.queryOptions({ projectId, path, version: older.version, fileId: older.fileId }));
-  const right = useQuery(trpc.file.read.queryOptions({ projectId, path, version: newer.version, fileId: newer.fileId }));
+  const right = useQuery(
+    trpc.file.read.queryOptions({ projectId, path, version: newer.version, fileId: newer.fileId }),
+  );
   return (
     <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
@@ -80,8 +85,13 @@ export function HistoryPanel() {
   const [comparing, setComparing] = useState<[Version, Version] | null>(null);
   const [restoring, setRestoring] = useState<Version | null>(null);
   const [error, setError] = useState<string>();
-  const [refused, setRefused] = useState<{ request: RestoreRequest; current: TConflictFile; message: string } | null>(null);
-  const history = useQuery({ ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }), enabled: Boolean(path) });
+  const [refused, setRefused] = useState<{ request: RestoreRequest; current: TConflictFile; message: string } | null>(
+    null,
+  );
+  const history = useQuery({
+    ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }),
+    enabled: Boolean(path),
+  });
   const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
   const [pending, setPending] = useState(false);
 
@@ -105,7 +115,9 @@ export function HistoryPanel() {
   }
 
   const versions = history.data?.versions ?? [];
-  const pair = selected.map((key) => versions.find((version) => versionKey(version) === key)).filter(Boolean) as Version[];
+  const pair = selected
+    .map((key) => versions.find((version) => versionKey(version) === key))
+    .filter(Boolean) as Version[];
 
   /** The live file this history was opened on: the tab's file, at the newest of its versions listed here. */
   function seenFile(): RestoreRequest["base"] {
@@ -127,7 +139,12 @@ export function HistoryPanel() {
           <h3 id="file-history" className="truncate text-xs font-semibold uppercase tracking-wide text-zinc-500">
             {path ? `History of ${path}` : "History"}
           </h3>
-          <Button size="sm" variant="secondary" disabled={pair.length !== 2} onClick={() => pair.length === 2 && setComparing([pair[0]!, pair[1]!])}>
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={pair.length !== 2}
+            onClick={() => pair.length === 2 && setComparing([pair[0]!, pair[1]!])}
+          >
             <GitCompare className="size-3.5" aria-hidden /> Compare
           </Button>
         </div>
@@ -144,13 +161,21 @@ export function HistoryPanel() {
                 const checked = selected.includes(key);
                 const Icon = version.sourceType === "claude" ? Bot : version.sourceType === "user" ? User : History;
                 return (
-                  <li key={key} className={cn("flex items-center gap-2 px-3 py-1.5 text-sm", checked && "bg-brand-50 dark:bg-brand-700/15")}>
+                  <li
+                    key={key}
+                    className={cn(
+                      "flex items-center gap-2 px-3 py-1.5 text-sm",
+                      checked && "bg-brand-50 dark:bg-brand-700/15",
+                    )}
+                  >
                     <input
                       type="checkbox"
                       aria-label={`Select version ${version.version}`}
                       checked={checked}
                       onChange={(event) =>
-                        setSelected((current) => (event.target.checked ? [...current.slice(-1), key] : current.filter((entry) => entry !== key)))
+                        setSelected((current) =>
+                          event.target.checked ? [...current.slice(-1), key] : current.filter((entry) => entry !== key),
+                        )
                       }
                     />
                     <Icon className="size-4 shrink-0 text-zinc-400" aria-label={version.sourceType} />
@@ -160,14 +185,21 @@ export function HistoryPanel() {
                         {version.sourceType === "claude"
                           ? `Claude${version.author ? ` for ${version.author.name}` : ""}`
                           : (version.author?.name ?? version.sourceType)}
-                        {index === 0 && <span className="ml-1 text-xs text-emerald-600 dark:text-emerald-400">current</span>}
+                        {index === 0 && (
+                          <span className="ml-1 text-xs text-emerald-600 dark:text-emerald-400">current</span>
+                        )}
                       </p>
                       <p className="text-xs text-zinc-500" suppressHydrationWarning>
                         {timeAgo(new Date(version.createdAt))} · {formatBytes(version.sizeBytes)}
                       </p>
                     </div>
                     {index > 0 && (
-                      <Button size="sm" variant="ghost" aria-label={`Restore version ${version.version}`} onClick={() => setRestoring(version)}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Restore version ${version.version}`}
+                        onClick={() => setRestoring(version)}
+                      >
                         <RotateCcw className="size-3.5" aria-hidden /> Restore
                       </Button>
                     )}
@@ -184,25 +216,27 @@ export function HistoryPanel() {
         </h3>
         {deleted.data?.length === 0 && <p className="px-3 pb-3 text-sm text-zinc-500">Nothing deleted.</p>}
         <ul>
-          {deleted.data?.filter((file): file is DeletedFile => "fileId" in file).map((file) => (
-            <li key={file.fileId} className="flex items-center gap-2 px-3 py-1.5 text-sm">
-              <span className="min-w-0 flex-1 truncate" title={file.path}>
-                {file.path}
-              </span>
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={`Restore ${file.path}`}
-                onClick={() =>
-                  void restoreVersion({ path: file.path, fileId: file.fileId, version: file.lastVersion }).then(
-                    (restored) => restored && openFile(file.path),
-                  )
-                }
-              >
-                <RotateCcw className="size-3.5" aria-hidden /> Restore
-              </Button>
-            </li>
-          ))}
+          {deleted.data
+            ?.filter((file): file is DeletedFile => "fileId" in file)
+            .map((file) => (
+              <li key={file.fileId} className="flex items-center gap-2 px-3 py-1.5 text-sm">
+                <span className="min-w-0 flex-1 truncate" title={file.path}>
+                  {file.path}
+                </span>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Restore ${file.path}`}
+                  onClick={() =>
+                    void restoreVersion({ path: file.path, fileId: file.fileId, version: file.lastVersion }).then(
+                      (restored) => restored && openFile(file.path),
+                    )
+                  }
+                >
+                  <RotateCcw className="size-3.5" aria-hidden /> Restore
+                </Button>
+              </li>
+            ))}
         </ul>
       </section>
       {comparing && path && <CompareDialog path={path} pair={comparing} onClose={() => setComparing(null)} />}
@@ -214,7 +248,9 @@ export function HistoryPanel() {
           description="Its content becomes a new version of the file. Nothing in the history is lost: you can come back to the current content at any time."
           confirmLabel="Restore"
           tone="primary"
-          onConfirm={() => void restoreVersion({ path, fileId: restoring.fileId, version: restoring.version, base: seenFile() })}
+          onConfirm={() =>
+            void restoreVersion({ path, fileId: restoring.fileId, version: restoring.version, base: seenFile() })
+          }
         />
       )}
       {refused && (
@@ -225,9 +261,10 @@ export function HistoryPanel() {
           pending={pending}
           onClose={() => setRefused(null)}
           onOverwrite={() =>
-            void restoreVersion({ ...refused.request, base: { fileId: refused.current.fileId, version: refused.current.version } }).then(
-              (restored) => restored && openFile(refused.request.path),
-            )
+            void restoreVersion({
+              ...refused.request,
+              base: { fileId: refused.current.fileId, version: refused.current.version },
+            }).then((restored) => restored && openFile(refused.request.path))
           }
         />
       )}

@@ -1,7 +1,17 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import type { TPreferences } from "~/lib/schemas/account";
 import { useTRPC } from "~/trpc/react";
 import { dirtyPaths, onBufferEdit, useDirtyPaths } from "./buffer-state";
@@ -92,10 +102,18 @@ export function IdeProvider({
     if (restored.current || !list.data) return;
     restored.current = true;
     try {
-      const saved = JSON.parse(localStorage.getItem(tabsKey(projectId)) ?? "null") as { tabs?: string[]; active?: string | null } | null;
+      const saved = JSON.parse(localStorage.getItem(tabsKey(projectId)) ?? "null") as {
+        tabs?: string[];
+        active?: string | null;
+      } | null;
       const existing = new Set(paths);
       const tabs = (saved?.tabs ?? []).filter((path) => existing.has(path));
-      if (tabs.length > 0) dispatch({ type: "restoreTabs", tabs, active: saved?.active && existing.has(saved.active) ? saved.active : null });
+      if (tabs.length > 0)
+        dispatch({
+          type: "restoreTabs",
+          tabs,
+          active: saved?.active && existing.has(saved.active) ? saved.active : null,
+        });
     } catch {
       // A corrupt entry only costs the remembered tabs.
     }
@@ -177,13 +195,19 @@ export function IdeProvider({
     };
   }, [projectId]);
 
-  const openFile = useCallback((path: string, line?: number, column?: number) => dispatch({ type: "open", path, line, column }), [dispatch]);
+  const openFile = useCallback(
+    (path: string, line?: number, column?: number) => dispatch({ type: "open", path, line, column }),
+    [dispatch],
+  );
 
   const actions = useMemo<IdeActions>(
     () => ({ ...files, projectId, projectName, preferences, dispatch, openFile, showSidePanel, setQuickOpen }),
     [files, projectId, projectName, preferences, dispatch, openFile],
   );
-  const value = useMemo<IdeStateValue>(() => ({ state, paths, sidePanel, quickOpen }), [state, paths, sidePanel, quickOpen]);
+  const value = useMemo<IdeStateValue>(
+    () => ({ state, paths, sidePanel, quickOpen }),
+    [state, paths, sidePanel, quickOpen],
+  );
   return (
     <IdeActionsContext.Provider value={actions}>
       <IdeStateContext.Provider value={value}>{children}</IdeStateContext.Provider>

@@ -39,7 +39,15 @@ export type IdeAction =
   | { type: "restoreTabs"; tabs: string[]; active: string | null }
   | { type: "close"; path: string }
   | { type: "activate"; path: string }
-  | { type: "loaded"; path: string; fileId: string; content: string; version: number; isBinary: boolean; mimeType: string }
+  | {
+      type: "loaded";
+      path: string;
+      fileId: string;
+      content: string;
+      version: number;
+      isBinary: boolean;
+      mimeType: string;
+    }
   | { type: "loadFailed"; path: string; error: string }
   | { type: "saving"; path: string }
   | { type: "saved"; path: string; version: number; content: string }
@@ -53,7 +61,17 @@ export type IdeAction =
 export const initialIdeState: IdeState = { tabs: [], active: null, files: {} };
 
 function emptyFile(path: string): OpenFile {
-  return { path, status: "loading", isBinary: false, mimeType: "text/plain", fileId: "", content: "", baseVersion: 0, revision: 0, saving: false };
+  return {
+    path,
+    status: "loading",
+    isBinary: false,
+    mimeType: "text/plain",
+    fileId: "",
+    content: "",
+    baseVersion: 0,
+    revision: 0,
+    saving: false,
+  };
 }
 
 function update(state: IdeState, path: string, change: (file: OpenFile) => OpenFile): IdeState {
@@ -72,7 +90,9 @@ export function ideReducer(state: IdeState, action: IdeAction): IdeState {
     case "open": {
       const tabs = state.tabs.includes(action.path) ? state.tabs : [...state.tabs, action.path];
       const files = state.files[action.path] ? state.files : { ...state.files, [action.path]: emptyFile(action.path) };
-      const reveal = action.line ? { path: action.path, line: action.line, column: action.column, nonce: (state.reveal?.nonce ?? 0) + 1 } : state.reveal;
+      const reveal = action.line
+        ? { path: action.path, line: action.line, column: action.column, nonce: (state.reveal?.nonce ?? 0) + 1 }
+        : state.reveal;
       return { ...state, tabs, files, active: action.path, reveal };
     }
     case "restoreTabs": {

@@ -39,7 +39,11 @@ function StatusBar() {
   else if (file?.status === "ready") status = "Saved";
   return (
     <div className="flex h-6 shrink-0 items-center gap-4 border-t border-zinc-200 bg-zinc-50 px-3 text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
-      <span data-testid="save-status" className={cn(file?.saveError && "text-red-600 dark:text-red-400")} aria-live="polite">
+      <span
+        data-testid="save-status"
+        className={cn(file?.saveError && "text-red-600 dark:text-red-400")}
+        aria-live="polite"
+      >
         {status}
       </span>
       {file?.status === "ready" && (
@@ -116,7 +120,13 @@ function Workbench() {
           <Button variant="ghost" size="sm" onClick={() => setQuickOpen(true)} title="Go to file (Ctrl/⌘+P)">
             Go to file…
           </Button>
-          <Button variant="ghost" size="sm" disabled={dirtyCount === 0} onClick={() => void saveAll().catch(() => {})} title="Save all (Ctrl/⌘+Alt+S)">
+          <Button
+            variant="ghost"
+            size="sm"
+            disabled={dirtyCount === 0}
+            onClick={() => void saveAll().catch(() => {})}
+            title="Save all (Ctrl/⌘+Alt+S)"
+          >
             <Save className="size-4" aria-hidden /> Save all
           </Button>
           <ZipImportButton />
@@ -125,7 +135,11 @@ function Workbench() {
               <Download className="size-4" aria-hidden /> Export zip
             </a>
           </Button>
-          <div role="group" aria-label="Side panel" className="ml-2 flex rounded-md border border-zinc-200 dark:border-zinc-800">
+          <div
+            role="group"
+            aria-label="Side panel"
+            className="ml-2 flex rounded-md border border-zinc-200 dark:border-zinc-800"
+          >
             {SIDE_PANELS.map(({ id, label, icon: Icon, shortcut }) => (
               <button
                 key={id}
@@ -135,7 +149,9 @@ function Workbench() {
                 onClick={() => showSidePanel(sidePanel === id ? null : id)}
                 className={cn(
                   "inline-flex items-center gap-1 px-2 py-1 text-xs",
-                  sidePanel === id ? "bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
+                  sidePanel === id
+                    ? "bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100"
+                    : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
                 )}
               >
                 <Icon className="size-3.5" aria-hidden /> {label}
@@ -159,7 +175,11 @@ function Workbench() {
         {sidePanel && (
           <>
             <ResizeHandle label="Resize the side panel" pane={sidePane} direction={-1} />
-            <aside aria-label={SIDE_PANELS.find((panel) => panel.id === sidePanel)?.label} className="shrink-0" style={{ width: sidePane.width }}>
+            <aside
+              aria-label={SIDE_PANELS.find((panel) => panel.id === sidePanel)?.label}
+              className="shrink-0"
+              style={{ width: sidePane.width }}
+            >
               {sidePanel === "search" && <SearchPanel />}
               {sidePanel === "history" && <HistoryPanel />}
               {sidePanel === "activity" && <ActivityPanel />}
@@ -186,7 +206,15 @@ function Workbench() {
 }
 
 /** The browser IDE of one project. */
-export function Ide({ projectId, projectName, preferences }: { projectId: string; projectName: string; preferences: TPreferences }) {
+export function Ide({
+  projectId,
+  projectName,
+  preferences,
+}: {
+  projectId: string;
+  projectName: string;
+  preferences: TPreferences;
+}) {
   // Buffers belong to this page: leaving the project frees them (leaving with unsaved work asks first).
   useEffect(() => () => disposeProjectEditorModels(projectId), [projectId]);
   return (

@@ -61,7 +61,9 @@ export function QuickOpen() {
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
         <Dialog.Content className="fixed left-1/2 top-20 z-50 w-[min(40rem,calc(100vw-2rem))] -translate-x-1/2 overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl dark:border-zinc-800 dark:bg-zinc-900">
           <Dialog.Title className="sr-only">Go to file</Dialog.Title>
-          <Dialog.Description className="sr-only">Type part of a file name; add :line to jump to a line.</Dialog.Description>
+          <Dialog.Description className="sr-only">
+            Type part of a file name; add :line to jump to a line.
+          </Dialog.Description>
           <input
             autoFocus
             role="combobox"
@@ -85,7 +87,10 @@ export function QuickOpen() {
                 aria-selected={position === index}
                 onMouseEnter={() => setIndex(position)}
                 onClick={() => choose(position)}
-                className={cn("flex cursor-pointer items-center gap-2 px-4 py-1.5 text-sm", position === index && "bg-brand-50 dark:bg-brand-700/20")}
+                className={cn(
+                  "flex cursor-pointer items-center gap-2 px-4 py-1.5 text-sm",
+                  position === index && "bg-brand-50 dark:bg-brand-700/20",
+                )}
               >
                 <File className="size-4 shrink-0 text-zinc-400" aria-hidden />
                 <Highlighted text={match.path} positions={match.positions} />

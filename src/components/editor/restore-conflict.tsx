@@ -34,7 +34,9 @@ export function RestoreConflictDialog({
 }) {
   const trpc = useTRPC();
   const { projectId, preferences } = useIdeActions();
-  const restoring = useQuery(trpc.file.read.queryOptions({ projectId, path: request.path, version: request.version, fileId: request.fileId }));
+  const restoring = useQuery(
+    trpc.file.read.queryOptions({ projectId, path: request.path, version: request.version, fileId: request.fileId }),
+  );
   const who = current.updatedBy?.name ?? (current.sourceType === "claude" ? "Claude" : "someone else");
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
@@ -44,7 +46,10 @@ export function RestoreConflictDialog({
         description={message}
         className="flex h-[min(40rem,calc(100vh-2rem))] w-[min(64rem,calc(100vw-2rem))] flex-col"
       >
-        <div className="mt-4 min-h-0 flex-1 overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" data-testid="restore-conflict">
+        <div
+          className="mt-4 min-h-0 flex-1 overflow-hidden rounded border border-zinc-200 dark:border-zinc-800"
+          data-testid="restore-conflict"
+        >
           {restoring.data ? (
             <LazyDiffView
               original={current.content}

@@ -13,7 +13,17 @@ import { useIdeActions } from "./ide-provider";
 
 const MODE_LABELS: Record<(typeof SEARCH_MODES)[number], string> = { words: "Words", exact: "Exact", regex: "Regex" };
 
-function Toggle({ pressed, onChange, label, children }: { pressed: boolean; onChange(value: boolean): void; label: string; children: React.ReactNode }) {
+function Toggle({
+  pressed,
+  onChange,
+  label,
+  children,
+}: {
+  pressed: boolean;
+  onChange(value: boolean): void;
+  label: string;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
@@ -23,7 +33,9 @@ function Toggle({ pressed, onChange, label, children }: { pressed: boolean; onCh
       onClick={() => onChange(!pressed)}
       className={cn(
         "inline-flex size-7 items-center justify-center rounded border text-zinc-600 dark:text-zinc-400",
-        pressed ? "border-brand-500 bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100" : "border-transparent hover:bg-zinc-200 dark:hover:bg-zinc-800",
+        pressed
+          ? "border-brand-500 bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100"
+          : "border-transparent hover:bg-zinc-200 dark:hover:bg-zinc-800",
       )}
     >
       {children}
@@ -37,7 +49,9 @@ function Preview({ text, column, length }: { text: string; column: number; lengt
   return (
     <span className="font-mono text-xs">
       {text.slice(0, start).trimStart()}
-      <mark className="rounded-sm bg-amber-200 text-inherit dark:bg-amber-500/40">{text.slice(start, start + length)}</mark>
+      <mark className="rounded-sm bg-amber-200 text-inherit dark:bg-amber-500/40">
+        {text.slice(start, start + length)}
+      </mark>
       {text.slice(start + length)}
     </span>
   );
@@ -89,12 +103,21 @@ export function SearchPanel() {
           <Toggle pressed={wholeWord} onChange={setWholeWord} label="Match whole word">
             <WholeWord className="size-4" aria-hidden />
           </Toggle>
-          <Toggle pressed={mode === "regex"} onChange={(on) => setMode(on ? "regex" : "exact")} label="Use regular expression">
+          <Toggle
+            pressed={mode === "regex"}
+            onChange={(on) => setMode(on ? "regex" : "exact")}
+            label="Use regular expression"
+          >
             <Regex className="size-4" aria-hidden />
           </Toggle>
         </div>
         <div className="flex gap-2">
-          <select aria-label="Search mode" className={cn(inputClasses, "w-auto py-1 text-xs")} value={mode} onChange={(event) => setMode(event.target.value as typeof mode)}>
+          <select
+            aria-label="Search mode"
+            className={cn(inputClasses, "w-auto py-1 text-xs")}
+            value={mode}
+            onChange={(event) => setMode(event.target.value as typeof mode)}
+          >
             {SEARCH_MODES.map((value) => (
               <option key={value} value={value}>
                 {MODE_LABELS[value]}
@@ -136,10 +159,17 @@ export function SearchPanel() {
           {search.data?.results.map((result) => {
             const here = result.projectId === projectId;
             const open = (line: number, column: number) =>
-              here ? openFile(result.path, line, column) : router.push(`/projects/${result.projectId}?open=${encodeURIComponent(result.path)}&line=${line}`);
+              here
+                ? openFile(result.path, line, column)
+                : router.push(`/projects/${result.projectId}?open=${encodeURIComponent(result.path)}&line=${line}`);
             return (
               <li key={`${result.projectId}:${result.fileId}`} className="py-1">
-                <button type="button" className="w-full truncate px-3 text-left text-sm font-medium hover:underline" title={result.path} onClick={() => open(result.matches[0]?.line ?? 1, 1)}>
+                <button
+                  type="button"
+                  className="w-full truncate px-3 text-left text-sm font-medium hover:underline"
+                  title={result.path}
+                  onClick={() => open(result.matches[0]?.line ?? 1, 1)}
+                >
                   {result.path}
                   {!here && <span className="ml-2 text-xs font-normal text-zinc-500">in {result.projectName}</span>}
                 </button>

@@ -27,14 +27,20 @@ export interface RestoreRequest {
  * import route, with XMLHttpRequest rather than fetch because only XHR reports upload progress. The server
  * imports all or nothing, so a failure leaves the project as it was.
  */
-function postImport(projectId: string, archive: File, onProgress: (percent: number) => void, onUploaded: () => void): Promise<ImportResult> {
+function postImport(
+  projectId: string,
+  archive: File,
+  onProgress: (percent: number) => void,
+  onUploaded: () => void,
+): Promise<ImportResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/projects/${encodeURIComponent(projectId)}/import`);
     xhr.setRequestHeader("content-type", "application/zip");
     const token = readCsrfToken();
     if (token) xhr.setRequestHeader(CSRF_HEADER, token);
-    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(Math.round((event.loaded / event.total) * 100));
+    xhr.upload.onprogress = (event) =>
+      event.lengthComputable && onProgress(Math.round((event.loaded / event.total) * 100));
     xhr.upload.onload = onUploaded;
     xhr.onerror = () => reject(new Error("The upload failed. Check your connection and try again."));
     xhr.onload = () => {
@@ -55,7 +61,11 @@ function postImport(projectId: string, archive: File, onProgress: (percent: numb
  * tells the open tabs and their buffers, and brings the query cache (file list, histories, activity) up to date.
  * Called once, by IdeProvider, whose actions context hands the result to the components.
  */
-export function useFileMutations(projectId: string, stateRef: RefObject<IdeState>, dispatch: (action: IdeAction) => void) {
+export function useFileMutations(
+  projectId: string,
+  stateRef: RefObject<IdeState>,
+  dispatch: (action: IdeAction) => void,
+) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // mutateAsync is the observer's own bound method: stable across renders, so the callbacks below are too.
@@ -79,7 +89,9 @@ export function useFileMutations(projectId: string, stateRef: RefObject<IdeState
     // Open tabs without edits follow the server (a move, an import, a restore, a file created again at their path);
     // edited ones keep their buffer and meet any newer version or other file as a conflict when saved.
     const dirty = dirtyPaths(projectId);
-    const clean = Object.values(stateRef.current.files).filter((file) => file.status === "ready" && !dirty.has(file.path) && !file.conflict);
+    const clean = Object.values(stateRef.current.files).filter(
+      (file) => file.status === "ready" && !dirty.has(file.path) && !file.conflict,
+    );
     await Promise.all(
       clean.map(async (file) => {
         const data = await readFile(file.path).catch(() => null); // deleted meanwhile: the tab stays until closed
@@ -100,7 +112,13 @@ export function useFileMutations(projectId: string, stateRef: RefObject<IdeState
       inFlight.current.add(path);
       dispatch({ type: "saving", path });
       try {
-        const result = await saveFile({ projectId, path, content: buffer.text, fileId: file.fileId, baseVersion: file.baseVersion });
+        const result = await saveFile({
+          projectId,
+          path,
+          content: buffer.text,
+          fileId: file.fileId,
+          baseVersion: file.baseVersion,
+        });
         bufferSaved(projectId, path, buffer.versionId);
         dispatch({ type: "saved", path, version: result.version, content: buffer.text });
         void queryClient.invalidateQueries({ queryKey: trpc.file.list.queryKey({ projectId }) });
@@ -161,7 +179,14 @@ export function useFileMutations(projectId: string, stateRef: RefObject<IdeState
   const restore = useCallback(
     async ({ path, fileId, version, base }: RestoreRequest) => {
       try {
-        const result = await restoreFile({ projectId, path, fileId, version, baseFileId: base?.fileId, baseVersion: base?.version });
+        const result = await restoreFile({
+          projectId,
+          path,
+          fileId,
+          version,
+          baseFileId: base?.fileId,
+          baseVersion: base?.version,
+        });
         if (stateRef.current.files[path] && !dirtyPaths(projectId).has(path)) {
           const fresh = await readFile(path);
           dispatch({ type: "replace", path, fileId: result.id, content: fresh.content, version: result.version });
@@ -184,7 +209,13 @@ export function useFileMutations(projectId: string, stateRef: RefObject<IdeState
       const result =
         conflict.kind === "deleted"
           ? await createFile({ projectId, path, kind: "file", content })
-          : await saveFile({ projectId, path, content, fileId: conflict.current.fileId, baseVersion: conflict.current.version });
+          : await saveFile({
+              projectId,
+              path,
+              content,
+              fileId: conflict.current.fileId,
+              baseVersion: conflict.current.version,
+            });
       dispatch({ type: "replace", path, fileId: result.id, content, version: result.version });
       await refresh();
     },

@@ -8,7 +8,12 @@ import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
 import { formatBytes } from "~/lib/bytes";
 import { useIdeActions } from "./ide-provider";
 
-type Phase = { step: "idle" } | { step: "uploading"; percent: number } | { step: "importing" } | { step: "done"; imported: number; skipped: number } | { step: "failed"; message: string };
+type Phase =
+  | { step: "idle" }
+  | { step: "uploading"; percent: number }
+  | { step: "importing" }
+  | { step: "done"; imported: number; skipped: number }
+  | { step: "failed"; message: string };
 
 /** Import a zip into the project (all or nothing, node_modules and .git skipped), with a progress bar. */
 export function ZipImportButton() {
@@ -33,7 +38,8 @@ export function ZipImportButton() {
   }
 
   const busy = phase.step === "uploading" || phase.step === "importing";
-  const percent = phase.step === "uploading" ? phase.percent : phase.step === "importing" || phase.step === "done" ? 100 : 0;
+  const percent =
+    phase.step === "uploading" ? phase.percent : phase.step === "importing" || phase.step === "done" ? 100 : 0;
   return (
     <>
       <Button variant="ghost" size="sm" onClick={() => input.current?.click()} title="Import a zip archive">
@@ -57,38 +63,39 @@ export function ZipImportButton() {
           description="All files are imported together, or none are. node_modules and .git are skipped."
           className="w-[min(28rem,calc(100vw-2rem))]"
         >
-            <div className="mt-4 space-y-3">
+          <div className="mt-4 space-y-3">
+            <div
+              role="progressbar"
+              aria-label="Import progress"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={percent}
+              className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+            >
               <div
-                role="progressbar"
-                aria-label="Import progress"
-                aria-valuemin={0}
-                aria-valuemax={100}
-                aria-valuenow={percent}
-                className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
-              >
-                <div
-                  className={`h-full rounded-full transition-all ${phase.step === "failed" ? "bg-red-500" : "bg-brand-600"} ${phase.step === "importing" ? "animate-pulse" : ""}`}
-                  style={{ width: `${percent}%` }}
-                />
-              </div>
-              <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
-                {phase.step === "uploading" && `Uploading… ${phase.percent}%`}
-                {phase.step === "importing" && "Unpacking and saving files…"}
-              </p>
-              {phase.step === "done" && (
-                <Alert tone="success">
-                  Imported {phase.imported} files{phase.skipped > 0 ? `; skipped ${phase.skipped} (node_modules, .git and the like)` : ""}.
-                </Alert>
-              )}
-              {phase.step === "failed" && <Alert tone="error">{phase.message} Nothing was changed.</Alert>}
+                className={`h-full rounded-full transition-all ${phase.step === "failed" ? "bg-red-500" : "bg-brand-600"} ${phase.step === "importing" ? "animate-pulse" : ""}`}
+                style={{ width: `${percent}%` }}
+              />
             </div>
-            <div className="mt-5 flex justify-end">
-              <DialogClose asChild>
-                <Button variant="secondary" disabled={busy}>
-                  Close
-                </Button>
-              </DialogClose>
-            </div>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
+              {phase.step === "uploading" && `Uploading… ${phase.percent}%`}
+              {phase.step === "importing" && "Unpacking and saving files…"}
+            </p>
+            {phase.step === "done" && (
+              <Alert tone="success">
+                Imported {phase.imported} files
+                {phase.skipped > 0 ? `; skipped ${phase.skipped} (node_modules, .git and the like)` : ""}.
+              </Alert>
+            )}
+            {phase.step === "failed" && <Alert tone="error">{phase.message} Nothing was changed.</Alert>}
+          </div>
+          <div className="mt-5 flex justify-end">
+            <DialogClose asChild>
+              <Button variant="secondary" disabled={busy}>
+                Close
+              </Button>
+            </DialogClose>
+          </div>
         </DialogContent>
       </Dialog>
     </>

@@ -22,7 +22,13 @@ export function SiteHeader({ user, mailboxOpen }: { user: SessionUser | null; ma
           <ThemeToggle signedIn={Boolean(user)} />
           {user ? (
             <UserMenu
-              user={{ fullName: user.fullName, username: user.username, email: user.email, avatarUrl: user.avatarUrl, role: user.role }}
+              user={{
+                fullName: user.fullName,
+                username: user.username,
+                email: user.email,
+                avatarUrl: user.avatarUrl,
+                role: user.role,
+              }}
               showMailbox={mailboxOpen || user.role === "admin"}
             />
           ) : (

@@ -36,7 +36,9 @@ export function UserMenu({ user, showMailbox }: { user: MenuUser; showMailbox: b
         >
           <div className="px-2 py-1.5">
             <p className="text-sm font-medium">{user.fullName}</p>
-            <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">@{user.username} · {user.email}</p>
+            <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">
+              @{user.username} · {user.email}
+            </p>
           </div>
           <DropdownMenu.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
           <DropdownMenu.Item asChild className={itemClasses}>

@@ -38,7 +38,9 @@ export function MailboxList() {
       <div className="flex flex-col items-center rounded-xl border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
         <Inbox className="size-8 text-zinc-400" aria-hidden />
         <p className="mt-3 font-medium">No mail yet</p>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Sign-up confirmations and password resets will appear here.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Sign-up confirmations and password resets will appear here.
+        </p>
       </div>
     );
   }
@@ -47,12 +49,19 @@ export function MailboxList() {
       <ul className="space-y-3">
         {data.items.map((message) => (
           <li key={message.id}>
-            <article aria-labelledby={`mail-${message.id}`} className="rounded-xl border border-zinc-200 p-5 dark:border-zinc-800">
+            <article
+              aria-labelledby={`mail-${message.id}`}
+              className="rounded-xl border border-zinc-200 p-5 dark:border-zinc-800"
+            >
               <header className="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 id={`mail-${message.id}`} className="font-medium">
                   {message.subject}
                 </h2>
-                <time dateTime={message.createdAt.toISOString()} className="text-xs text-zinc-500" suppressHydrationWarning>
+                <time
+                  dateTime={message.createdAt.toISOString()}
+                  className="text-xs text-zinc-500"
+                  suppressHydrationWarning
+                >
                   {timeAgo(message.createdAt)}
                 </time>
               </header>

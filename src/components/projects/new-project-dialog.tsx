@@ -44,21 +44,30 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
           <Plus className="size-4" aria-hidden /> New project
         </Button>
       </DialogTrigger>
-      <DialogContent title="New project" description="Start blank, or from a working template." className="w-[min(34rem,calc(100vw-2rem))]">
-          <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
-            {create.isError && Object.keys(errors).length === 0 && <Alert tone="error">{create.error.message}</Alert>}
-            <TextField label="Name" name="name" required autoFocus error={errors.name} />
-            <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
-            <SelectField label="Start from" name="templateId" defaultValue={initialTemplateId ?? ""} error={errors.templateId}>
-              <option value="">A blank project</option>
-              {templates.data?.map((template) => (
-                <option key={template.id} value={template.id}>
-                  {template.name} ({template.category})
-                </option>
-              ))}
-            </SelectField>
-            <DialogFormActions submitLabel="Create project" pending={create.isPending} />
-          </form>
+      <DialogContent
+        title="New project"
+        description="Start blank, or from a working template."
+        className="w-[min(34rem,calc(100vw-2rem))]"
+      >
+        <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
+          {create.isError && Object.keys(errors).length === 0 && <Alert tone="error">{create.error.message}</Alert>}
+          <TextField label="Name" name="name" required autoFocus error={errors.name} />
+          <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
+          <SelectField
+            label="Start from"
+            name="templateId"
+            defaultValue={initialTemplateId ?? ""}
+            error={errors.templateId}
+          >
+            <option value="">A blank project</option>
+            {templates.data?.map((template) => (
+              <option key={template.id} value={template.id}>
+                {template.name} ({template.category})
+              </option>
+            ))}
+          </SelectField>
+          <DialogFormActions submitLabel="Create project" pending={create.isPending} />
+        </form>
       </DialogContent>
     </Dialog>
   );

@@ -37,11 +37,18 @@ export function ProjectList() {
           >
             <div className="flex items-start justify-between gap-2">
               <h2 className="font-medium">{project.name}</h2>
-              <span className={cn("shrink-0 rounded-full px-2 py-0.5 text-xs font-medium", STATUS_CLASSES[project.status] ?? STATUS_CLASSES.stopped)}>
+              <span
+                className={cn(
+                  "shrink-0 rounded-full px-2 py-0.5 text-xs font-medium",
+                  STATUS_CLASSES[project.status] ?? STATUS_CLASSES.stopped,
+                )}
+              >
                 {project.status}
               </span>
             </div>
-            {project.description && <p className="mt-1 line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{project.description}</p>}
+            {project.description && (
+              <p className="mt-1 line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{project.description}</p>
+            )}
             <p className="mt-3 text-xs text-zinc-500" suppressHydrationWarning>
               {project.totalFiles} files · {formatBytes(project.totalSizeBytes)}
               {project.lastActivityAt && ` · active ${timeAgo(new Date(project.lastActivityAt))}`}

@@ -28,7 +28,11 @@ export function PasswordForm() {
       // The change ends every session, this one too: sign this browser in again with the new password.
       onSuccess: async () => {
         form.reset();
-        const result = await signIn("credentials", { email: me.email, password: parsed.data.newPassword, redirect: false });
+        const result = await signIn("credentials", {
+          email: me.email,
+          password: parsed.data.newPassword,
+          redirect: false,
+        });
         if (!result || result.error) router.push("/sign-in?callbackUrl=%2Fsettings");
       },
       onError: (error) => setErrors(serverFieldErrors(error)),
@@ -39,7 +43,13 @@ export function PasswordForm() {
     <form onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Change password">
       {change.isSuccess && <Alert tone="success">Password changed. Your other sessions are signed out.</Alert>}
       {change.isError && Object.keys(errors).length === 0 && <Alert tone="error">{change.error.message}</Alert>}
-      <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={errors.currentPassword} />
+      <TextField
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        error={errors.currentPassword}
+      />
       <TextField
         label="New password"
         name="newPassword"

@@ -11,7 +11,11 @@ import { AUTOSAVE_MODES, THEMES, ZUpdatePreferencesInput, type TPreferences } fr
 import { THEME_STORAGE_KEY } from "~/lib/theme";
 import { useTRPC } from "~/trpc/react";
 
-const THEME_LABELS: Record<(typeof THEMES)[number], string> = { system: "Follow the system", light: "Light", dark: "Dark" };
+const THEME_LABELS: Record<(typeof THEMES)[number], string> = {
+  system: "Follow the system",
+  light: "Light",
+  dark: "Dark",
+};
 const AUTOSAVE_LABELS: Record<(typeof AUTOSAVE_MODES)[number], string> = {
   off: "Off: save with Ctrl/Cmd+S",
   afterDelay: "After a pause in typing",
@@ -46,7 +50,8 @@ export function PreferencesForm() {
     save.mutate(parsed.data, {
       onSuccess: () => {
         // Apply the theme now, in this browser too.
-        const dark = prefs.theme === "dark" || (prefs.theme === "system" && matchMedia("(prefers-color-scheme: dark)").matches);
+        const dark =
+          prefs.theme === "dark" || (prefs.theme === "system" && matchMedia("(prefers-color-scheme: dark)").matches);
         document.documentElement.classList.toggle("dark", dark);
         if (prefs.theme === "system") localStorage.removeItem(THEME_STORAGE_KEY);
         else localStorage.setItem(THEME_STORAGE_KEY, prefs.theme);
@@ -58,7 +63,11 @@ export function PreferencesForm() {
     <form onSubmit={onSubmit} className="space-y-5" noValidate aria-label="Preferences">
       {save.isSuccess && <Alert tone="success">Preferences saved.</Alert>}
       {(error || save.isError) && <Alert tone="error">{error ?? save.error?.message}</Alert>}
-      <SelectField label="Theme" value={prefs.theme} onChange={(event) => set("theme", event.target.value as TPreferences["theme"])}>
+      <SelectField
+        label="Theme"
+        value={prefs.theme}
+        onChange={(event) => set("theme", event.target.value as TPreferences["theme"])}
+      >
         {THEMES.map((theme) => (
           <option key={theme} value={theme}>
             {THEME_LABELS[theme]}
@@ -91,7 +100,11 @@ export function PreferencesForm() {
         </label>
         <Switch id="word-wrap" checked={prefs.wordWrap} onCheckedChange={(checked) => set("wordWrap", checked)} />
       </div>
-      <SelectField label="Autosave" value={prefs.autosave} onChange={(event) => set("autosave", event.target.value as TPreferences["autosave"])}>
+      <SelectField
+        label="Autosave"
+        value={prefs.autosave}
+        onChange={(event) => set("autosave", event.target.value as TPreferences["autosave"])}
+      >
         {AUTOSAVE_MODES.map((mode) => (
           <option key={mode} value={mode}>
             {AUTOSAVE_LABELS[mode]}

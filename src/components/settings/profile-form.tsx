@@ -50,13 +50,24 @@ export function ProfileForm() {
       {update.isSuccess && <Alert tone="success">Profile saved.</Alert>}
       {update.isError && Object.keys(errors).length === 0 && <Alert tone="error">{update.error.message}</Alert>}
       <div className="flex items-center gap-4">
-        <Avatar name={me.fullName} url={ZUpdateProfileInput.shape.avatarUrl.safeParse(avatarPreview).success ? avatarPreview || null : null} size={56} />
+        <Avatar
+          name={me.fullName}
+          url={ZUpdateProfileInput.shape.avatarUrl.safeParse(avatarPreview).success ? avatarPreview || null : null}
+          size={56}
+        />
         <div className="text-sm text-zinc-600 dark:text-zinc-400">
           <p className="font-medium text-zinc-900 dark:text-zinc-100">@{me.username}</p>
           <p>{me.email}</p>
         </div>
       </div>
-      <TextField label="Full name" name="fullName" defaultValue={me.fullName} required error={errors.fullName} autoComplete="name" />
+      <TextField
+        label="Full name"
+        name="fullName"
+        defaultValue={me.fullName}
+        required
+        error={errors.fullName}
+        autoComplete="name"
+      />
       <TextField
         label="Avatar URL"
         name="avatarUrl"
@@ -69,9 +80,20 @@ export function ProfileForm() {
       <TextAreaField label="Bio" name="bio" defaultValue={me.bio ?? ""} error={errors.bio} maxLength={1000} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField label="Location" name="location" defaultValue={me.location ?? ""} error={errors.location} />
-        <TextField label="Website" name="websiteUrl" type="url" defaultValue={me.websiteUrl ?? ""} error={errors.websiteUrl} />
+        <TextField
+          label="Website"
+          name="websiteUrl"
+          type="url"
+          defaultValue={me.websiteUrl ?? ""}
+          error={errors.websiteUrl}
+        />
       </div>
-      <TextField label="GitHub username" name="githubUsername" defaultValue={me.githubUsername ?? ""} error={errors.githubUsername} />
+      <TextField
+        label="GitHub username"
+        name="githubUsername"
+        defaultValue={me.githubUsername ?? ""}
+        error={errors.githubUsername}
+      />
       <Button type="submit" pending={update.isPending}>
         Save profile
       </Button>

@@ -3,13 +3,26 @@ import { cn } from "~/lib/cn";
 
 export function Card({ children, className }: { children: ReactNode; className?: string }) {
   return (
-    <section className={cn("rounded-xl border border-zinc-200 bg-white p-6 shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60", className)}>
+    <section
+      className={cn(
+        "rounded-xl border border-zinc-200 bg-white p-6 shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60",
+        className,
+      )}
+    >
       {children}
     </section>
   );
 }
 
-export function CardHeader({ title, description, level = 2 }: { title: string; description?: ReactNode; level?: 1 | 2 }) {
+export function CardHeader({
+  title,
+  description,
+  level = 2,
+}: {
+  title: string;
+  description?: ReactNode;
+  level?: 1 | 2;
+}) {
   const Heading = level === 1 ? "h1" : "h2";
   return (
     <header className="mb-5">

@@ -28,7 +28,12 @@ export function ConfirmDialog({
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       {trigger && <DialogTrigger asChild>{trigger}</DialogTrigger>}
-      <DialogContent role="alertdialog" title={title} description={description} className="w-[min(28rem,calc(100vw-2rem))]">
+      <DialogContent
+        role="alertdialog"
+        title={title}
+        description={description}
+        className="w-[min(28rem,calc(100vw-2rem))]"
+      >
         <div className="mt-6 flex justify-end gap-2">
           <DialogClose asChild>
             <Button variant="secondary">Cancel</Button>

@@ -38,7 +38,9 @@ export function DialogContent({
         )}
       >
         <DialogPrimitive.Title className="text-lg font-semibold">{title}</DialogPrimitive.Title>
-        <DialogPrimitive.Description className={description ? "mt-1 text-sm text-zinc-600 dark:text-zinc-400" : "sr-only"}>
+        <DialogPrimitive.Description
+          className={description ? "mt-1 text-sm text-zinc-600 dark:text-zinc-400" : "sr-only"}
+        >
           {description ?? title}
         </DialogPrimitive.Description>
         {children}

@@ -1,5 +1,11 @@
 import * as LabelPrimitive from "@radix-ui/react-label";
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 import { cn } from "~/lib/cn";
 
 export const inputClasses =
@@ -56,7 +62,11 @@ export function TextField({ label, error, hint, className, ...props }: TextField
   );
 }
 
-type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string; hint?: ReactNode };
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+};
 
 export function TextAreaField({ label, error, hint, className, ...props }: TextAreaFieldProps) {
   return (
@@ -81,7 +91,13 @@ export function SelectField({ label, error, hint, className, children, ...props 
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <select id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={cn(inputClasses, className)} {...props}>
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          className={cn(inputClasses, className)}
+          {...props}
+        >
           {children}
         </select>
       )}

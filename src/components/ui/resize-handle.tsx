@@ -47,7 +47,8 @@ export function ResizeHandle({
     const startX = event.clientX;
     const startWidth = pane.width;
     setDragging(true);
-    const move = (moveEvent: globalThis.PointerEvent) => pane.setWidth(startWidth + (moveEvent.clientX - startX) * direction);
+    const move = (moveEvent: globalThis.PointerEvent) =>
+      pane.setWidth(startWidth + (moveEvent.clientX - startX) * direction);
     const up = () => {
       setDragging(false);
       window.removeEventListener("pointermove", move);

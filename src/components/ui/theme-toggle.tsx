@@ -6,7 +6,6 @@ import { useSyncExternalStore } from "react";
 import { THEME_STORAGE_KEY } from "~/lib/theme";
 import { useTRPC } from "~/trpc/react";
 
-
 function subscribe(onChange: () => void) {
   const observer = new MutationObserver(onChange);
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });

@@ -23,12 +23,65 @@ export const ZEmail = z
  * sign-ups and generated (GitHub) usernames may not.
  */
 export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
-  "admin", "administrator", "root", "system", "sysadmin", "superuser", "support", "help", "staff", "moderator",
-  "owner", "official", "security", "abuse", "postmaster", "hostmaster", "webmaster", "mail", "noreply",
-  "no-reply", "info", "api", "app", "www", "auth", "login", "logout", "signin", "sign-in", "signout", "signup",
-  "sign-up", "register", "account", "accounts", "settings", "profile", "me", "user", "users", "new", "null",
-  "undefined", "anonymous", "guest", "projects", "project", "templates", "template", "dashboard", "mailbox",
-  "verify-email", "reset-password", "static", "assets", "public", "vaporform", "claude", "anthropic",
+  "admin",
+  "administrator",
+  "root",
+  "system",
+  "sysadmin",
+  "superuser",
+  "support",
+  "help",
+  "staff",
+  "moderator",
+  "owner",
+  "official",
+  "security",
+  "abuse",
+  "postmaster",
+  "hostmaster",
+  "webmaster",
+  "mail",
+  "noreply",
+  "no-reply",
+  "info",
+  "api",
+  "app",
+  "www",
+  "auth",
+  "login",
+  "logout",
+  "signin",
+  "sign-in",
+  "signout",
+  "signup",
+  "sign-up",
+  "register",
+  "account",
+  "accounts",
+  "settings",
+  "profile",
+  "me",
+  "user",
+  "users",
+  "new",
+  "null",
+  "undefined",
+  "anonymous",
+  "guest",
+  "projects",
+  "project",
+  "templates",
+  "template",
+  "dashboard",
+  "mailbox",
+  "verify-email",
+  "reset-password",
+  "static",
+  "assets",
+  "public",
+  "vaporform",
+  "claude",
+  "anthropic",
 ]);
 
 /** Whether `username` (already normalised) may not be taken by a new account. */
@@ -51,7 +104,10 @@ export const ZUsername = z
   .regex(/^[^_-]/, "Start with a letter or a digit.");
 
 /** A username for a new account: also not a reserved name. */
-export const ZNewUsername = ZUsername.refine((value) => !isReservedUsername(value), "This username is reserved; choose another.");
+export const ZNewUsername = ZUsername.refine(
+  (value) => !isReservedUsername(value),
+  "This username is reserved; choose another.",
+);
 
 /** A new password. Not trimmed: spaces are characters like any other. */
 export const ZPassword = z
@@ -150,7 +206,10 @@ const ZGithubUsername = z
   .string()
   .trim()
   .max(39, "GitHub usernames have at most 39 characters.")
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$/, "Enter a GitHub username: letters, digits and single hyphens.");
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$/,
+    "Enter a GitHub username: letters, digits and single hyphens.",
+  );
 
 export const ZUpdateProfileInput = z.object({
   fullName: ZFullName,

@@ -8,7 +8,10 @@ export const ZProjectName = z
   .normalize("NFC")
   .min(1, "Enter a project name.")
   .max(100, "Use a project name of at most 100 characters.")
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()-]*$/u, "Use letters, digits, spaces and . _ - ( ), starting with a letter or digit.");
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._()-]*$/u,
+    "Use letters, digits, spaces and . _ - ( ), starting with a letter or digit.",
+  );
 
 export const ZCreateProjectInput = z.object({
   name: ZProjectName,

@@ -18,7 +18,11 @@ export interface ProjectRoute {
 }
 
 /** The caller and their project, or the response that refuses the request (401, 403, 404). */
-export async function authorizeProjectRoute(request: Request, projectId: string, { write }: { write: boolean }): Promise<ProjectRoute | Response> {
+export async function authorizeProjectRoute(
+  request: Request,
+  projectId: string,
+  { write }: { write: boolean },
+): Promise<ProjectRoute | Response> {
   const ctx = await createTRPCContext({ headers: request.headers, csrfVerified: csrfTokenMatches(request.headers) });
   const session = ctx.session;
   if (!session) return Response.json({ error: "Please sign in." }, { status: 401 });

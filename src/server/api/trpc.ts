@@ -50,21 +50,24 @@ export interface ProcedureMeta {
   access: ProcedureAccess;
 }
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        // Field-level messages for forms; nothing else of an internal error reaches the client.
-        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
-        app: cause instanceof AppError ? (cause.data ?? null) : null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          // Field-level messages for forms; nothing else of an internal error reaches the client.
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          app: cause instanceof AppError ? (cause.data ?? null) : null,
+        },
+      };
+    },
+  });
 
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
@@ -86,7 +89,10 @@ const errorMapping = t.middleware(async ({ next, path, type }) => {
     }
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error(`[trpc] ${path} failed:`, cause ?? result.error);
-      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Please try again." });
+      throw new TRPCError({
+        code: "INTERNAL_SERVER_ERROR",
+        message: "Something went wrong on our side. Please try again.",
+      });
     }
   }
   return result;

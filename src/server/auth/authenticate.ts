@@ -50,7 +50,12 @@ export async function authenticate(options: {
   });
 
   const deviceId = user ? trustedDeviceId(options.deviceCookie, user.id, user.sessionVersion) : null;
-  const { retryAfterSeconds, attemptId } = await startSignIn({ db, accountKey: user?.email ?? identifier, ip, deviceId });
+  const { retryAfterSeconds, attemptId } = await startSignIn({
+    db,
+    accountKey: user?.email ?? identifier,
+    ip,
+    deviceId,
+  });
   if (retryAfterSeconds > 0) {
     throw new AppError("TOO_MANY_REQUESTS", `Too many sign-in attempts. Try again in ${waitTime(retryAfterSeconds)}.`, {
       retryAfterSeconds,

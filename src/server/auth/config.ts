@@ -64,7 +64,10 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Password",
-      credentials: { email: { label: "E-mail or username", type: "text" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "E-mail or username", type: "text" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(credentials, req) {
         const parsed = ZSignInInput.safeParse(credentials ?? {});
         if (!parsed.success) throw new Error("Enter your e-mail or username and your password.");
@@ -93,7 +96,13 @@ export const authOptions: NextAuthOptions = {
       },
     }),
     ...(env.GITHUB_ID && env.GITHUB_SECRET
-      ? [GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET, authorization: { params: { scope: "read:user user:email" } } })]
+      ? [
+          GitHubProvider({
+            clientId: env.GITHUB_ID,
+            clientSecret: env.GITHUB_SECRET,
+            authorization: { params: { scope: "read:user user:email" } },
+          }),
+        ]
       : []),
   ],
   callbacks: {
@@ -109,7 +118,8 @@ export const authOptions: NextAuthOptions = {
         profile: profile as { login?: string; name?: string | null; avatar_url?: string | null } | undefined,
         signedInUserId: signedIn?.id,
       });
-      if ("refused" in result) return signedIn ? `/settings?github=${result.refused}` : `/sign-in?error=${result.refused}`;
+      if ("refused" in result)
+        return signedIn ? `/settings?github=${result.refused}` : `/sign-in?error=${result.refused}`;
       user.id = result.user.id;
       user.sessionVersion = result.user.sessionVersion;
       return true;
@@ -142,7 +152,9 @@ export function authOptionsFor(requestHeaders: Headers): NextAuthOptions {
  * JWT names the user, the database decides. Null for a deactivated user, or a session begun before a password change.
  */
 export async function readSession(): Promise<SessionUser | null> {
-  const jwtSession = (await getServerSession(authOptionsFor(await headers()))) as { user?: { id?: string; sv?: number } } | null;
+  const jwtSession = (await getServerSession(authOptionsFor(await headers()))) as {
+    user?: { id?: string; sv?: number };
+  } | null;
   const userId = jwtSession?.user?.id;
   if (!userId) return null;
   return loadSessionUser({ db, userId, sessionVersion: jwtSession?.user?.sv ?? 0 });

@@ -50,7 +50,11 @@ function parse(token: string): { userId: string; deviceId: string; expires: stri
  * expired, issued before the account's `sessionVersion`, or forged). The id is the token's nonce: what failures are
  * counted against.
  */
-export function trustedDeviceId(cookieValue: string | undefined, userId: string, sessionVersion: number): string | null {
+export function trustedDeviceId(
+  cookieValue: string | undefined,
+  userId: string,
+  sessionVersion: number,
+): string | null {
   for (const token of cookieValue?.split("~") ?? []) {
     const parsed = parse(token);
     if (parsed?.userId !== userId) continue;

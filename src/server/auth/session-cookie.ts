@@ -14,7 +14,10 @@ export async function hasValidSessionCookie(cookieHeader: string | undefined): P
     const separator = part.indexOf("=");
     if (separator < 0 || !SESSION_COOKIE.test(part.slice(0, separator).trim())) continue;
     try {
-      const token = await decode({ token: decodeURIComponent(part.slice(separator + 1).trim()), secret: env.NEXTAUTH_SECRET });
+      const token = await decode({
+        token: decodeURIComponent(part.slice(separator + 1).trim()),
+        secret: env.NEXTAUTH_SECRET,
+      });
       if (token && typeof token.uid === "string") return true;
     } catch {
       // Not ours, or tampered with: not a session.

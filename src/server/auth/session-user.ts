@@ -125,7 +125,11 @@ export function linkGithubAccount(options: {
   return options.signedInUserId ? linkToSignedIn({ ...options, userId: options.signedInUserId }) : link(options, 1);
 }
 
-async function linkToSignedIn(options: { db: Database; providerAccountId: string; userId: string }): Promise<GithubLinkResult> {
+async function linkToSignedIn(options: {
+  db: Database;
+  providerAccountId: string;
+  userId: string;
+}): Promise<GithubLinkResult> {
   const { db, providerAccountId, userId } = options;
   const user = await db.user.findUnique({ where: { id: userId }, select: userSelect });
   if (!user || user.isActive === false) return { refused: "AccessDenied" };
@@ -149,7 +153,8 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
     where: { provider_providerAccountId: { provider: PROVIDER, providerAccountId } },
     select: { user: { select: userSelect } },
   });
-  if (linked) return linked.user.isActive === false ? { refused: "AccessDenied" } : { user: toAuthenticated(linked.user) };
+  if (linked)
+    return linked.user.isActive === false ? { refused: "AccessDenied" } : { user: toAuthenticated(linked.user) };
 
   const emails = options.verifiedEmails.flatMap((email) => {
     const parsed = ZEmail.safeParse(email);
@@ -169,7 +174,12 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
         if (existing.emailVerified && env.SMTP_URL) return existing;
         return tx.user.update({
           where: { id: existing.id },
-          data: { emailVerified: true, emailVerifiedAt: new Date(), passwordHash: null, sessionVersion: { increment: 1 } },
+          data: {
+            emailVerified: true,
+            emailVerifiedAt: new Date(),
+            passwordHash: null,
+            sessionVersion: { increment: 1 },
+          },
           select: userSelect,
         });
       });

@@ -42,9 +42,13 @@ export function postgresUser(): RunAs | undefined {
   if (found) return found;
   try {
     if (!groupExists("postgres")) execFileSync("groupadd", ["--system", "postgres"], { stdio: "pipe" });
-    execFileSync("useradd", ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], {
-      stdio: "pipe",
-    });
+    execFileSync(
+      "useradd",
+      ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"],
+      {
+        stdio: "pipe",
+      },
+    );
   } catch (error) {
     throw new DatabaseSetupError(
       `PostgreSQL cannot run as root and there is no postgres user to run it as; creating one failed: ${String(error)}`,
@@ -62,7 +66,9 @@ export function postgresUser(): RunAs | undefined {
 export function reachableBinaries(source: string, runAs: RunAs | undefined, systemDir = SYSTEM_DIR): string {
   if (!runAs || traversableByOthers(source)) return source;
   const manifest = path.join(path.dirname(source), "package.json");
-  const version = fs.existsSync(manifest) ? fs.readFileSync(manifest, "utf8").match(/"version":\s*"([^"]+)"/)?.[1] : undefined;
+  const version = fs.existsSync(manifest)
+    ? fs.readFileSync(manifest, "utf8").match(/"version":\s*"([^"]+)"/)?.[1]
+    : undefined;
   const stamp = version ?? Math.trunc(fs.statSync(path.join(source, "bin", "postgres")).mtimeMs).toString(36);
   const target = path.join(systemDir, `postgres-${stamp}-${process.platform}-${process.arch}`);
   if (fs.existsSync(path.join(target, "bin", "postgres"))) return target;
@@ -99,7 +105,9 @@ export function placeDataDir(dataDir: string, runAs: RunAs | undefined, systemDi
   }
   for (const folder of [systemDir, path.join(systemDir, "data")]) openFolder(folder);
   // A folder of its own, never one derived from the path: another checkout (or a moved one) cannot land on it.
-  const home = fs.mkdtempSync(path.join(systemDir, "data", `${path.basename(path.dirname(path.dirname(dataDir))) || "cluster"}-`));
+  const home = fs.mkdtempSync(
+    path.join(systemDir, "data", `${path.basename(path.dirname(path.dirname(dataDir))) || "cluster"}-`),
+  );
   fs.chmodSync(home, 0o755);
   const target = path.join(home, "postgres");
   fs.mkdirSync(target, { mode: 0o700 });
@@ -135,21 +143,27 @@ export async function initCluster(options: InitOptions): Promise<void> {
       fs.closeSync(fd);
     }
     const output: string[] = [];
-    const child = spawnAs(options.binaries, "initdb", [
-      `--pgdata=${options.dataDir}`,
-      "--auth=scram-sha-256",
-      "--username=postgres",
-      `--pwfile=${passwordFile}`,
-      "--lc-messages=C",
-      ...options.flags,
-    ], options.runAs);
+    const child = spawnAs(
+      options.binaries,
+      "initdb",
+      [
+        `--pgdata=${options.dataDir}`,
+        "--auth=scram-sha-256",
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--lc-messages=C",
+        ...options.flags,
+      ],
+      options.runAs,
+    );
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
     const code = await new Promise<number | null>((resolve, reject) => {
       child.on("error", reject);
       child.on("close", resolve);
     });
-    if (code !== 0) throw new Error(`initdb exited with code ${code}: ${output.join("").trim().split("\n").slice(-6).join("\n")}`);
+    if (code !== 0)
+      throw new Error(`initdb exited with code ${code}: ${output.join("").trim().split("\n").slice(-6).join("\n")}`);
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }
@@ -172,7 +186,12 @@ export interface RunningCluster {
 
 /** Starts the postmaster and resolves once it accepts connections; rejects with its last log lines if it exits. */
 export async function startCluster(options: StartOptions): Promise<RunningCluster> {
-  const child = spawnAs(options.binaries, "postgres", ["-D", options.dataDir, "-p", String(options.port), "-c", "lc_messages=C", ...options.flags], options.runAs);
+  const child = spawnAs(
+    options.binaries,
+    "postgres",
+    ["-D", options.dataDir, "-p", String(options.port), "-c", "lc_messages=C", ...options.flags],
+    options.runAs,
+  );
   const recent: string[] = [];
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stopWithUs = () => child.kill("SIGINT");
@@ -191,7 +210,11 @@ export async function startCluster(options: StartOptions): Promise<RunningCluste
     child.stdout?.on("data", onData);
     child.once("error", reject);
     child.once("exit", (code, signal) =>
-      reject(new Error(`PostgreSQL exited (${signal ?? `code ${code}`}) before it was ready:\n  ${recent.slice(-8).join("\n  ")}`)),
+      reject(
+        new Error(
+          `PostgreSQL exited (${signal ?? `code ${code}`}) before it was ready:\n  ${recent.slice(-8).join("\n  ")}`,
+        ),
+      ),
     );
   });
 

@@ -23,7 +23,8 @@ const transientCodes = new Set([
 ]);
 /** How @prisma/adapter-pg names a lost or refused connection (`DriverAdapterError.cause.kind`). */
 const transientKinds = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
-const transientMessage = /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET|connection error and is not queryable/i;
+const transientMessage =
+  /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET|connection error and is not queryable/i;
 
 /**
  * The error and the errors it wraps: `cause`, or the driver adapter's error in a Prisma error's `meta` (or `meta`
@@ -111,7 +112,11 @@ export function describeConnectionError(url: string, error: unknown): string {
 function safeUrlParts(url: string) {
   try {
     const parsed = new URL(url);
-    return { host: parsed.hostname, port: parsed.port || "5432", database: decodeURIComponent(parsed.pathname.slice(1)) };
+    return {
+      host: parsed.hostname,
+      port: parsed.port || "5432",
+      database: decodeURIComponent(parsed.pathname.slice(1)),
+    };
   } catch {
     return { host: "?", port: "?", database: "?" };
   }

@@ -19,7 +19,9 @@ export async function checkEncryptionKey(pool: pg.Pool): Promise<"recorded" | "m
     [mine],
   );
   if (inserted.rowCount === 1) return "recorded";
-  const { rows } = await pool.query<{ value: string }>("SELECT value FROM install_settings WHERE name = 'encryption_key_check'");
+  const { rows } = await pool.query<{ value: string }>(
+    "SELECT value FROM install_settings WHERE name = 'encryption_key_check'",
+  );
   const recorded = Buffer.from(rows[0]?.value ?? "", "utf8");
   const current = Buffer.from(mine, "utf8");
   if (recorded.length === current.length && timingSafeEqual(recorded, current)) return "matches";

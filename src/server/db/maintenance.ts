@@ -17,7 +17,10 @@ export async function runMaintenance(pool: pg.Pool, options: { retentionMonths?:
 }
 
 /** Runs maintenance once a day in this process; the timer never keeps the process alive. */
-export function scheduleMaintenance(pool: pg.Pool, options: { retentionMonths?: number; log?: (line: string) => void } = {}) {
+export function scheduleMaintenance(
+  pool: pg.Pool,
+  options: { retentionMonths?: number; log?: (line: string) => void } = {},
+) {
   const timer = setInterval(() => {
     runMaintenance(pool, options).catch((error: Error) => options.log?.(`[maintenance] failed: ${error.message}`));
   }, DAY_MS);

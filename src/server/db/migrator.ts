@@ -106,7 +106,9 @@ export async function migrateDatabase(url: string, options: { dir?: string; log?
       } catch (error) {
         await client.query("ROLLBACK").catch(() => {});
         const message = error instanceof Error ? error.message : String(error);
-        throw new DatabaseSetupError(`Migration ${migration.name} failed and was rolled back (nothing changed): ${message}`);
+        throw new DatabaseSetupError(
+          `Migration ${migration.name} failed and was rolled back (nothing changed): ${message}`,
+        );
       }
       result.applied.push(migration.name);
     }

@@ -33,7 +33,9 @@ const globalForPool = globalThis as unknown as { vaporformPool?: pg.Pool };
 export function getPool(): pg.Pool {
   if (!globalForPool.vaporformPool) {
     if (!env.DATABASE_URL) {
-      throw new DatabaseSetupError("DATABASE_URL is not set: start the app with `npm start`, which provides a database.");
+      throw new DatabaseSetupError(
+        "DATABASE_URL is not set: start the app with `npm start`, which provides a database.",
+      );
     }
     globalForPool.vaporformPool = createPool(env.DATABASE_URL);
   }

@@ -5,7 +5,6 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, "\\$&");
 }
 
-
 /**
  * Groups `items` in order so that each group's `bytes` add up to at most `budget` (an item larger than the budget
  * is a group of its own): the contents of one group are fetched by one query, so the app never holds more file

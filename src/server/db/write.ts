@@ -23,7 +23,11 @@ export interface Actor {
 
 /** An actor, frozen so that no write can change it on the way. */
 export function makeActor(actor: { userId: string | null; source: ActorSource; interactionId?: string | null }): Actor {
-  return Object.freeze({ userId: actor.userId, source: actor.source, interactionId: actor.interactionId ?? null }) as Actor;
+  return Object.freeze({
+    userId: actor.userId,
+    source: actor.source,
+    interactionId: actor.interactionId ?? null,
+  }) as Actor;
 }
 
 export type WriteTx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
@@ -41,7 +45,12 @@ export interface WriteOptions {
 }
 
 /** Runs `fn` in one transaction as `actor` (and under the project's path lock when asked); answers its result. */
-export async function withWrite<T>(db: Database, actor: Actor, fn: (tx: WriteTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+export async function withWrite<T>(
+  db: Database,
+  actor: Actor,
+  fn: (tx: WriteTx) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
   const { lockPathsOf, timeout, maxWait } = options;
   return db.$transaction(
     async (tx) => {

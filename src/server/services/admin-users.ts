@@ -50,8 +50,10 @@ export async function listUsers(options: { db: Database } & TAdminListUsersInput
     conditions.push(Prisma.sql`(email ILIKE ${pattern} OR username ILIKE ${pattern} OR full_name ILIKE ${pattern})`);
   }
   if (role) conditions.push(Prisma.sql`role = ${role}`);
-  if (status) conditions.push(status === "active" ? Prisma.sql`is_active IS NOT FALSE` : Prisma.sql`is_active IS FALSE`);
-  if (premium !== undefined) conditions.push(premium ? Prisma.sql`is_premium IS TRUE` : Prisma.sql`is_premium IS NOT TRUE`);
+  if (status)
+    conditions.push(status === "active" ? Prisma.sql`is_active IS NOT FALSE` : Prisma.sql`is_active IS FALSE`);
+  if (premium !== undefined)
+    conditions.push(premium ? Prisma.sql`is_premium IS TRUE` : Prisma.sql`is_premium IS NOT TRUE`);
 
   const rows = await db.$queryRaw<UserSqlRow[]>`
     SELECT id, email::text, username::text, full_name, avatar_url, role, is_active, is_premium, email_verified,

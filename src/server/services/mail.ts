@@ -56,7 +56,11 @@ export async function sendMail(options: {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`[mail] sending ${options.purpose} mail ${mail.id} failed: ${message}`);
-    await db.mailOutbox.update({ where: { id: mail.id }, data: { error: message.slice(0, 2000) }, select: { id: true } });
+    await db.mailOutbox.update({
+      where: { id: mail.id },
+      data: { error: message.slice(0, 2000) },
+      select: { id: true },
+    });
     return { id: mail.id, sent: false };
   }
 }
@@ -100,7 +104,12 @@ export async function listOutbox(options: {
     }),
     options.db.mailOutbox.count({ where }),
   ]);
-  return { items: items.map((mail) => ({ ...mail, textBody: readBody(mail.textBody) })), total, page: options.page, pageSize };
+  return {
+    items: items.map((mail) => ({ ...mail, textBody: readBody(mail.textBody) })),
+    total,
+    page: options.page,
+    pageSize,
+  };
 }
 
 /**

@@ -36,6 +36,8 @@ export async function assertWithinStorageLimit(tx: Tx, projectId: string, grewBy
 
 /** What the project's live files take now; read before and after an import, whose added bytes are the difference. */
 export async function projectBytes(tx: Tx, projectId: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ total: bigint | null }[]>`SELECT total_size_bytes AS total FROM projects WHERE id = ${projectId}::uuid`;
+  const rows = await tx.$queryRaw<
+    { total: bigint | null }[]
+  >`SELECT total_size_bytes AS total FROM projects WHERE id = ${projectId}::uuid`;
   return Number(rows[0]?.total ?? 0);
 }

@@ -112,7 +112,7 @@ export function readZip(
     }
     // Zip64 extra field: the 64-bit values of whichever 32-bit fields are saturated, in a fixed order.
     const extraStart = offset + 46 + nameLength;
-    for (let extra = extraStart; extra + 4 <= extraStart + extraLength; ) {
+    for (let extra = extraStart; extra + 4 <= extraStart + extraLength;) {
       const id = u16(extra);
       const size = u16(extra + 2);
       if (id === 0x0001) {
@@ -142,7 +142,10 @@ export function readZip(
     }
     if (flags & 1) throw new AppError("BAD_REQUEST", `"${name}" is encrypted; import an archive without a password.`);
     if (entries.length >= limits.maxFiles) {
-      throw new AppError("PAYLOAD_TOO_LARGE", `The archive has more than ${limits.maxFiles.toLocaleString("en-US")} files.`);
+      throw new AppError(
+        "PAYLOAD_TOO_LARGE",
+        `The archive has more than ${limits.maxFiles.toLocaleString("en-US")} files.`,
+      );
     }
 
     if (!inBounds(localOffset, 30) || u32(localOffset) !== LOCAL_SIGNATURE) throw corrupt(`broken entry "${name}"`);
@@ -178,7 +181,10 @@ export function readZip(
         throw corrupt(`entry "${name}" cannot be unpacked`);
       }
     } else {
-      throw new AppError("BAD_REQUEST", `"${name}" uses a compression method this import does not support (${method}).`);
+      throw new AppError(
+        "BAD_REQUEST",
+        `"${name}" uses a compression method this import does not support (${method}).`,
+      );
     }
     const data = concat(chunks, size);
     if (crc32(data) !== expectedCrc) throw corrupt(`entry "${name}" is damaged (checksum mismatch)`);

@@ -7,7 +7,11 @@ export const metadata = { title: "Forgot your password" };
 export default function ForgotPasswordPage() {
   return (
     <Card>
-      <CardHeader level={1} title="Forgot your password?" description="We will e-mail you a link to choose a new one." />
+      <CardHeader
+        level={1}
+        title="Forgot your password?"
+        description="We will e-mail you a link to choose a new one."
+      />
       <RequestResetForm mailboxOpen={devMailboxOpen} />
     </Card>
   );

@@ -10,7 +10,11 @@ export default async function SignUpPage() {
   if (await getSession()) redirect("/");
   return (
     <Card>
-      <CardHeader level={1} title="Create your account" description="Start from a template or a blank project in a minute." />
+      <CardHeader
+        level={1}
+        title="Create your account"
+        description="Start from a template or a blank project in a minute."
+      />
       <SignUpForm />
       <p className="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
         Already have an account?{" "}

@@ -9,12 +9,20 @@ import { db } from "~/server/db/client";
 
 export const metadata = { title: "Confirm your e-mail" };
 
-export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
+export default async function VerifyEmailPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ token?: string | string[] }>;
+}) {
   const { token } = await searchParams;
   if (typeof token === "string") {
     return (
       <Card>
-        <CardHeader level={1} title="Confirm your e-mail address" description="One click and your address is confirmed." />
+        <CardHeader
+          level={1}
+          title="Confirm your e-mail address"
+          description="One click and your address is confirmed."
+        />
         <ConfirmEmail token={token} />
       </Card>
     );

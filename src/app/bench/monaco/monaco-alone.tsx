@@ -37,7 +37,11 @@ export default function MonacoAlone() {
         container.style.height = `${height}px`;
         model?.dispose();
         // A file: uri like the IDE's models, so the language workers treat both buffers alike.
-        model = monaco.editor.createModel(content, languageForPath(path), monaco.Uri.from({ scheme: "file", path: `/bench/${path}` }));
+        model = monaco.editor.createModel(
+          content,
+          languageForPath(path),
+          monaco.Uri.from({ scheme: "file", path: `/bench/${path}` }),
+        );
         model.updateOptions({ tabSize: DEFAULT_PREFERENCES.tabSize, indentSize: DEFAULT_PREFERENCES.tabSize });
         editor.setModel(model);
       },

@@ -1,7 +1,19 @@
 "use client";
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
-import { ChevronDown, ChevronRight, Download, File, FilePlus, Folder, FolderOpen, FolderPlus, MoreHorizontal, Pencil, Trash2 } from "lucide-react";
+import {
+  ChevronDown,
+  ChevronRight,
+  Download,
+  File,
+  FilePlus,
+  Folder,
+  FolderOpen,
+  FolderPlus,
+  MoreHorizontal,
+  Pencil,
+  Trash2,
+} from "lucide-react";
 import type { DragEvent } from "react";
 import { cn } from "~/lib/cn";
 import type { TreeNode } from "~/lib/file-tree";
@@ -29,7 +41,20 @@ export interface TreeRowProps {
 }
 
 /** One file or folder: click to open or toggle, drag to move, drop onto a folder, and an actions menu. */
-export function TreeRow({ node, depth, open, active, unsaved, selected, focusable, dropTarget, onClick, onDragOverFolder, onDropOnFolder, onAction }: TreeRowProps) {
+export function TreeRow({
+  node,
+  depth,
+  open,
+  active,
+  unsaved,
+  selected,
+  focusable,
+  dropTarget,
+  onClick,
+  onDragOverFolder,
+  onDropOnFolder,
+  onAction,
+}: TreeRowProps) {
   const folder = node.kind === "folder";
   return (
     <li
@@ -62,8 +87,16 @@ export function TreeRow({ node, depth, open, active, unsaved, selected, focusabl
     >
       {folder ? (
         <>
-          {open ? <ChevronDown className="size-3.5 shrink-0" aria-hidden /> : <ChevronRight className="size-3.5 shrink-0" aria-hidden />}
-          {open ? <FolderOpen className="size-4 shrink-0 text-brand-500" aria-hidden /> : <Folder className="size-4 shrink-0 text-brand-500" aria-hidden />}
+          {open ? (
+            <ChevronDown className="size-3.5 shrink-0" aria-hidden />
+          ) : (
+            <ChevronRight className="size-3.5 shrink-0" aria-hidden />
+          )}
+          {open ? (
+            <FolderOpen className="size-4 shrink-0 text-brand-500" aria-hidden />
+          ) : (
+            <Folder className="size-4 shrink-0 text-brand-500" aria-hidden />
+          )}
         </>
       ) : (
         <File className="ml-[18px] size-4 shrink-0 text-zinc-400" aria-hidden />
@@ -100,7 +133,17 @@ export function TreeRow({ node, depth, open, active, unsaved, selected, focusabl
   );
 }
 
-function MenuItem({ icon: Icon, label, onSelect, danger }: { icon: typeof File; label: string; onSelect(): void; danger?: boolean }) {
+function MenuItem({
+  icon: Icon,
+  label,
+  onSelect,
+  danger,
+}: {
+  icon: typeof File;
+  label: string;
+  onSelect(): void;
+  danger?: boolean;
+}) {
   return (
     <DropdownMenu.Item
       onSelect={onSelect}

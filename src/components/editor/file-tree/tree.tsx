@@ -35,7 +35,8 @@ function download(name: string, bytes: BlobPart, type: string) {
 
 const folderOf = (node: TreeNode | null) => (node ? (node.kind === "folder" ? node.path : parentPath(node.path)) : "");
 
-const toolbarButton = "inline-flex size-7 items-center justify-center rounded text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800";
+const toolbarButton =
+  "inline-flex size-7 items-center justify-center rounded text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800";
 
 /** The project's files as a tree: open, create, rename, move (drag and drop), delete, upload, download. */
 export function FileTree() {
@@ -88,14 +89,20 @@ export function FileTree() {
     setError(undefined);
     for (const file of Array.from(files)) {
       if (config && file.size > config.fileMaxBytes) {
-        setError(`${file.name} is ${formatBytes(file.size)}; files can be at most ${formatBytes(config.fileMaxBytes)}.`);
+        setError(
+          `${file.name} is ${formatBytes(file.size)}; files can be at most ${formatBytes(config.fileMaxBytes)}.`,
+        );
         continue;
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
       const text = decodeText(bytes);
       const path = folder ? `${folder}/${file.name}` : file.name;
       try {
-        await create(text === null ? { path, kind: "file", content: bytesToBase64(bytes), encoding: "base64" } : { path, kind: "file", content: text });
+        await create(
+          text === null
+            ? { path, kind: "file", content: bytesToBase64(bytes), encoding: "base64" }
+            : { path, kind: "file", content: text },
+        );
       } catch (failure) {
         setError(`${file.name}: ${(failure as Error).message}`);
       }
@@ -105,7 +112,11 @@ export function FileTree() {
 
   async function downloadFile(path: string) {
     const file = await readFile(path);
-    download(baseName(path), file.isBinary ? (base64ToBytes(file.content) as Uint8Array<ArrayBuffer>) : file.content, file.mimeType);
+    download(
+      baseName(path),
+      file.isBinary ? (base64ToBytes(file.content) as Uint8Array<ArrayBuffer>) : file.content,
+      file.mimeType,
+    );
   }
 
   function onAction(action: RowAction, node: TreeNode) {
@@ -132,13 +143,31 @@ export function FileTree() {
       <div className="flex items-center justify-between border-b border-zinc-200 px-3 py-1.5 dark:border-zinc-800">
         <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Files</h2>
         <div className="flex items-center">
-          <button type="button" className={toolbarButton} title="New file" aria-label="New file" onClick={() => setPrompt({ kind: "file", folder: folderOf(selectedNode) })}>
+          <button
+            type="button"
+            className={toolbarButton}
+            title="New file"
+            aria-label="New file"
+            onClick={() => setPrompt({ kind: "file", folder: folderOf(selectedNode) })}
+          >
             <FilePlus className="size-4" aria-hidden />
           </button>
-          <button type="button" className={toolbarButton} title="New folder" aria-label="New folder" onClick={() => setPrompt({ kind: "folder", folder: folderOf(selectedNode) })}>
+          <button
+            type="button"
+            className={toolbarButton}
+            title="New folder"
+            aria-label="New folder"
+            onClick={() => setPrompt({ kind: "folder", folder: folderOf(selectedNode) })}
+          >
             <FolderPlus className="size-4" aria-hidden />
           </button>
-          <button type="button" className={toolbarButton} title="Upload files" aria-label="Upload files" onClick={() => uploadInput.current?.click()}>
+          <button
+            type="button"
+            className={toolbarButton}
+            title="Upload files"
+            aria-label="Upload files"
+            onClick={() => uploadInput.current?.click()}
+          >
             <Upload className="size-4" aria-hidden />
           </button>
           <input
@@ -166,7 +195,9 @@ export function FileTree() {
         onDrop={(event) => void onDrop(event, "")}
       >
         {rows.length === 0 ? (
-          <p className="px-3 py-6 text-center text-sm text-zinc-500">No files yet. Create one, upload some, or import a zip.</p>
+          <p className="px-3 py-6 text-center text-sm text-zinc-500">
+            No files yet. Create one, upload some, or import a zip.
+          </p>
         ) : (
           <ul role="tree" aria-label="Project files" onKeyDown={onKeyDown} className="text-sm">
             {rows.map(({ node, depth }) => (
@@ -198,7 +229,11 @@ export function FileTree() {
         open={prompt !== null}
         onOpenChange={(open) => !open && setPrompt(null)}
         title={prompt?.kind === "rename" ? "Rename or move" : prompt?.kind === "folder" ? "New folder" : "New file"}
-        description={prompt?.kind === "rename" ? "Change the name, or the folders in front of it to move it." : "Use / to put it in a folder."}
+        description={
+          prompt?.kind === "rename"
+            ? "Change the name, or the folders in front of it to move it."
+            : "Use / to put it in a folder."
+        }
         label="Path"
         initialValue={prompt?.kind === "rename" ? prompt.path : prompt?.folder ? `${prompt.folder}/` : ""}
         confirmLabel={prompt?.kind === "rename" ? "Rename" : "Create"}

@@ -80,8 +80,23 @@ function entriesAt(key: string): [string, ModelEntry][] {
 }
 
 /** Registers a model under `key`, following its edits. */
-function track(key: string, projectId: string, path: string, model: monaco.editor.ITextModel, viewState: ModelEntry["viewState"], revision: number): ModelEntry {
-  const entry: ModelEntry = { projectId, path, model, viewState, revision, replacing: false, listener: { dispose() {} } };
+function track(
+  key: string,
+  projectId: string,
+  path: string,
+  model: monaco.editor.ITextModel,
+  viewState: ModelEntry["viewState"],
+  revision: number,
+): ModelEntry {
+  const entry: ModelEntry = {
+    projectId,
+    path,
+    model,
+    viewState,
+    revision,
+    replacing: false,
+    listener: { dispose() {} },
+  };
   entry.listener = model.onDidChangeContent(() => {
     if (!entry.replacing) bufferEdited(entry.projectId, entry.path, model.getAlternativeVersionId());
   });
@@ -117,7 +132,9 @@ function replaceContent(entry: ModelEntry, value: string) {
 /** The text of an open buffer and the version id it has now (record it as saved once the server has the text). */
 export function readBuffer(projectId: string, path: string): { text: string; versionId: number } | undefined {
   const model = models.get(modelKey(projectId, path))?.model;
-  return model && !model.isDisposed() ? { text: bufferText(model), versionId: model.getAlternativeVersionId() } : undefined;
+  return model && !model.isDisposed()
+    ? { text: bufferText(model), versionId: model.getAlternativeVersionId() }
+    : undefined;
 }
 
 /** Forgets the buffer of a closed tab (or of every file under a deleted folder): its text, undo history and view state. */

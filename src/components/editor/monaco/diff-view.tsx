@@ -75,8 +75,16 @@ export default function DiffView({
     const id = ++diffCount;
     const init = initialModels();
     const models = {
-      original: monaco.editor.createModel(init.original, init.language, diffUri("original", id, init.path, init.language)),
-      modified: monaco.editor.createModel(init.modified, init.language, diffUri("modified", id, init.path, init.language)),
+      original: monaco.editor.createModel(
+        init.original,
+        init.language,
+        diffUri("original", id, init.path, init.language),
+      ),
+      modified: monaco.editor.createModel(
+        init.modified,
+        init.language,
+        diffUri("modified", id, init.path, init.language),
+      ),
     };
     const diff = monaco.editor.createDiffEditor(container, {
       theme: currentMonacoTheme(),

@@ -58,15 +58,13 @@ export const accountRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => updatePreferences({ db: ctx.db, userId: ctx.session.user.id, preferences: input })),
 
   /** Answers the new session version: the caller's session must adopt it, every other session ends. */
-  changePassword: protectedProcedure
-    .input(ZChangePasswordInput)
-    .mutation(({ ctx, input }) =>
-      changePassword({
-        db: ctx.db,
-        userId: ctx.session.user.id,
-        ip: ctx.ip,
-        deviceCookie: readCookie(ctx.headers.get("cookie"), DEVICE_COOKIE),
-        ...input,
-      }),
-    ),
+  changePassword: protectedProcedure.input(ZChangePasswordInput).mutation(({ ctx, input }) =>
+    changePassword({
+      db: ctx.db,
+      userId: ctx.session.user.id,
+      ip: ctx.ip,
+      deviceCookie: readCookie(ctx.headers.get("cookie"), DEVICE_COOKIE),
+      ...input,
+    }),
+  ),
 });

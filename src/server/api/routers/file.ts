@@ -33,60 +33,66 @@ export const fileRouter = createTRPCRouter({
   list: projectProcedure
     .input(ZListFilesInput)
     .query(async ({ ctx, input }): Promise<LiveFile[] | DeletedFile[]> =>
-      input.deleted ? listDeletedFiles({ db: ctx.db, projectId: ctx.project.id }) : listFiles({ db: ctx.db, projectId: ctx.project.id }),
+      input.deleted
+        ? listDeletedFiles({ db: ctx.db, projectId: ctx.project.id })
+        : listFiles({ db: ctx.db, projectId: ctx.project.id }),
     ),
-  read: projectProcedure
-    .input(ZReadFileInput)
-    .query(({ ctx, input }) => readFile({ db: ctx.db, projectId: ctx.project.id, path: input.path, version: input.version, fileId: input.fileId })),
-  save: projectProcedure
-    .input(ZSaveFileInput)
-    .mutation(({ ctx, input }) =>
-      saveFile({
-        db: ctx.db,
-        projectId: ctx.project.id,
-        actor: ctx.actor,
-        path: input.path,
-        content: input.content,
-        fileId: input.fileId,
-        baseVersion: input.baseVersion,
-      }),
-    ),
-  create: projectProcedure
-    .input(ZCreateFileInput)
-    .mutation(({ ctx, input }) =>
-      createFile({
-        db: ctx.db,
-        projectId: ctx.project.id,
-        actor: ctx.actor,
-        path: input.path,
-        kind: input.kind,
-        content: input.content,
-        encoding: input.encoding,
-      }),
-    ),
+  read: projectProcedure.input(ZReadFileInput).query(({ ctx, input }) =>
+    readFile({
+      db: ctx.db,
+      projectId: ctx.project.id,
+      path: input.path,
+      version: input.version,
+      fileId: input.fileId,
+    }),
+  ),
+  save: projectProcedure.input(ZSaveFileInput).mutation(({ ctx, input }) =>
+    saveFile({
+      db: ctx.db,
+      projectId: ctx.project.id,
+      actor: ctx.actor,
+      path: input.path,
+      content: input.content,
+      fileId: input.fileId,
+      baseVersion: input.baseVersion,
+    }),
+  ),
+  create: projectProcedure.input(ZCreateFileInput).mutation(({ ctx, input }) =>
+    createFile({
+      db: ctx.db,
+      projectId: ctx.project.id,
+      actor: ctx.actor,
+      path: input.path,
+      kind: input.kind,
+      content: input.content,
+      encoding: input.encoding,
+    }),
+  ),
   move: projectProcedure
     .input(ZMoveFileInput)
-    .mutation(({ ctx, input }) => moveFile({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, from: input.from, to: input.to })),
+    .mutation(({ ctx, input }) =>
+      moveFile({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, from: input.from, to: input.to }),
+    ),
   delete: projectProcedure
     .input(ZDeleteFileInput)
-    .mutation(({ ctx, input }) => deleteFile({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, path: input.path })),
+    .mutation(({ ctx, input }) =>
+      deleteFile({ db: ctx.db, projectId: ctx.project.id, actor: ctx.actor, path: input.path }),
+    ),
   history: projectProcedure
     .input(ZGetFileHistoryInput)
     .query(({ ctx, input }) => getFileHistory({ db: ctx.db, projectId: ctx.project.id, path: input.path })),
-  restore: projectProcedure
-    .input(ZRestoreFileInput)
-    .mutation(({ ctx, input }) =>
-      restoreFile({
-        db: ctx.db,
-        projectId: ctx.project.id,
-        actor: ctx.actor,
-        path: input.path,
-        version: input.version,
-        fileId: input.fileId,
-        baseFileId: input.baseFileId,
-        baseVersion: input.baseVersion,
-      }),
-    ),
+  restore: projectProcedure.input(ZRestoreFileInput).mutation(({ ctx, input }) =>
+    restoreFile({
+      db: ctx.db,
+      projectId: ctx.project.id,
+      actor: ctx.actor,
+      path: input.path,
+      version: input.version,
+      fileId: input.fileId,
+      baseFileId: input.baseFileId,
+      baseVersion: input.baseVersion,
+    }),
+  ),
   importZip: projectProcedure
     .input(ZImportZipInput)
     .mutation(({ ctx, input }) =>

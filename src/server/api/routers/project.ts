@@ -4,11 +4,16 @@ import { createProject, getProject, listProjects } from "~/server/services/proje
 
 export const projectRouter = createTRPCRouter({
   list: protectedProcedure.query(({ ctx }) => listProjects({ db: ctx.db, userId: ctx.session.user.id })),
-  create: protectedProcedure
-    .input(ZCreateProjectInput)
-    .mutation(({ ctx, input }) =>
-      createProject({ db: ctx.db, actor: ctx.actor, userId: ctx.session.user.id, name: input.name, description: input.description, templateId: input.templateId }),
-    ),
+  create: protectedProcedure.input(ZCreateProjectInput).mutation(({ ctx, input }) =>
+    createProject({
+      db: ctx.db,
+      actor: ctx.actor,
+      userId: ctx.session.user.id,
+      name: input.name,
+      description: input.description,
+      templateId: input.templateId,
+    }),
+  ),
   get: projectProcedure
     .input(ZGetProjectInput)
     .query(({ ctx }) => getProject({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),

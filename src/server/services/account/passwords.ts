@@ -20,7 +20,11 @@ const INVALID_RESET_LINK = "This reset link is invalid, used or expired. Ask for
  * answer, so the answer is the same, in content and in time, whether or not there is one (nor whether it is
  * deactivated, or was mailed less than a minute ago, in which case nothing new is sent either).
  */
-export async function requestPasswordReset(options: { db: Database; email: string; ip: string }): Promise<{ accepted: true }> {
+export async function requestPasswordReset(options: {
+  db: Database;
+  email: string;
+  ip: string;
+}): Promise<{ accepted: true }> {
   const { db, email } = options;
   const { retryAfterSeconds, mayMail } = await startPasswordReset({ db, ip: options.ip, accountKey: email });
   if (retryAfterSeconds > 0) {
@@ -51,7 +55,11 @@ async function mailResetLink(db: Database, email: string): Promise<void> {
  * Sets a new password with a reset link (once, within the hour). Ends every open session of the account, and
  * confirms its e-mail address (the link proved the user reads it).
  */
-export async function resetPassword(options: { db: Database; token: string; password: string }): Promise<{ reset: true }> {
+export async function resetPassword(options: {
+  db: Database;
+  token: string;
+  password: string;
+}): Promise<{ reset: true }> {
   const { db, token } = options;
   // A cheap look first, so a made-up token costs no password hash; the transaction below decides.
   const valid = await db.authToken.findFirst({
@@ -98,7 +106,9 @@ export async function changePassword(
     throw new AppError("BAD_REQUEST", "This account has no password yet. Use “Forgot password” to set one.");
   }
   if (options.currentPassword === options.newPassword) {
-    throw new AppError("BAD_REQUEST", "Choose a new password different from the current one.", { field: "newPassword" });
+    throw new AppError("BAD_REQUEST", "Choose a new password different from the current one.", {
+      field: "newPassword",
+    });
   }
 
   const { retryAfterSeconds, attemptId } = await startSignIn({
@@ -129,4 +139,3 @@ export async function changePassword(
     return { sessionVersion: updated.sessionVersion };
   });
 }
-

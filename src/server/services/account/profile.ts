@@ -79,4 +79,3 @@ export async function updatePreferences(options: {
   if (!row) throw new AppError("NOT_FOUND", "Account not found.");
   return readPreferences(row.preferences);
 }
-

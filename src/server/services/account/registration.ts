@@ -97,4 +97,3 @@ export async function resendVerification(options: {
   await mailVerification(db, user, token);
   return { sent: true, alreadyVerified: false };
 }
-

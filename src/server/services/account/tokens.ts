@@ -76,7 +76,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export async function mailVerification(db: Database, user: { id: string; email: string; fullName: string }, token: string) {
+export async function mailVerification(
+  db: Database,
+  user: { id: string; email: string; fullName: string },
+  token: string,
+) {
   const link = appUrl(`/verify-email?token=${encodeURIComponent(token)}`);
   await sendMail({
     db,
@@ -89,7 +93,11 @@ export async function mailVerification(db: Database, user: { id: string; email: 
   });
 }
 
-export async function mailPasswordReset(db: Database, user: { id: string; email: string; fullName: string }, token: string) {
+export async function mailPasswordReset(
+  db: Database,
+  user: { id: string; email: string; fullName: string },
+  token: string,
+) {
   const link = appUrl(`/reset-password?token=${encodeURIComponent(token)}`);
   await sendMail({
     db,
@@ -101,4 +109,3 @@ export async function mailPasswordReset(db: Database, user: { id: string; email:
     userId: user.id,
   });
 }
-

@@ -38,14 +38,20 @@ export function countLines(text: string): number {
 
 export function checkSize(sizeBytes: number, limit: number, path: string) {
   if (sizeBytes > limit) {
-    throw new AppError("PAYLOAD_TOO_LARGE", `${baseName(path)} is ${mib(sizeBytes)}; files may be at most ${mib(limit)}.`);
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `${baseName(path)} is ${mib(sizeBytes)}; files may be at most ${mib(limit)}.`,
+    );
   }
 }
 
 /** A text file; refuses NUL bytes (TEXT cannot hold them) and files over FILE_MAX_BYTES. */
 export function prepareText(path: string, content: string, limit = env.FILE_MAX_BYTES): PreparedFile {
   if (content.includes("\u0000")) {
-    throw new AppError("BAD_REQUEST", `${baseName(path)} contains NUL bytes, so it cannot be stored as text: upload it as a binary file.`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `${baseName(path)} contains NUL bytes, so it cannot be stored as text: upload it as a binary file.`,
+    );
   }
   const bytes = Buffer.from(content, "utf8");
   checkSize(bytes.length, limit, path);

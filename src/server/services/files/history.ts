@@ -56,7 +56,13 @@ export async function findVersion(
 }
 
 /** A file with its content: the live one, or a past version (also of a deleted file). */
-export async function readFile({ db, projectId, path, version, fileId }: ProjectScope & { path: string; version?: number; fileId?: string }) {
+export async function readFile({
+  db,
+  projectId,
+  path,
+  version,
+  fileId,
+}: ProjectScope & { path: string; version?: number; fileId?: string }) {
   if (version !== undefined) {
     const row = await findVersion(db, projectId, path, version, fileId);
     const isBinary = row.is_binary;

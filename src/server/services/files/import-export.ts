@@ -54,7 +54,10 @@ export function assertConsistentTree(paths: Iterable<string>): void {
   for (const path of all) {
     for (const ancestor of ancestorPaths(path)) {
       if (all.has(ancestor)) {
-        throw new AppError("CONFLICT", `${quote(ancestor)} would be both a file and a folder (it holds ${quote(path)}).`);
+        throw new AppError(
+          "CONFLICT",
+          `${quote(ancestor)} would be both a file and a folder (it holds ${quote(path)}).`,
+        );
       }
     }
   }
@@ -104,11 +107,16 @@ export async function importZip({
   try {
     parsed = readZip(
       bytes,
-      { maxFileBytes: env.IMPORT_MAX_FILE_BYTES, maxTotalBytes: env.IMPORT_MAX_TOTAL_BYTES, maxFiles: env.IMPORT_MAX_FILES },
+      {
+        maxFileBytes: env.IMPORT_MAX_FILE_BYTES,
+        maxTotalBytes: env.IMPORT_MAX_TOTAL_BYTES,
+        maxFiles: env.IMPORT_MAX_FILES,
+      },
       (name) => skipReason(name)?.reason ?? null,
     );
   } catch (error) {
-    if (error instanceof RangeError) throw new AppError("BAD_REQUEST", "This file is not a valid zip archive (it is truncated).");
+    if (error instanceof RangeError)
+      throw new AppError("BAD_REQUEST", "This file is not a valid zip archive (it is truncated).");
     throw error;
   }
 
@@ -116,7 +124,11 @@ export async function importZip({
   const seen = new Set<string>();
   for (const entry of parsed.entries) {
     const checked = normalizeFilePath(entry.name);
-    if (!checked.ok) throw new AppError("BAD_REQUEST", `The archive entry ${quote(entry.name)} cannot be imported: ${checked.message}`);
+    if (!checked.ok)
+      throw new AppError(
+        "BAD_REQUEST",
+        `The archive entry ${quote(entry.name)} cannot be imported: ${checked.message}`,
+      );
     if (seen.has(checked.path)) throw new AppError("BAD_REQUEST", `The archive contains ${quote(checked.path)} twice.`);
     seen.add(checked.path);
     files.push(prepareBytes(checked.path, entry.data, env.IMPORT_MAX_FILE_BYTES));
@@ -162,7 +174,15 @@ export async function importZip({
  * NOT_FOUND, before anything is streamed. The archive is written as it is read: file contents are fetched in
  * groups of at most CONTENT_BUDGET_BYTES when the download wants more (a file deleted meanwhile is left out).
  */
-export async function exportProjectZip({ db, projectId, userId }: { db: Database; projectId: string; userId: string }): Promise<ReadableStream<Uint8Array>> {
+export async function exportProjectZip({
+  db,
+  projectId,
+  userId,
+}: {
+  db: Database;
+  projectId: string;
+  userId: string;
+}): Promise<ReadableStream<Uint8Array>> {
   // One query checks ownership and lists the files (a project without files still yields its one joined row).
   const listing = await db.$queryRaw<{ file_path: string | null; size_bytes: number | null }[]>`
     SELECT f.file_path, f.size_bytes
@@ -171,10 +191,14 @@ export async function exportProjectZip({ db, projectId, userId }: { db: Database
      WHERE p.id = ${projectId}::uuid AND p.user_id = ${userId}::uuid
      ORDER BY f.file_path`;
   if (listing.length === 0) throw new AppError("NOT_FOUND", "Project not found.");
-  const files = listing.flatMap((row) => (row.file_path === null ? [] : [{ path: row.file_path, sizeBytes: row.size_bytes ?? 0 }]));
+  const files = listing.flatMap((row) =>
+    row.file_path === null ? [] : [{ path: row.file_path, sizeBytes: row.size_bytes ?? 0 }],
+  );
   async function* contents() {
     for (const group of groupByBytes(files, (file) => file.sizeBytes, CONTENT_BUDGET_BYTES)) {
-      const rows = await db.$queryRaw<{ file_path: string; content: string; is_binary: boolean | null; updated_at: Date | null }[]>`
+      const rows = await db.$queryRaw<
+        { file_path: string; content: string; is_binary: boolean | null; updated_at: Date | null }[]
+      >`
         SELECT file_path, content, is_binary, updated_at
           FROM project_files
          WHERE project_id = ${projectId}::uuid AND file_path = ANY(${group.map((file) => file.path)}::text[])

@@ -36,7 +36,13 @@ function saved(row: SavedRow, changed: boolean) {
 /** What a CONFLICT offers: the live file at a path as it is now (`null`: there is none). */
 async function currentFile(tx: Tx, projectId: string, path: string, lock = false) {
   const rows = await tx.$queryRaw<
-    (SavedRow & { content: string; is_binary: boolean; author_id: string | null; author_name: string | null; source_type: string | null })[]
+    (SavedRow & {
+      content: string;
+      is_binary: boolean;
+      author_id: string | null;
+      author_name: string | null;
+      source_type: string | null;
+    })[]
   >`
     SELECT f.id, f.version, f.content, f.content_hash, f.size_bytes, f.line_count, f.updated_at, f.is_binary,
            u.id AS author_id, u.full_name AS author_name, v.source_type
@@ -97,9 +103,14 @@ export async function saveFile({
     const current = await currentFile(tx, projectId, path);
     if (!current) throw new AppError("CONFLICT", "This file was deleted since you opened it.", fileConflict(null));
     const { row, offered } = current;
-    if (row.is_binary) throw new AppError("BAD_REQUEST", "This is a binary file; upload a new version instead of editing it as text.");
+    if (row.is_binary)
+      throw new AppError("BAD_REQUEST", "This is a binary file; upload a new version instead of editing it as text.");
     if (row.id !== fileId) {
-      throw new AppError("CONFLICT", "This file was deleted and created again since you opened it.", fileConflict(offered));
+      throw new AppError(
+        "CONFLICT",
+        "This file was deleted and created again since you opened it.",
+        fileConflict(offered),
+      );
     }
     // Already this content, even on a newer version: a save retried after its answer was lost (it had committed)
     // succeeds instead of offering the user a conflict with their own text.
@@ -150,13 +161,25 @@ export async function restoreFile({
       }
       const { row, offered } = current;
       if (baseFileId === undefined) {
-        throw new AppError("CONFLICT", `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`, fileConflict(offered));
+        throw new AppError(
+          "CONFLICT",
+          `A file was created at ${quote(path)} since you looked: restoring would overwrite it. Compare, then overwrite it or cancel.`,
+          fileConflict(offered),
+        );
       }
       if (row.id !== baseFileId) {
-        throw new AppError("CONFLICT", `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`, fileConflict(offered));
+        throw new AppError(
+          "CONFLICT",
+          `${quote(path)} was deleted and created again since you looked. Compare, then overwrite it or cancel.`,
+          fileConflict(offered),
+        );
       }
       if (row.version !== baseVersion) {
-        throw new AppError("CONFLICT", `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`, fileConflict(offered));
+        throw new AppError(
+          "CONFLICT",
+          `This file changed since you opened its history (it is now version ${row.version}). Look again, then restore.`,
+          fileConflict(offered),
+        );
       }
       if (row.content_hash === file.contentHash && row.is_binary === file.isBinary) return saved(row, false);
       const updated = await tx.$queryRaw<SavedRow[]>`

@@ -20,7 +20,16 @@ export async function listFiles({ db, projectId }: ProjectScope) {
   const files = await db.projectFile.findMany({
     where: { projectId },
     orderBy: { filePath: "asc" },
-    select: { id: true, filePath: true, fileName: true, fileType: true, sizeBytes: true, isBinary: true, version: true, updatedAt: true },
+    select: {
+      id: true,
+      filePath: true,
+      fileName: true,
+      fileType: true,
+      sizeBytes: true,
+      isBinary: true,
+      version: true,
+      updatedAt: true,
+    },
   });
   return files.map((file) => ({
     id: file.id,
@@ -68,7 +77,12 @@ export async function listDeletedFiles({ db, projectId }: ProjectScope) {
  * Refuses `paths` when one of them would be a file and a folder at once: a live file sits where one of them needs
  * a folder, or files live under one of them. `ignore` are paths being moved away in the same write.
  */
-async function assertNoFileFolderClash(tx: Tx, projectId: string, paths: string[], ignore: string[] = []): Promise<void> {
+async function assertNoFileFolderClash(
+  tx: Tx,
+  projectId: string,
+  paths: string[],
+  ignore: string[] = [],
+): Promise<void> {
   const ancestors = [...new Set(paths.flatMap(ancestorPaths))];
   const rows = await tx.$queryRaw<{ file_path: string; kind: string }[]>`
     SELECT f.file_path, 'ancestor' AS kind
@@ -161,7 +175,11 @@ export async function createFile(
   } else if (options.encoding === "base64") {
     const content = options.content ?? "";
     // Refused before decoding: the decoded size is known from the length.
-    checkSize(Math.floor((content.length * 3) / 4) - (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0), env.FILE_MAX_BYTES, path);
+    checkSize(
+      Math.floor((content.length * 3) / 4) - (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0),
+      env.FILE_MAX_BYTES,
+      path,
+    );
     const bytes = decodeBase64(content, baseName(path));
     file = prepareBinary(path, bytes);
   } else {
@@ -202,7 +220,8 @@ export async function moveFile({ db, projectId, actor, from, to }: WriteScope & 
       const taken = await tx.$queryRaw<{ file_path: string }[]>`
         SELECT file_path FROM project_files
          WHERE project_id = ${projectId}::uuid AND file_path = ANY(${targets}::text[]) LIMIT 1`;
-      if (taken[0]) throw new AppError("CONFLICT", `${quote(taken[0].file_path)} already exists; move or rename it first.`);
+      if (taken[0])
+        throw new AppError("CONFLICT", `${quote(taken[0].file_path)} already exists; move or rename it first.`);
       await assertNoFileFolderClash(tx, projectId, file ? [to] : targets, sourcePaths);
 
       try {
@@ -218,7 +237,8 @@ export async function moveFile({ db, projectId, actor, from, to }: WriteScope & 
                WHERE project_id = ${projectId}::uuid AND starts_with(file_path, ${`${from}/`})`;
         return { moved, from, to };
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${quote(to)} already exists; move or rename it first.`);
+        if (isUniqueViolation(error))
+          throw new AppError("CONFLICT", `${quote(to)} already exists; move or rename it first.`);
         throw error;
       }
     },

@@ -41,7 +41,17 @@ export async function searchCode(options: Input & { db: Database; userId: string
   if (mode === "regex") regex = toPostgresRegex(query, wholeWord);
   else if (mode === "exact" && wholeWord) regex = exactWholeWordRegex(query);
 
-  const found = await findFiles(db, { userId, projectId: options.projectId, query, mode, caseSensitive, wholeWord, limit, regex, pathFilter });
+  const found = await findFiles(db, {
+    userId,
+    projectId: options.projectId,
+    query,
+    mode,
+    caseSensitive,
+    wholeWord,
+    limit,
+    regex,
+    pathFilter,
+  });
   const truncatedFiles = found.files.length > limit;
   const files = found.files.slice(0, limit);
   const results: SearchResult[] = [];
@@ -61,15 +71,22 @@ export async function searchCode(options: Input & { db: Database; userId: string
       results.push(toResult(file, matches));
     }
   } else {
-    const matcher = mode === "words" ? wordsMatcher(query, caseSensitive) : exactMatcher(query, caseSensitive, wholeWord);
+    const matcher =
+      mode === "words" ? wordsMatcher(query, caseSensitive) : exactMatcher(query, caseSensitive, wholeWord);
     const hasPhrase = mode === "words" && /"[^"]*\s[^"]*"/.test(query);
     // At most CONTENT_BUDGET_BYTES of content at once (200 files of 5 MiB would otherwise be 1 GB in memory).
     for (const group of groupByBytes(files, (file) => file.size_bytes, CONTENT_BUDGET_BYTES)) {
-      const contents = await fileContents(db, userId, group.map((file) => file.id));
+      const contents = await fileContents(
+        db,
+        userId,
+        group.map((file) => file.id),
+      );
       for (const file of group) {
         const content = contents.get(file.id);
         if (content === undefined) continue; // deleted since it was found
-        const inFile = matcher ? matchLines(content, matcher, Math.min(MAX_MATCHES_PER_FILE, Math.max(0, budget))) : { matches: [], total: 0 };
+        const inFile = matcher
+          ? matchLines(content, matcher, Math.min(MAX_MATCHES_PER_FILE, Math.max(0, budget)))
+          : { matches: [], total: 0 };
         // A words hit the highlighter cannot place (the text parser split a word differently) still counts as a
         // file; with case sensitivity the highlighter is the only judge of case.
         if (inFile.total === 0 && (mode !== "words" || caseSensitive || hasPhrase)) continue;

@@ -67,9 +67,15 @@ export function regexMatchesByFile(rows: RegexLineRow[]): Map<string, { matches:
       entry.total += row.total;
     }
     // PostgreSQL counts code points; the editor counts UTF-16 units.
-    const column = Array.from(row.text).slice(0, row.column - 1).join("").length + 1;
-    const length = Array.from(row.text.slice(column - 1)).slice(0, row.length).join("").length;
-    if (entry.matches.length < MAX_MATCHES_PER_FILE) entry.matches.push({ line: row.line, column, length, ...preview(row.text, column) });
+    const column =
+      Array.from(row.text)
+        .slice(0, row.column - 1)
+        .join("").length + 1;
+    const length = Array.from(row.text.slice(column - 1))
+      .slice(0, row.length)
+      .join("").length;
+    if (entry.matches.length < MAX_MATCHES_PER_FILE)
+      entry.matches.push({ line: row.line, column, length, ...preview(row.text, column) });
     byFile.set(row.id, entry);
   }
   return byFile;

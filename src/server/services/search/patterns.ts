@@ -26,7 +26,10 @@ function wholeWordRegex(literalRegex: string, text: string): string {
  */
 export function toPostgresRegex(pattern: string, wholeWord: boolean): string {
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(pattern)) {
-    throw new AppError("BAD_REQUEST", "This regular expression repeats a repeated group (like (a+)+), which can take forever; simplify it.");
+    throw new AppError(
+      "BAD_REQUEST",
+      "This regular expression repeats a repeated group (like (a+)+), which can take forever; simplify it.",
+    );
   }
   let out = "";
   let inClass = false;
@@ -37,7 +40,10 @@ export function toPostgresRegex(pattern: string, wholeWord: boolean): string {
       index++;
       // A back-reference makes PostgreSQL match by backtracking, which can take exponential time.
       if (!inClass && (/[1-9]/.test(next) || (next === "k" && pattern[index + 1] === "<"))) {
-        throw new AppError("BAD_REQUEST", "This regular expression refers back to a group (like \\1), which can take forever; search without it.");
+        throw new AppError(
+          "BAD_REQUEST",
+          "This regular expression refers back to a group (like \\1), which can take forever; search without it.",
+        );
       }
       if (!inClass && next === "b") out += "\\y";
       else if (!inClass && next === "B") out += "\\Y";
@@ -140,7 +146,11 @@ function globBody(glob: string): string {
         out += "\\{";
         continue;
       }
-      out += `(?:${glob.slice(index + 1, close).split(",").map(globBody).join("|")})`;
+      out += `(?:${glob
+        .slice(index + 1, close)
+        .split(",")
+        .map(globBody)
+        .join("|")})`;
       index = close;
     } else out += escapeRegex(char);
   }

@@ -58,7 +58,10 @@ function pathFilterCondition({ include, substrings, exclude }: PathFilter): Pris
 function describeDatabaseError(error: unknown): AppError | null {
   const state = pgErrorCode(error);
   if (state === "57014") {
-    return new AppError("BAD_REQUEST", "The search took too long. Make it more specific, or narrow it with a path filter.");
+    return new AppError(
+      "BAD_REQUEST",
+      "The search took too long. Make it more specific, or narrow it with a path filter.",
+    );
   }
   if (state === "2201B") {
     const detail = /invalid regular expression: ([^"\n]+)/i.exec(String((error as Error).message))?.[1];
@@ -72,7 +75,10 @@ function describeDatabaseError(error: unknown): AppError | null {
  * The files matching `options` in the caller's projects (one more than `limit` when there are more), and for a
  * regular expression its line matches in them. Scoped to the caller in the WHERE; binary files are never searched.
  */
-export async function findFiles(db: Database, options: FileQuery): Promise<{ files: FileRow[]; regexLines: RegexLineRow[] }> {
+export async function findFiles(
+  db: Database,
+  options: FileQuery,
+): Promise<{ files: FileRow[]; regexLines: RegexLineRow[] }> {
   const { userId, query, mode, caseSensitive, wholeWord, limit, regex } = options;
   const paths = pathFilterCondition(options.pathFilter);
   const regexFlags = caseSensitive ? "" : "i";
@@ -117,7 +123,8 @@ export async function findFiles(db: Database, options: FileQuery): Promise<{ fil
       if (regex) {
         // Validates the pattern (PostgreSQL's own syntax errors) and refuses one that matches empty text.
         const probe = await tx.$queryRaw<{ empty: boolean }[]>`SELECT '' ~ ${regex} AS empty`;
-        if (probe[0]?.empty) throw new AppError("BAD_REQUEST", "This pattern matches empty text; make it more specific.");
+        if (probe[0]?.empty)
+          throw new AppError("BAD_REQUEST", "This pattern matches empty text; make it more specific.");
       }
       const contentCondition = regex
         ? caseSensitive

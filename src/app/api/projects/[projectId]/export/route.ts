@@ -9,7 +9,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ proj
   const { projectId } = await params;
   const route = await authorizeProjectRoute(request, projectId, { write: false });
   if (route instanceof Response) return route;
-  const zip = await exportProjectZip({ db: route.ctx.db, projectId: route.project.id, userId: route.ctx.session.user.id });
+  const zip = await exportProjectZip({
+    db: route.ctx.db,
+    projectId: route.project.id,
+    userId: route.ctx.session.user.id,
+  });
   const fileName = `${route.project.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "project"}.zip`;
   return new Response(zip, {
     headers: {

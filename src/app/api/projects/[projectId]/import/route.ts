@@ -17,7 +17,13 @@ export async function POST(request: Request, { params }: { params: Promise<{ pro
   try {
     const archive = await readBodyWithin(request, archiveUploadLimit());
     if (archive.length === 0) return Response.json({ error: "Choose a zip archive." }, { status: 400 });
-    const result = await importZip({ db: route.ctx.db, projectId: route.project.id, actor: route.ctx.actor, archive, mode: query.data.mode });
+    const result = await importZip({
+      db: route.ctx.db,
+      projectId: route.project.id,
+      actor: route.ctx.actor,
+      archive,
+      mode: query.data.mode,
+    });
     return Response.json(result);
   } catch (error) {
     return appErrorResponse(error);
