@@ -166,7 +166,7 @@ describe("editing files through the file router", () => {
     expect(await api.file.delete({ projectId, path: "lib/gone.ts" })).toEqual({ deleted: 1 });
     await expectFailure(api.file.read({ projectId, path: "lib/gone.ts" }), "NOT_FOUND");
 
-    const deleted = await api.file.list({ projectId, deleted: true });
+    const deleted = await api.file.listDeleted({ projectId });
     expect(deleted).toEqual([
       expect.objectContaining({
         fileId: original.id,
@@ -182,7 +182,7 @@ describe("editing files through the file router", () => {
     expect(restored.id).not.toBe(original.id);
     expect(restored).toMatchObject({ version: 1, changed: true });
     expect((await api.file.read({ projectId, path: "lib/gone.ts" })).content).toBe("v1\n");
-    expect(await api.file.list({ projectId, deleted: true })).toEqual([]);
+    expect(await api.file.listDeleted({ projectId })).toEqual([]);
     const history = await api.file.history({ projectId, path: "lib/gone.ts" });
     expect(history.versions.map((v) => [v.fileId === original.id, v.version])).toEqual([
       [false, 1],

@@ -132,7 +132,7 @@ describe("zip import and export", () => {
     });
     expect(result).toMatchObject({ imported: 1, removed: 2 });
     expect((await api.file.list({ projectId })).map((file) => file.path)).toEqual(["new/b.ts"]);
-    expect((await api.file.list({ projectId, deleted: true })).map((file) => file.path).sort()).toEqual([
+    expect((await api.file.listDeleted({ projectId })).map((file) => file.path).sort()).toEqual([
       "README.md",
       "old/a.ts",
     ]);

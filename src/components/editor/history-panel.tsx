@@ -21,7 +21,6 @@ import { RestoreConflictDialog } from "./restore-conflict";
 import type { RestoreRequest } from "./use-file-mutations";
 
 type Version = RouterOutputs["file"]["history"]["versions"][number];
-type DeletedFile = Extract<RouterOutputs["file"]["list"][number], { fileId: string }>;
 const versionKey = (version: Version) => `${version.fileId}:${version.version}`;
 
 /** Compares two versions side by side (older on the left). */
@@ -92,7 +91,7 @@ export function HistoryPanel() {
     ...trpc.file.history.queryOptions({ projectId, path: path ?? "_" }),
     enabled: Boolean(path),
   });
-  const deleted = useQuery(trpc.file.list.queryOptions({ projectId, deleted: true }));
+  const deleted = useQuery(trpc.file.listDeleted.queryOptions({ projectId }));
   const [pending, setPending] = useState(false);
 
   /** Restores; answers whether it did. A live file the user did not see is offered to overwrite, never overwritten. */
@@ -216,27 +215,25 @@ export function HistoryPanel() {
         </h3>
         {deleted.data?.length === 0 && <p className="px-3 pb-3 text-sm text-zinc-500">Nothing deleted.</p>}
         <ul>
-          {deleted.data
-            ?.filter((file): file is DeletedFile => "fileId" in file)
-            .map((file) => (
-              <li key={file.fileId} className="flex items-center gap-2 px-3 py-1.5 text-sm">
-                <span className="min-w-0 flex-1 truncate" title={file.path}>
-                  {file.path}
-                </span>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={`Restore ${file.path}`}
-                  onClick={() =>
-                    void restoreVersion({ path: file.path, fileId: file.fileId, version: file.lastVersion }).then(
-                      (restored) => restored && openFile(file.path),
-                    )
-                  }
-                >
-                  <RotateCcw className="size-3.5" aria-hidden /> Restore
-                </Button>
-              </li>
-            ))}
+          {deleted.data?.map((file) => (
+            <li key={file.fileId} className="flex items-center gap-2 px-3 py-1.5 text-sm">
+              <span className="min-w-0 flex-1 truncate" title={file.path}>
+                {file.path}
+              </span>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Restore ${file.path}`}
+                onClick={() =>
+                  void restoreVersion({ path: file.path, fileId: file.fileId, version: file.lastVersion }).then(
+                    (restored) => restored && openFile(file.path),
+                  )
+                }
+              >
+                <RotateCcw className="size-3.5" aria-hidden /> Restore
+              </Button>
+            </li>
+          ))}
         </ul>
       </section>
       {comparing && path && <CompareDialog path={path} pair={comparing} onClose={() => setComparing(null)} />}

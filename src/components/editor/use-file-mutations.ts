@@ -147,6 +147,8 @@ export function useFileMutations(
     async (input: CreateInput) => {
       const result = await createFile({ ...input, projectId });
       await queryClient.invalidateQueries({ queryKey: trpc.file.list.queryKey({ projectId }) });
+      // A file created at a deleted path takes it: the path is no longer a deleted file.
+      await queryClient.invalidateQueries({ queryKey: trpc.file.listDeleted.queryKey({ projectId }) });
       return result;
     },
     [createFile, projectId, queryClient, trpc],

@@ -11,11 +11,8 @@ const CONTENT_CEILING = 64 * 1024 * 1024;
 const ZProjectId = z.uuid();
 const ZVersion = z.number().int().min(1).max(2_147_483_647);
 
-export const ZListFilesInput = z.object({
-  projectId: ZProjectId,
-  /** true: the files that were deleted (they have versions but no live file at their path). */
-  deleted: z.boolean().optional(),
-});
+/** file.list (the live files) and file.listDeleted (paths with versions but no live file). */
+export const ZListFilesInput = z.object({ projectId: ZProjectId });
 export type TListFilesInput = z.infer<typeof ZListFilesInput>;
 
 export const ZReadFileInput = z.object({

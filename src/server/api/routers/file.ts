@@ -22,8 +22,6 @@ import {
   readFile,
   restoreFile,
   saveFile,
-  type DeletedFile,
-  type LiveFile,
 } from "~/server/services/files";
 
 /** The IDE's files; every procedure is scoped to one of the caller's projects (projectProcedure). */
@@ -32,11 +30,11 @@ export const fileRouter = createTRPCRouter({
   config: protectedProcedure.query(() => ({ fileMaxBytes: env.FILE_MAX_BYTES })),
   list: projectProcedure
     .input(ZListFilesInput)
-    .query(async ({ ctx, input }): Promise<LiveFile[] | DeletedFile[]> =>
-      input.deleted
-        ? listDeletedFiles({ db: ctx.db, projectId: ctx.project.id })
-        : listFiles({ db: ctx.db, projectId: ctx.project.id }),
-    ),
+    .query(({ ctx }) => listFiles({ db: ctx.db, projectId: ctx.project.id })),
+  /** The deleted files (restorable from their last version). */
+  listDeleted: projectProcedure
+    .input(ZListFilesInput)
+    .query(({ ctx }) => listDeletedFiles({ db: ctx.db, projectId: ctx.project.id })),
   read: projectProcedure.input(ZReadFileInput).query(({ ctx, input }) =>
     readFile({
       db: ctx.db,

@@ -3,7 +3,7 @@
  * concern a module.
  */
 export { decodeBase64, prepareBinary, prepareText, type PreparedFile } from "./content";
-export { createFile, deleteFile, listDeletedFiles, listFiles, moveFile, type DeletedFile, type LiveFile } from "./tree";
+export { createFile, deleteFile, listDeletedFiles, listFiles, moveFile } from "./tree";
 export { getFileHistory, readFile } from "./history";
 export { restoreFile, saveFile } from "./save";
 export { assertConsistentTree, exportProjectZip, importZip, writeFiles } from "./import-export";

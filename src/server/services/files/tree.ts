@@ -12,9 +12,6 @@ import { assertWithinStorageLimit } from "../storage-limit";
 import { quote, type ProjectScope, type Tx, type WriteScope } from "./common";
 import { checkSize, decodeBase64, prepareBinary, prepareText, type PreparedFile } from "./content";
 
-export type LiveFile = Awaited<ReturnType<typeof listFiles>>[number];
-export type DeletedFile = Awaited<ReturnType<typeof listDeletedFiles>>[number];
-
 /** The project's live files, sorted by path (no content). */
 export async function listFiles({ db, projectId }: ProjectScope) {
   const files = await db.projectFile.findMany({
