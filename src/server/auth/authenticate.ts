@@ -66,7 +66,7 @@ export async function authenticate(options: {
   if (!user || !matches) throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS);
 
   await markAttemptSucceeded({ db, attemptId });
-  if (user.isActive === false) {
+  if (!user.isActive) {
     throw new AppError("FORBIDDEN", "This account is deactivated. Contact an administrator.");
   }
   await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() }, select: { id: true } });

@@ -43,7 +43,7 @@ export async function loadSessionUser(options: {
       sessionVersion: true,
     },
   });
-  if (!user || user.isActive === false || user.sessionVersion !== options.sessionVersion) return null;
+  if (!user || !user.isActive || user.sessionVersion !== options.sessionVersion) return null;
   return {
     id: user.id,
     role: user.role === "admin" ? "admin" : "user",
@@ -132,7 +132,7 @@ async function linkToSignedIn(options: {
 }): Promise<GithubLinkResult> {
   const { db, providerAccountId, userId } = options;
   const user = await db.user.findUnique({ where: { id: userId }, select: userSelect });
-  if (!user || user.isActive === false) return { refused: "AccessDenied" };
+  if (!user || !user.isActive) return { refused: "AccessDenied" };
   try {
     await db.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId } });
   } catch (error) {
@@ -153,8 +153,7 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
     where: { provider_providerAccountId: { provider: PROVIDER, providerAccountId } },
     select: { user: { select: userSelect } },
   });
-  if (linked)
-    return linked.user.isActive === false ? { refused: "AccessDenied" } : { user: toAuthenticated(linked.user) };
+  if (linked) return !linked.user.isActive ? { refused: "AccessDenied" } : { user: toAuthenticated(linked.user) };
 
   const emails = options.verifiedEmails.flatMap((email) => {
     const parsed = ZEmail.safeParse(email);
@@ -165,7 +164,7 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
   try {
     const existing = await db.user.findFirst({ where: { email: { in: emails } }, select: userSelect });
     if (existing) {
-      if (existing.isActive === false) return { refused: "AccessDenied" };
+      if (!existing.isActive) return { refused: "AccessDenied" };
       if (existing.role === "admin") return { refused: "GithubAdminLink" };
       const user = await db.$transaction(async (tx) => {
         await tx.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId: existing.id } });

@@ -25,9 +25,9 @@ interface UserSqlRow {
   full_name: string;
   avatar_url: string | null;
   role: string;
-  is_active: boolean | null;
+  is_active: boolean;
   is_premium: boolean | null;
-  email_verified: boolean | null;
+  email_verified: boolean;
   created_at: Date | null;
   last_login_at: Date | null;
   total: bigint;
@@ -40,7 +40,7 @@ function likePattern(query: string): string {
 
 /**
  * Users for the admin list, newest first: search over e-mail, username and name (substring, case-insensitive),
- * filters by role, status (NULL is_active counts as active, as everywhere) and premium; one page plus the total.
+ * filters by role, status and premium; one page plus the total.
  */
 export async function listUsers(options: { db: Database } & TAdminListUsersInput) {
   const { db, query, role, status, premium, page, pageSize } = options;
@@ -50,8 +50,7 @@ export async function listUsers(options: { db: Database } & TAdminListUsersInput
     conditions.push(Prisma.sql`(email ILIKE ${pattern} OR username ILIKE ${pattern} OR full_name ILIKE ${pattern})`);
   }
   if (role) conditions.push(Prisma.sql`role = ${role}`);
-  if (status)
-    conditions.push(status === "active" ? Prisma.sql`is_active IS NOT FALSE` : Prisma.sql`is_active IS FALSE`);
+  if (status) conditions.push(status === "active" ? Prisma.sql`is_active` : Prisma.sql`NOT is_active`);
   if (premium !== undefined)
     conditions.push(premium ? Prisma.sql`is_premium IS TRUE` : Prisma.sql`is_premium IS NOT TRUE`);
 
@@ -83,9 +82,9 @@ export async function listUsers(options: { db: Database } & TAdminListUsersInput
     fullName: row.full_name,
     avatarUrl: row.avatar_url,
     role: row.role === "admin" ? "admin" : "user",
-    isActive: row.is_active !== false,
+    isActive: row.is_active,
     isPremium: row.is_premium === true,
-    emailVerified: row.email_verified === true,
+    emailVerified: row.email_verified,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
   }));
@@ -106,15 +105,15 @@ export async function updateUser(options: { db: Database; actorId: string } & TA
   return db.$transaction(async (tx) => {
     // Locks the active admins, so two admins demoting each other at once cannot both pass the last-admin check.
     const admins = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM users WHERE role = 'admin' AND is_active IS NOT FALSE ORDER BY id FOR UPDATE`;
+      SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`;
     const target = await tx.user.findUnique({
       where: { id: userId },
       select: { id: true, role: true, isActive: true },
     });
     if (!target) throw new AppError("NOT_FOUND", "User not found.");
 
-    const wasActiveAdmin = target.role === "admin" && target.isActive !== false;
-    const staysActiveAdmin = (role ?? target.role) === "admin" && (isActive ?? target.isActive) !== false;
+    const wasActiveAdmin = target.role === "admin" && target.isActive;
+    const staysActiveAdmin = (role ?? target.role) === "admin" && (isActive ?? target.isActive);
     if (wasActiveAdmin && !staysActiveAdmin && admins.every((admin) => admin.id === target.id)) {
       throw new AppError(
         "CONFLICT",
@@ -122,7 +121,7 @@ export async function updateUser(options: { db: Database; actorId: string } & TA
       );
     }
 
-    const deactivating = isActive === false && target.isActive !== false;
+    const deactivating = isActive === false && target.isActive;
     const user = await tx.user.update({
       where: { id: userId },
       data: {
@@ -145,7 +144,6 @@ export async function updateUser(options: { db: Database; actorId: string } & TA
     return {
       ...user,
       role: user.role === "admin" ? ("admin" as const) : ("user" as const),
-      isActive: user.isActive !== false,
       isPremium: user.isPremium === true,
     };
   });

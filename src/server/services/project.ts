@@ -29,11 +29,7 @@ export async function listProjects({ db, userId }: { db: Database; userId: strin
     orderBy: [{ lastActivityAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
     select: listSelect,
   });
-  return projects.map((project) => ({
-    ...project,
-    totalFiles: project.totalFiles ?? 0,
-    totalSizeBytes: Number(project.totalSizeBytes ?? 0),
-  }));
+  return projects.map((project) => ({ ...project, totalSizeBytes: Number(project.totalSizeBytes) }));
 }
 
 /** What the IDE header shows about one of the caller's projects. */
@@ -49,11 +45,7 @@ export async function getProject({ db, projectId, userId }: { db: Database; proj
     },
   });
   if (!project) throw new AppError("NOT_FOUND", "Project not found.");
-  return {
-    ...project,
-    totalFiles: project.totalFiles ?? 0,
-    totalSizeBytes: Number(project.totalSizeBytes ?? 0),
-  };
+  return { ...project, totalSizeBytes: Number(project.totalSizeBytes) };
 }
 
 const ZTemplateFiles = z.object({

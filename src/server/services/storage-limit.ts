@@ -20,12 +20,12 @@ type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
  */
 export async function assertWithinStorageLimit(tx: Tx, projectId: string, grewBy: number): Promise<void> {
   if (grewBy <= 0) return;
-  const rows = await tx.$queryRaw<{ total: bigint | null; limit_mb: number | null }[]>`
+  const rows = await tx.$queryRaw<{ total: bigint; limit_mb: number | null }[]>`
     SELECT total_size_bytes AS total, storage_limit_mb AS limit_mb FROM projects WHERE id = ${projectId}::uuid`;
   const project = rows[0];
   if (!project || project.limit_mb === null) return;
   const limit = project.limit_mb * 1024 * 1024;
-  const total = Number(project.total ?? 0);
+  const total = Number(project.total);
   if (total > limit) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
@@ -37,7 +37,7 @@ export async function assertWithinStorageLimit(tx: Tx, projectId: string, grewBy
 /** What the project's live files take now; read before and after an import, whose added bytes are the difference. */
 export async function projectBytes(tx: Tx, projectId: string): Promise<number> {
   const rows = await tx.$queryRaw<
-    { total: bigint | null }[]
+    { total: bigint }[]
   >`SELECT total_size_bytes AS total FROM projects WHERE id = ${projectId}::uuid`;
   return Number(rows[0]?.total ?? 0);
 }

@@ -41,7 +41,7 @@ async function mailResetLink(db: Database, email: string): Promise<void> {
     where: { email },
     select: { id: true, email: true, fullName: true, isActive: true },
   });
-  if (!user || user.isActive === false) return;
+  if (!user || !user.isActive) return;
   const token = await db.$transaction(async (tx) => {
     // One request at a time per account: two a moment apart must not both see "nothing sent yet".
     await tx.$queryRaw`SELECT 1 AS locked FROM users WHERE id = ${user.id}::uuid FOR UPDATE`;

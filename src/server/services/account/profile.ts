@@ -38,7 +38,7 @@ export async function getMe(options: { db: Database; userId: string }) {
   return {
     ...rest,
     role: user.role === "admin" ? ("admin" as const) : ("user" as const),
-    emailVerified: user.emailVerified === true,
+    emailVerified: user.emailVerified,
     isPremium: user.isPremium === true,
     /** Shown in place of a picture when avatarUrl is null. */
     initials: avatarInitials(user.fullName),

@@ -101,19 +101,18 @@ export async function readFile({
     },
   });
   if (!file) throw new AppError("NOT_FOUND", `There is no file at ${quote(path)}.`);
-  const isBinary = file.isBinary ?? false;
   return {
     id: file.id,
     path: file.filePath,
     content: file.content,
-    encoding: file.encoding ?? (isBinary ? "base64" : "utf-8"),
-    isBinary,
-    mimeType: file.mimeType ?? mimeTypeForPath(path, isBinary),
-    fileType: file.fileType ?? fileTypeForPath(path, isBinary),
-    version: file.version ?? 1,
+    encoding: file.encoding,
+    isBinary: file.isBinary,
+    mimeType: file.mimeType ?? mimeTypeForPath(path, file.isBinary),
+    fileType: file.fileType ?? fileTypeForPath(path, file.isBinary),
+    version: file.version,
     contentHash: file.contentHash,
-    sizeBytes: file.sizeBytes ?? 0,
-    lineCount: file.lineCount ?? 0,
+    sizeBytes: file.sizeBytes,
+    lineCount: file.lineCount,
     updatedAt: file.updatedAt,
     updatedBy: file.updatedBy ? { id: file.updatedBy.id, name: file.updatedBy.fullName } : null,
   };

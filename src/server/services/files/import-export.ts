@@ -184,7 +184,9 @@ export async function exportProjectZip({
   userId: string;
 }): Promise<ReadableStream<Uint8Array>> {
   // One query checks ownership and lists the files (a project without files still yields its one joined row).
-  const listing = await db.$queryRaw<{ file_path: string | null; size_bytes: number | null }[]>`
+  const listing = await db.$queryRaw<
+    ({ file_path: string; size_bytes: number } | { file_path: null; size_bytes: null })[]
+  >`
     SELECT f.file_path, f.size_bytes
       FROM projects p
       LEFT JOIN project_files f ON f.project_id = p.id
@@ -192,7 +194,7 @@ export async function exportProjectZip({
      ORDER BY f.file_path`;
   if (listing.length === 0) throw new AppError("NOT_FOUND", "Project not found.");
   const files = listing.flatMap((row) =>
-    row.file_path === null ? [] : [{ path: row.file_path, sizeBytes: row.size_bytes ?? 0 }],
+    row.file_path === null ? [] : [{ path: row.file_path, sizeBytes: row.size_bytes }],
   );
   async function* contents() {
     for (const group of groupByBytes(files, (file) => file.sizeBytes, CONTENT_BUDGET_BYTES)) {

@@ -33,9 +33,9 @@ export async function listFiles({ db, projectId }: ProjectScope) {
     path: file.filePath,
     name: file.fileName,
     fileType: file.fileType,
-    sizeBytes: file.sizeBytes ?? 0,
-    isBinary: file.isBinary ?? false,
-    version: file.version ?? 1,
+    sizeBytes: file.sizeBytes,
+    isBinary: file.isBinary,
+    version: file.version,
     updatedAt: file.updatedAt,
   }));
 }
@@ -144,11 +144,11 @@ export async function insertOne(tx: Tx, projectId: string, actor: Actor, file: P
       name: row.fileName,
       fileType: row.fileType,
       mimeType: row.mimeType,
-      sizeBytes: row.sizeBytes ?? 0,
-      lineCount: row.lineCount ?? 0,
-      isBinary: row.isBinary ?? false,
+      sizeBytes: row.sizeBytes,
+      lineCount: row.lineCount,
+      isBinary: row.isBinary,
       encoding: row.encoding,
-      version: row.version ?? 1,
+      version: row.version,
       contentHash: row.contentHash,
       updatedAt: row.updatedAt,
     };
