@@ -44,6 +44,10 @@ async function main() {
       res.end("Internal server error");
     });
   });
+  // Keep idle connections open longer than clients and proxies do (Node's 5 s default is shorter than most): when
+  // the server closes a connection just as a client reuses it, that request fails with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(env.PORT, () => console.log(`▸ Ready on http://localhost:${env.PORT}`));
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGINT", stop);
