@@ -1,7 +1,9 @@
 import { decode } from "next-auth/jwt";
 import { env } from "~/env";
+import { readCookie } from "./cookies";
 
-const SESSION_COOKIE = /^(?:__Secure-)?next-auth\.session-token$/;
+/** next-auth's session cookie, under its plain name or its `__Secure-` one (behind TLS). */
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
 /**
  * Whether a Cookie header carries a session token that next-auth issued (signed and encrypted with our secret,
@@ -9,16 +11,13 @@ const SESSION_COOKIE = /^(?:__Secure-)?next-auth\.session-token$/;
  * still act, is decided afterwards as on every request.
  */
 export async function hasValidSessionCookie(cookieHeader: string | undefined): Promise<boolean> {
-  if (!cookieHeader || !env.NEXTAUTH_SECRET) return false;
-  for (const part of cookieHeader.split(";")) {
-    const separator = part.indexOf("=");
-    if (separator < 0 || !SESSION_COOKIE.test(part.slice(0, separator).trim())) continue;
+  if (!env.NEXTAUTH_SECRET) return false;
+  for (const name of SESSION_COOKIES) {
+    const token = readCookie(cookieHeader, name);
+    if (!token) continue;
     try {
-      const token = await decode({
-        token: decodeURIComponent(part.slice(separator + 1).trim()),
-        secret: env.NEXTAUTH_SECRET,
-      });
-      if (token && typeof token.uid === "string") return true;
+      const payload = await decode({ token, secret: env.NEXTAUTH_SECRET });
+      if (payload && typeof payload.uid === "string") return true;
     } catch {
       // Not ours, or tampered with: not a session.
     }
