@@ -104,7 +104,16 @@ async function killCluster(dataDir: string): Promise<void> {
   process.kill(postmaster, "SIGSTOP");
   const victims = [postmaster, ...childrenOf(postmaster)];
   for (const pid of victims) process.kill(pid, "SIGKILL");
-  while (victims.some(alive)) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The backends, orphaned, may stay zombies for as long as whoever adopts them waits to reap them (a container's
+  // PID 1 may never): dead is enough for them. The postmaster is our own child: it must be reaped (by Node's
+  // SIGCHLD handler), or its pid still answers kill(pid, 0) and the next start on this data directory finds the
+  // directory locked by it.
+  while (victims.some(alive) || exists(postmaster)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** True while the process table still holds `pid`, zombie or not. */
+function exists(pid: number): boolean {
+  return fs.existsSync(`/proc/${pid}`);
 }
 
 function childrenOf(parent: number): number[] {
