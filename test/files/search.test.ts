@@ -1,5 +1,8 @@
 import { strToU8, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/server/db/client";
+import { compilePathFilter, toPostgresRegex } from "~/server/services/search/patterns";
+import { findFiles } from "~/server/services/search/queries";
 import { pool } from "../db";
 import { expectFailure, newProject, signedInUser, type Caller } from "./support";
 
@@ -159,6 +162,47 @@ describe("code search", () => {
       ).toBe(true);
       expect(found.truncated, mode).toBe(true);
     }
+  });
+
+  it("answers a window of a long line around each regex match, with columns in the editor's UTF-16 units", async () => {
+    const owner = await signedInUser();
+    const projectId = await newProject(owner.api, "Minified");
+    // One 2 MiB line (a minified bundle) with emoji (two UTF-16 units each) before every match.
+    const chunk = "var a=1;/*😀*/function f(){return needle42}";
+    const line = chunk.repeat(Math.floor((2 * 1024 * 1024) / chunk.length));
+    await pool.query(
+      `INSERT INTO project_files (project_id, file_path, file_name, file_type, content, content_hash, size_bytes, line_count, created_by, updated_by)
+       VALUES ($1, 'dist/app.min.js', 'app.min.js', 'javascript', $2, md5($2), octet_length($2), 1, $3, $3)`,
+      [projectId, `// header\n${line}\n`, owner.userId],
+    );
+    const found = await owner.api.search.query({ projectId, query: "needle\\d+", mode: "regex", caseSensitive: true });
+    const matches = found.results[0]!.matches;
+    expect(matches).toHaveLength(20);
+    expect(found.truncated).toBe(true);
+    matches.forEach((match, index) => {
+      expect(match.line).toBe(2);
+      // UTF-16 columns, as Monaco counts them: the emoji is two units.
+      expect(match.column).toBe(index * chunk.length + chunk.indexOf("needle") + 1);
+      expect(match.length).toBe("needle42".length);
+      expect(line.slice(match.column - 1, match.column - 1 + match.length)).toBe("needle42");
+      // The preview is a window of the line, never the whole 2 MiB line, with the match where it says.
+      expect(match.preview.length).toBeLessThanOrEqual(600);
+      expect(match.preview.slice(match.previewColumn - 1, match.previewColumn - 1 + match.length)).toBe("needle42");
+    });
+    // What the database answers holds a window per match, not the line: 20 copies of it would be 40 MiB.
+    const rows = await findFiles(db, {
+      userId: owner.userId,
+      projectId,
+      query: "needle\\d+",
+      mode: "regex",
+      caseSensitive: true,
+      wholeWord: false,
+      limit: 10,
+      regex: toPostgresRegex("needle\\d+", false),
+      pathFilter: compilePathFilter(undefined),
+    });
+    expect(rows.regexLines).toHaveLength(20);
+    expect(Math.max(...rows.regexLines.map((row) => JSON.stringify(row).length))).toBeLessThan(2_000);
   });
 
   it("filters by path glob or substring, never searches binary files or another user's projects", async () => {

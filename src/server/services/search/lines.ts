@@ -4,7 +4,9 @@
 export const MAX_MATCHES_PER_FILE = 20;
 export const MAX_MATCHES_TOTAL = 500;
 const PREVIEW_CHARS = 300;
-const PREVIEW_BEFORE = 80;
+export const PREVIEW_BEFORE = 80;
+/** Code points of a line PostgreSQL answers around a regex match (the preview is cut from them). */
+export const PREVIEW_WINDOW = PREVIEW_CHARS;
 
 export interface SearchMatch {
   /** 1-based line number. */
@@ -47,14 +49,32 @@ export function matchLines(content: string, matcher: RegExp, cap: number): { mat
   return { matches, total };
 }
 
-/** Where a regular expression matched, one row per match, as PostgreSQL reports it (code points). */
+/**
+ * Where a regular expression matched, one row per match, as PostgreSQL reports it: `column` in code points, and
+ * a window of the line (at most PREVIEW_WINDOW code points from `windowStart`) instead of the whole line.
+ */
 export interface RegexLineRow {
   id: string;
   line: number;
-  text: string;
   column: number;
+  /** The match's length in UTF-16 units. */
   length: number;
   total: number;
+  windowStart: number;
+  window: string;
+  /** UTF-16 units of the line before the window. */
+  unitsBefore: number;
+}
+
+/** UTF-16 length of the first `codePoints` code points of `text`. */
+function unitsOf(text: string, codePoints: number): number {
+  let units = 0;
+  let seen = 0;
+  for (const char of text) {
+    if (seen++ >= codePoints) break;
+    units += char.length;
+  }
+  return units;
 }
 
 /** The regex line rows of each file, in editor units, at most MAX_MATCHES_PER_FILE kept; `total` counts them all. */
@@ -67,15 +87,15 @@ export function regexMatchesByFile(rows: RegexLineRow[]): Map<string, { matches:
       entry.total += row.total;
     }
     // PostgreSQL counts code points; the editor counts UTF-16 units.
-    const column =
-      Array.from(row.text)
-        .slice(0, row.column - 1)
-        .join("").length + 1;
-    const length = Array.from(row.text.slice(column - 1))
-      .slice(0, row.length)
-      .join("").length;
+    const inWindow = unitsOf(row.window, row.column - row.windowStart);
     if (entry.matches.length < MAX_MATCHES_PER_FILE)
-      entry.matches.push({ line: row.line, column, length, ...preview(row.text, column) });
+      entry.matches.push({
+        line: row.line,
+        column: row.unitsBefore + inWindow + 1,
+        length: row.length,
+        preview: row.window,
+        previewColumn: inWindow + 1,
+      });
     byFile.set(row.id, entry);
   }
   return byFile;
