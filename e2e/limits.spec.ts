@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import { randomBytes } from "node:crypto";
 import { unzipSync, zipSync, type Zippable } from "fflate";
 import type { Page } from "@playwright/test";
@@ -254,4 +255,35 @@ test("large bodies are for signed-in people, and only to the procedures that car
   const renamed = await trpcMutation(page, "project.create", { name: "Big", description: fiveMegabytes, projectId });
   expect(renamed.status()).toBe(413);
   expect(await renamed.text()).toContain("This request is larger than 2 MiB");
+});
+
+test("a refused body costs a bounded read: a client declaring 10 GB gets its 413 and then the connection is cut", async ({
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const url = new URL(baseURL ?? "http://localhost:3100");
+  const socket = net.connect(Number(url.port), "127.0.0.1");
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  let answer = "";
+  socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  socket.on("error", () => {}); // the server cuts the connection while we are still sending: that is the point
+  socket.write(
+    "POST /api/trpc/account.register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+      `Content-Length: ${10 * 1024 ** 3}\r\n\r\n`,
+  );
+  // Keep sending (as a slow or hostile client would) until the server closes; without a bound it reads all 10 GB.
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  let sent = 0;
+  let open = true;
+  void closed.then(() => (open = false));
+  while (open && sent < 1024 ** 3) {
+    if (!socket.write(chunk)) await new Promise((resolve) => socket.once("drain", resolve).once("close", resolve));
+    sent += chunk.length;
+  }
+  await closed;
+  expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+  // The server stopped reading at its drain bound (64 MiB), far below the declared 10 GB; what we sent past it
+  // is what the socket buffers held when it was cut.
+  expect(sent).toBeLessThan(256 * 1024 * 1024);
 });

@@ -29,11 +29,7 @@ async function main() {
   const server = http.createServer(async (req, res) => {
     const refusal = bodyRefusal(req.url ?? "/", req.headers, await signedInForLargeBody(req));
     if (refusal) {
-      // The body is read and thrown away (never buffered): a client that is still sending would otherwise see the
-      // connection cut (EPIPE) instead of this answer. Its declared length bounds what it can make us read.
-      req.resume();
-      res.writeHead(refusal.status, { "content-type": "application/json" });
-      res.end(JSON.stringify(refusal.body));
+      refuseBody(req, res, refusal);
       return;
     }
     const client = clientOf(req.socket.remoteAddress, req.headers, env.TRUST_PROXY);
@@ -52,6 +48,34 @@ async function main() {
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** What a refused request may still make us read (and throw away), and for how long, before its connection is cut. */
+const REFUSED_DRAIN_BYTES = 64 * 1024 * 1024;
+const REFUSED_DRAIN_MS = 30_000;
+
+/**
+ * Answers a refused body. Some of the body is read and thrown away (never buffered), so
+ * a browser still sending sees this answer rather than a cut connection (EPIPE); past REFUSED_DRAIN_BYTES or
+ * REFUSED_DRAIN_MS the socket is destroyed, so a declared length of terabytes, or a sender that never stops,
+ * costs a bounded amount.
+ */
+function refuseBody(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  refusal: { status: number; body: unknown },
+): void {
+  let drained = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, REFUSED_DRAIN_MS);
+  timer.unref();
+  req.socket.once("close", () => clearTimeout(timer));
+  req.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > REFUSED_DRAIN_BYTES) cut();
+  });
+  res.writeHead(refusal.status, { "content-type": "application/json" });
+  res.end(JSON.stringify(refusal.body));
 }
 
 main().catch((error: unknown) => {

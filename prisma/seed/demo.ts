@@ -119,6 +119,8 @@ export async function generateDemo(db: pg.Pool, ctx: DemoContext): Promise<SeedS
         BASE_PRICES.find((p) => p.model === "claude-haiku-4-5")?.effectiveFrom,
       ],
     );
+    // Each interaction's cost is stored with the price row in effect when it ran, as the app stores a turn's.
+    await client.query("SELECT vf_backfill_interaction_costs()");
 
     for (const project of projects.values()) summary.activities += await insertEvents(client, ctx, project);
 

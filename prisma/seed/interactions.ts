@@ -207,15 +207,22 @@ export function generateInteractions(
   return rows;
 }
 
+/** Inserts a demo interaction, and its conversation when it is the conversation's first turn. */
 export async function insertInteraction(client: pg.PoolClient, row: InteractionRow) {
+  await client.query(
+    `INSERT INTO claude_conversations AS c (id, project_id, user_id, title, model, created_at, updated_at)
+     VALUES ($1, $2, $3, left($4, 80), $5, $6, $6)
+     ON CONFLICT (id) DO UPDATE SET updated_at = greatest(c.updated_at, EXCLUDED.updated_at)`,
+    [row.conversationId, row.projectId, row.userId, row.userMessage, row.model, row.createdAt],
+  );
   await client.query(
     `INSERT INTO claude_interactions (id, project_id, user_id, interaction_type, user_message, claude_response,
                                       context_data, affected_files, commands_executed, success, error_message,
                                       execution_time_ms, input_tokens, output_tokens, total_tokens, model,
                                       cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, stop_reason,
-                                      conversation_id, service_tier, created_at, completed_at)
+                                      conversation_id, service_tier, created_at, completed_at, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-             'standard', $22, $23)`,
+             'standard', $22, $23, CASE WHEN $10 THEN 'succeeded' ELSE 'failed' END)`,
     [
       row.id,
       row.projectId,
@@ -231,7 +238,8 @@ export async function insertInteraction(client: pg.PoolClient, row: InteractionR
       row.executionTimeMs,
       row.inputTokens,
       row.outputTokens,
-      row.inputTokens + row.outputTokens,
+      // total_tokens is every token of the turn, cache reads and writes included (docs/schema.md).
+      row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens + row.cacheWrite1hTokens,
       row.model,
       row.cacheReadTokens,
       row.cacheWriteTokens,

@@ -268,8 +268,16 @@ describe("GitHub sign-in", () => {
     );
   });
 
-  it("takes over an unverified local account by removing its password, and refuses a deactivated one", async () => {
+  it("takes over an unverified local account by removing its password and its open reset links, and refuses a deactivated one", async () => {
     const squatted = await makeUser({ emailVerified: false });
+    await (await callerFor(null)).account.requestPasswordReset({ email: squatted.email });
+    await settleAfterResponse();
+    expect(
+      await countRows(
+        "SELECT 1 FROM auth_tokens WHERE user_id = $1 AND purpose = 'reset_password' AND used_at IS NULL",
+        [squatted.id],
+      ),
+    ).toBe(1);
     const linked = signedIn(
       await linkGithubAccount({
         db,
@@ -285,6 +293,12 @@ describe("GitHub sign-in", () => {
       code: "UNAUTHORIZED",
     });
     expect(await countRows("SELECT 1 FROM users WHERE id = $1 AND email_verified", [squatted.id])).toBe(1);
+    expect(
+      await countRows(
+        "SELECT 1 FROM auth_tokens WHERE user_id = $1 AND purpose = 'reset_password' AND used_at IS NULL",
+        [squatted.id],
+      ),
+    ).toBe(0);
 
     const inactive = await makeUser({ isActive: false, emailVerified: true });
     expect(

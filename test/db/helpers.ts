@@ -135,21 +135,24 @@ export async function createInteraction(
     cacheWrite1hTokens: number;
     executionTimeMs: number;
     createdAt: string;
+    status: "running" | "succeeded" | "failed" | "cancelled";
+    costUsd: string | null;
   }> = {},
 ): Promise<string> {
+  const success = values.success ?? true;
   const row = await one<{ id: string }>(
     conn,
     `INSERT INTO claude_interactions (project_id, user_id, interaction_type, user_message, claude_response, model,
                                       success, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                                      cache_write_1h_tokens, execution_time_ms, created_at)
-     VALUES ($1, $2, $3, 'hi', 'hello', $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12::timestamptz, now()))
+                                      cache_write_1h_tokens, execution_time_ms, created_at, status, cost_usd)
+     VALUES ($1, $2, $3, 'hi', 'hello', $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12::timestamptz, now()), $13, $14)
      RETURNING id`,
     [
       projectId,
       userId,
       values.type ?? "chat",
       values.model ?? "claude-test",
-      values.success ?? true,
+      success,
       values.inputTokens ?? 100,
       values.outputTokens ?? 50,
       values.cacheReadTokens ?? 0,
@@ -157,6 +160,8 @@ export async function createInteraction(
       values.cacheWrite1hTokens ?? 0,
       values.executionTimeMs ?? 1000,
       values.createdAt ?? null,
+      values.status ?? (success ? "succeeded" : "failed"),
+      values.costUsd ?? null,
     ],
   );
   return row.id;

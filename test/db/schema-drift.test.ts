@@ -258,7 +258,7 @@ describe("schema drift between prisma/schema.prisma and the migrated database", 
       .replace(/(fullName\s+String\s+@map\("full_name"\) @db\.VarChar\()255\)/, "$1100)")
       .replace(/(\n\s+bio\s+)String\?/, "$1String")
       .replace(/(\n\s+role\s+String\s+@default\("user"\) @db.VarChar\(20\))/, "$1\n  nickname String?")
-      .replace(/\nmodel ModelPrice \{[\s\S]*?\n\}\n/, "\n");
+      .replace(/\nmodel ClaudeUsageDaily \{[\s\S]*?\n\}\n/, "\n");
     expect(broken).not.toBe(schema);
     const differences = await findDrift(broken);
     expect(differences).toEqual(
@@ -266,7 +266,7 @@ describe("schema drift between prisma/schema.prisma and the migrated database", 
         "User.fullName (users.full_name): type varchar(255) in the database, varchar(100) in Prisma",
         "User.bio (users.bio): nullable in the database, required in Prisma",
         "User.nickname (users.nickname): column does not exist",
-        'table "model_prices" has no model in prisma/schema.prisma',
+        'table "claude_usage_daily" has no model in prisma/schema.prisma',
       ]),
     );
   });

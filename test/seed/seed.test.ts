@@ -7,6 +7,7 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileTypeForPath, mimeTypeForPath } from "~/lib/file-types";
 import { seedDatabase, type SeedSummary } from "../../prisma/seed/index";
+import { BASE_PRICES } from "../../prisma/seed/prices";
 import { pool } from "../db";
 import { DEMO_INTERACTIONS, DEMO_INTERACTIONS_FINGERPRINT, interactionsFingerprint } from "./demo-fingerprint";
 
@@ -199,7 +200,7 @@ describe("seedDatabase", () => {
     }>(
       `SELECT count(*) AS n, count(DISTINCT vf_utc_day(created_at)) AS days, count(DISTINCT model) AS models,
               count(DISTINCT interaction_type) AS types, count(*) FILTER (WHERE NOT success) AS failures,
-              count(*) FILTER (WHERE total_tokens <> input_tokens + output_tokens) AS bad_totals,
+              count(*) FILTER (WHERE total_tokens <> input_tokens + output_tokens + cache_read_tokens + cache_write_tokens + cache_write_1h_tokens) AS bad_totals,
               min(created_at) AS oldest, max(completed_at) AS newest
          FROM claude_interactions`,
     );
@@ -245,15 +246,58 @@ describe("seedDatabase", () => {
     expect(Number(rows[0]?.mismatches)).toBe(0);
   });
 
-  it("prices every interaction, with one dated price change inside the window", async () => {
-    const { rows } = await pool.query<{ unpriced: string; models: string; recent_changes: string }>(
-      `SELECT (SELECT count(*) FROM claude_interaction_costs WHERE cost_usd IS NULL) AS unpriced,
-              (SELECT count(DISTINCT model) FROM model_prices) AS models,
-              (SELECT count(*) FROM model_prices WHERE effective_from > now() - interval '60 days') AS recent_changes`,
+  it("prices every interaction with the price row it used, with one dated price change inside the window", async () => {
+    const { rows } = await pool.query<{ unpriced: string; models: string; recent_changes: string; wrong: string }>(
+      `SELECT (SELECT count(*) FROM claude_interactions WHERE cost_usd IS NULL OR price_id IS NULL) AS unpriced,
+              (SELECT count(DISTINCT model) FROM model_prices WHERE model = ANY($1)) AS models,
+              (SELECT count(*) FROM model_prices
+                WHERE model = ANY($1) AND effective_from > now() - interval '60 days') AS recent_changes,
+              (SELECT count(*) FROM claude_interactions ci
+                WHERE ci.price_id IS DISTINCT FROM (vf_price_at(ci.model, ci.created_at)).id) AS wrong`,
+      [BASE_PRICES.map((price) => price.model)],
     );
     expect(Number(rows[0]?.unpriced)).toBe(0);
+    expect(Number(rows[0]?.wrong)).toBe(0);
     expect(Number(rows[0]?.models)).toBe(3);
     expect(Number(rows[0]?.recent_changes)).toBe(1);
+  });
+
+  it("seeds the list prices of the models offered by default, Haiku 5.5 with its long-context tier", async () => {
+    const { rows } = await pool.query(
+      `SELECT model, input_per_mtok::float8 AS input, output_per_mtok::float8 AS output,
+              cache_write_per_mtok::float8 AS write5m, cache_write_1h_per_mtok::float8 AS write1h,
+              cache_read_per_mtok::float8 AS read, long_context_threshold AS threshold,
+              long_input_per_mtok::float8 AS long_input, long_output_per_mtok::float8 AS long_output,
+              long_cache_write_per_mtok::float8 AS long_write5m, long_cache_write_1h_per_mtok::float8 AS long_write1h,
+              long_cache_read_per_mtok::float8 AS long_read
+         FROM model_prices WHERE model LIKE 'claude-%-5-5' ORDER BY model`,
+    );
+    const none = {
+      threshold: null,
+      long_input: null,
+      long_output: null,
+      long_write5m: null,
+      long_write1h: null,
+      long_read: null,
+    };
+    expect(rows).toEqual([
+      {
+        model: "claude-haiku-5-5",
+        input: 0.1,
+        output: 0.5,
+        write5m: 0.125,
+        write1h: 0.2,
+        read: 0.01,
+        threshold: 100000,
+        long_input: 0.5,
+        long_output: 2.5,
+        long_write5m: 0.625,
+        long_write1h: 1,
+        long_read: 0.05,
+      },
+      { model: "claude-opus-5-5", input: 4, output: 20, write5m: 5, write1h: 8, read: 0.2, ...none },
+      { model: "claude-sonnet-5-5", input: 2, output: 10, write5m: 2.5, write1h: 4, read: 0.2, ...none },
+    ]);
   });
 
   it("rates templates with aggregates that match the ratings", async () => {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { isReservedUsername, readPreferences, ZEmail, ZHttpUrl, type TPreferences } from "~/lib/schemas/account";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
+import { revokeTokens } from "~/server/services/account/tokens";
 import type { AuthenticatedUser } from "./authenticate";
 
 export interface SessionUser {
@@ -171,6 +172,9 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
         // Without real mail (no SMTP_URL) "verified" only means someone read the development mailbox, which proves
         // nothing about owning the address: treat such an account like an unverified one.
         if (existing.emailVerified && env.SMTP_URL) return existing;
+        // The password goes, and with it every open reset link: one requested before the takeover must not
+        // bring a password back.
+        await revokeTokens(tx, existing.id, "reset_password");
         return tx.user.update({
           where: { id: existing.id },
           data: {
