@@ -1,8 +1,8 @@
 import { env } from "~/env";
 import { randomBytes } from "node:crypto";
 import { isReservedUsername, readPreferences, ZEmail, ZHttpUrl, type TPreferences } from "~/lib/schemas/account";
-import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
+import { isUniqueViolation } from "~/server/db/errors";
 import { revokeTokens } from "~/server/services/account/tokens";
 import type { AuthenticatedUser } from "./authenticate";
 
@@ -137,7 +137,7 @@ async function linkToSignedIn(options: {
   try {
     await db.oAuthAccount.create({ data: { provider: PROVIDER, providerAccountId, userId } });
   } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!isUniqueViolation(error)) throw error;
     const owner = await db.oAuthAccount.findUnique({
       where: { provider_providerAccountId: { provider: PROVIDER, providerAccountId } },
       select: { userId: true },
@@ -213,7 +213,7 @@ async function link(options: Parameters<typeof linkGithubAccount>[0], retries: n
     return { user: toAuthenticated(user) };
   } catch (error) {
     // A concurrent first sign-in of the same person, or the username taken meanwhile: once more finds what won.
-    if (retries > 0 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (retries > 0 && isUniqueViolation(error)) {
       return link(options, retries - 1);
     }
     throw error;

@@ -2,6 +2,7 @@ import type { TAdminListUsersInput, TAdminUpdateUserInput, TUserRole } from "~/l
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
 import { escapeLike } from "~/server/db/sql";
+import { withWrite, type Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 
 export interface AdminUserRow {
@@ -96,13 +97,13 @@ export async function listUsers(options: { db: Database } & TAdminListUsersInput
  * active admin cannot be deactivated or demoted (by anyone). Deactivation bumps the session version, so the user's
  * open sessions end at their next request.
  */
-export async function updateUser(options: { db: Database; actorId: string } & TAdminUpdateUserInput) {
-  const { db, actorId, userId, isActive, isPremium, role } = options;
-  if (userId === actorId && (isActive === false || role === "user")) {
+export async function updateUser(options: { db: Database; actor: Actor } & TAdminUpdateUserInput) {
+  const { db, actor, userId, isActive, isPremium, role } = options;
+  if (userId === actor.userId && (isActive === false || role === "user")) {
     throw new AppError("FORBIDDEN", "You cannot deactivate or demote yourself. Ask another administrator.");
   }
 
-  return db.$transaction(async (tx) => {
+  return withWrite(db, actor, async (tx) => {
     // Locks the active admins, so two admins demoting each other at once cannot both pass the last-admin check.
     const admins = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`;

@@ -9,7 +9,7 @@ export const adminRouter = createTRPCRouter({
     list: adminProcedure.input(ZAdminListUsersInput).query(({ ctx, input }) => listUsers({ db: ctx.db, ...input })),
     update: adminProcedure
       .input(ZAdminUpdateUserInput)
-      .mutation(({ ctx, input }) => updateUser({ db: ctx.db, actorId: ctx.session.user.id, ...input })),
+      .mutation(({ ctx, input }) => updateUser({ db: ctx.db, actor: ctx.actor, ...input })),
   }),
   mail: createTRPCRouter({
     list: adminProcedure.input(ZListOutboxInput).query(({ ctx, input }) => listOutbox({ db: ctx.db, ...input })),
