@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "~/server/api/routers/account";
+import { assistantRouter } from "~/server/api/routers/assistant";
 import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
 import { fileRouter } from "~/server/api/routers/file";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   activity: activityRouter,
   admin: adminRouter,
+  assistant: assistantRouter,
   mailbox: mailboxRouter,
   project: projectRouter,
   file: fileRouter,
