@@ -54,7 +54,7 @@ export interface EventSpec {
   time: string;
   type: string;
   description: string;
-  /** `owner`: the owner asked for it (a deploy); `system`: it just happened (a crash). Both are logged as the system. */
+  /** `owner`: the owner asked for it (a deploy); `system`: it just happened (a crash). Both logged as the system. */
   by: "owner" | "system";
   metadata?: Record<string, unknown>;
 }

@@ -67,6 +67,10 @@ const EMPTY_DEMO: DemoSummary = {
   resources: 0,
 };
 
+/**
+ * Writes the demo once, all or nothing, in one transaction on its own Prisma client over `pool`; a database that
+ * already has a demo project is left alone.
+ */
 export async function generateDemo(pool: pg.Pool, input: DemoInput): Promise<DemoSummary> {
   const app = createDatabase(pool);
   try {

@@ -15,9 +15,9 @@ export interface SeedCredential {
 }
 
 export interface SeedUsersOptions {
-  /** Only used when the admin does not exist yet (or still has the old default address); defaults to SEED_ADMIN_EMAIL's. */
+  /** Used only when the admin is missing (or still on the old default address); defaults to SEED_ADMIN_EMAIL. */
   adminEmail?: string;
-  /** Only used when the admin does not exist yet. The CLIs pass a generated one (seed/passwords.ts); tests may omit it. */
+  /** Only used when the admin does not exist yet. The CLIs pass a generated one (passwords.ts); tests may omit it. */
   adminPassword?: string;
   /** Defaults to `vaporform-demo`. Only used when the demo user does not exist yet. */
   demoPassword?: string;
