@@ -54,7 +54,8 @@ export interface EventSpec {
   time: string;
   type: string;
   description: string;
-  source: "user" | "system";
+  /** `owner`: the owner asked for it (a deploy); `system`: it just happened (a crash). Both logged as the system. */
+  by: "owner" | "system";
   metadata?: Record<string, unknown>;
 }
 
@@ -222,21 +223,21 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "09:14",
         type: "project_created",
         description: "Created project from template React + Vite",
-        source: "user",
+        by: "owner",
       },
       {
         daysAgo: 58,
         time: "09:15",
         type: "container_started",
         description: "Container task-board-web started",
-        source: "system",
+        by: "system",
       },
       {
         daysAgo: 45,
         time: "16:40",
         type: "deployed",
         description: "Deployed build #1",
-        source: "user",
+        by: "owner",
         metadata: { build: 1, durationMs: 41_200 },
       },
       {
@@ -244,7 +245,7 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "11:02",
         type: "deployed",
         description: "Deployed build #2",
-        source: "user",
+        by: "owner",
         metadata: { build: 2, durationMs: 38_900 },
       },
       {
@@ -252,7 +253,7 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "18:25",
         type: "deployed",
         description: "Deployed build #3",
-        source: "user",
+        by: "owner",
         metadata: { build: 3, durationMs: 40_150 },
       },
       {
@@ -260,14 +261,14 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "10:05",
         type: "container_restarted",
         description: "Container task-board-web restarted after a dependency install",
-        source: "system",
+        by: "system",
       },
       {
         daysAgo: 2,
         time: "10:31",
         type: "deployed",
         description: "Deployed build #4",
-        source: "user",
+        by: "owner",
         metadata: { build: 4, durationMs: 36_480 },
       },
     ],
@@ -319,21 +320,21 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "14:02",
         type: "project_created",
         description: "Created project from template Express REST API",
-        source: "user",
+        by: "owner",
       },
       {
         daysAgo: 44,
         time: "14:03",
         type: "container_started",
         description: "Container notes-api started",
-        source: "system",
+        by: "system",
       },
       {
         daysAgo: 36,
         time: "17:48",
         type: "deployed",
         description: "Deployed build #1",
-        source: "user",
+        by: "owner",
         metadata: { build: 1, durationMs: 12_300 },
       },
       {
@@ -341,7 +342,7 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "09:57",
         type: "deployed",
         description: "Deployed build #2",
-        source: "user",
+        by: "owner",
         metadata: { build: 2, durationMs: 11_870 },
       },
       {
@@ -349,7 +350,7 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "15:24",
         type: "container_crashed",
         description: "Container notes-api exited with code 1: ReferenceError: requestLogger is not defined",
-        source: "system",
+        by: "system",
         metadata: { exitCode: 1, restarts: 3 },
       },
       {
@@ -357,7 +358,7 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "15:25",
         type: "health_check_failed",
         description: "GET /health failed 3 times in a row: connection refused",
-        source: "system",
+        by: "system",
         metadata: { url: "http://172.20.0.12:3000/health", failures: 3 },
       },
     ],
@@ -401,21 +402,21 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "20:10",
         type: "project_created",
         description: "Claude created the project from a description",
-        source: "user",
+        by: "owner",
       },
       {
         daysAgo: 19,
         time: "08:41",
         type: "container_started",
         description: "Container portfolio-static started",
-        source: "system",
+        by: "system",
       },
       {
         daysAgo: 9,
         time: "22:03",
         type: "container_stopped",
         description: "Container portfolio-static stopped by its owner",
-        source: "user",
+        by: "owner",
       },
     ],
   },
@@ -453,21 +454,21 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "08:30",
         type: "project_created",
         description: "Created project from template Static Site",
-        source: "user",
+        by: "owner",
       },
       {
         daysAgo: 59,
         time: "08:31",
         type: "container_started",
         description: "Container changelog-static started",
-        source: "system",
+        by: "system",
       },
       {
         daysAgo: 49,
         time: "12:00",
         type: "deployed",
         description: "Deployed build #1",
-        source: "user",
+        by: "owner",
         metadata: { build: 1, durationMs: 4_100 },
       },
       {
@@ -475,7 +476,7 @@ export const demoProjects: DemoProjectSpec[] = [
         time: "16:45",
         type: "deployed",
         description: "Deployed build #2",
-        source: "user",
+        by: "owner",
         metadata: { build: 2, durationMs: 3_900 },
       },
     ],

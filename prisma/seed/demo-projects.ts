@@ -1,28 +1,36 @@
-/** A demo project: its files, resources and events, and the edits that make its history. */
+/**
+ * A demo project: created and edited through the app's services as the system (on its owner's behalf), then
+ * given its container state, resources and events, and backdated to when the demo says each change happened.
+ */
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import type { Prisma } from "~/generated/prisma/client";
+import { makeActor, withWrite, type WriteTx } from "~/server/db/write";
+import { prepareText, saveFile, writeFiles } from "~/server/services/files";
+import { createProject } from "~/server/services/project";
 import type { DemoProjectSpec, EditSpec } from "./demo-content";
-import { DAY_MS, seedUuid, createRandom, setActor, at, describeFile } from "./helpers";
+import { DAY_MS, seedUuid, createRandom, at } from "./helpers";
 import type { DemoContext, ProjectState } from "./demo";
-import { buildInteraction, insertInteraction } from "./interactions";
+import { buildInteraction, insertInteractions } from "./interactions";
 
 /**
- * The file triggers stamp activity and versions with now(): move the rows this transaction wrote since the
- * last call (still stamped now()) to the moment the change is meant to have happened.
+ * The triggers stamp activity and versions with now(), the start of the demo's one transaction: move the rows
+ * written since the last call (still stamped now()) to the moment the change is meant to have happened.
  */
-async function backdate(client: pg.PoolClient, projectId: string, when: Date) {
-  await client.query("UPDATE project_activity SET created_at = $2 WHERE project_id = $1 AND created_at = now()", [
-    projectId,
-    when,
-  ]);
-  await client.query("UPDATE project_file_versions SET created_at = $2 WHERE project_id = $1 AND created_at = now()", [
-    projectId,
-    when,
-  ]);
+async function backdate(tx: WriteTx, projectId: string, when: Date) {
+  await tx.$executeRaw`
+    UPDATE project_activity SET created_at = ${when}::timestamptz
+     WHERE project_id = ${projectId}::uuid AND created_at = now()`;
+  await tx.$executeRaw`
+    UPDATE project_file_versions SET created_at = ${when}::timestamptz
+     WHERE project_id = ${projectId}::uuid AND created_at = now()`;
 }
 
-export async function createProject(
-  client: pg.PoolClient,
+/**
+ * Creates the project with createProject (a template's files, or a blank project's README), writes the spec's
+ * own files over it (as Claude, with its `project_creation` interaction, when Claude generated it), and gives
+ * it the demo's container state, limits and resources.
+ */
+export async function createDemoProject(
   ctx: DemoContext,
   spec: DemoProjectSpec,
   nextInteractionId: () => string,
@@ -30,125 +38,114 @@ export async function createProject(
 ): Promise<ProjectState> {
   const template = spec.templateSlug ? ctx.templates.find((t) => t.slug === spec.templateSlug) : undefined;
   if (spec.templateSlug && !template) throw new Error(`Demo project ${spec.name} needs template ${spec.templateSlug}`);
-  const files = template?.files ?? spec.files ?? [];
+  const sourceFiles = template?.files ?? spec.files ?? [];
   const ownerId = ctx.users[spec.owner];
   const id = seedUuid(`project:${spec.key}`);
   const createdAt = at(ctx.now, spec.createdDaysAgo, spec.events[0]?.time ?? "09:00");
   const running = spec.status === "running";
+  const system = makeActor({ userId: ownerId, source: "system" });
 
-  await client.query(
-    `INSERT INTO projects (id, user_id, template_id, name, description, functionality, architecture_type, tech_stack,
-                           status, health_status, container_id, service_url, internal_ip, allocated_port,
-                           memory_limit_mb, cpu_limit_percent, storage_limit_mb, deployment_count, deployed_at,
-                           created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)`,
-    [
-      id,
-      ownerId,
-      template?.id ?? null,
-      spec.name,
-      spec.description,
-      spec.functionality,
-      spec.architectureType,
-      JSON.stringify(template?.manifest.tech_stack ?? spec.techStack ?? {}),
-      spec.status,
-      spec.healthStatus,
-      spec.status === "stopped" ? null : `vf-${spec.key.toLowerCase()}-${id.slice(0, 8)}`,
-      running && spec.port ? `http://localhost:${spec.port}` : null,
-      spec.internalIp ?? null,
-      spec.port ?? null,
-      spec.limits.memoryMb,
-      spec.limits.cpuPercent,
-      spec.limits.storageMb,
-      spec.events.filter((e) => e.type === "deployed").length,
-      lastEventAt(ctx.now, spec, "deployed"),
-      createdAt,
-    ],
-  );
+  await createProject({
+    db: ctx.db,
+    actor: system,
+    userId: ownerId,
+    name: spec.name,
+    description: spec.description,
+    templateId: template?.id,
+    id,
+  });
 
-  let interactionId: string | null = null;
-  if (spec.createdByClaude) {
-    interactionId = nextInteractionId();
-    await insertInteraction(
-      client,
-      buildInteraction(random, {
-        id: interactionId,
+  if (!template && spec.files) {
+    let actor = system;
+    if (spec.createdByClaude) {
+      const interaction = buildInteraction(random, {
+        id: nextInteractionId(),
         project: { id, ownerId },
         type: "project_creation",
         model: "claude-sonnet-4-5",
         userMessage: spec.createdByClaude.prompt,
         response: spec.createdByClaude.response,
-        files: files.map((f) => f.path),
+        files: spec.files.map((f) => f.path),
         createdAt: new Date(createdAt.getTime() - 60_000),
         conversationId: seedUuid(`conversation:create:${spec.key}`),
         turn: 0,
         forceSuccess: true,
-      }),
-    );
+      });
+      await insertInteractions(ctx.tx, [interaction]);
+      actor = makeActor({ userId: ownerId, source: "claude", interactionId: interaction.id });
+    }
+    const files = spec.files.map((file) => prepareText(file.path, file.content));
+    await withWrite(ctx.db, actor, (tx) => writeFiles(tx, id, actor, files, true), { lockPathsOf: id });
   }
 
-  await setActor(client, ownerId, spec.createdByClaude ? "claude" : "user", interactionId);
+  await ctx.tx.project.update({
+    where: { id },
+    data: {
+      functionality: spec.functionality,
+      architectureType: spec.architectureType,
+      ...(template ? {} : { techStack: (spec.techStack ?? {}) as Prisma.InputJsonObject }),
+      status: spec.status,
+      healthStatus: spec.healthStatus,
+      containerId: spec.status === "stopped" ? null : `vf-${spec.key.toLowerCase()}-${id.slice(0, 8)}`,
+      serviceUrl: running && spec.port ? `http://localhost:${spec.port}` : null,
+      internalIp: spec.internalIp ?? null,
+      allocatedPort: spec.port ?? null,
+      memoryLimitMb: spec.limits.memoryMb,
+      cpuLimitPercent: spec.limits.cpuPercent,
+      storageLimitMb: spec.limits.storageMb,
+      deploymentCount: spec.events.filter((e) => e.type === "deployed").length,
+      deployedAt: lastEventAt(ctx.now, spec, "deployed"),
+      createdAt,
+    },
+  });
+  await backdate(ctx.tx, id, createdAt);
+
+  const written = new Map(
+    (
+      await ctx.tx.projectFile.findMany({
+        where: { projectId: id },
+        select: { id: true, filePath: true, version: true, content: true },
+      })
+    ).map((file) => [file.filePath, { id: file.id, version: file.version, content: file.content }]),
+  );
   const state: ProjectState = { spec, id, ownerId, createdAt, files: new Map() };
-  for (const file of files) {
-    const fileId = seedUuid(`file:${spec.key}:${file.path}`);
-    const meta = describeFile(file.path, file.content);
-    await client.query(
-      `INSERT INTO project_files (id, project_id, file_path, file_name, file_type, mime_type, content, content_hash,
-                                  encoding, size_bytes, line_count, is_binary, is_generated, version,
-                                  created_at, updated_at, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'utf-8', $9, $10, false, $11, 1, $12, $12, $13, $13)`,
-      [
-        fileId,
-        id,
-        file.path,
-        meta.fileName,
-        meta.fileType,
-        meta.mimeType,
-        file.content,
-        meta.contentHash,
-        meta.sizeBytes,
-        meta.lineCount,
-        Boolean(spec.createdByClaude),
-        createdAt,
-        ownerId,
-      ],
-    );
-    state.files.set(file.path, { id: fileId, content: file.content });
+  for (const path of [...sourceFiles.map((file) => file.path), ...written.keys()]) {
+    const file = written.get(path);
+    if (!file) throw new Error(`Demo project ${spec.name}: ${path} was not written`);
+    state.files.set(path, file);
   }
-  await backdate(client, id, createdAt);
 
-  for (const resource of spec.resources) {
-    const active = resource.status === "active";
-    await client.query(
-      `INSERT INTO infrastructure_resources (id, project_id, resource_type, resource_name, resource_id, configuration,
-                                             status, health_check_url, last_health_check, health_status,
-                                             cpu_usage_percent, memory_usage_mb, disk_usage_mb, network_in_bytes,
-                                             network_out_bytes, created_at, updated_at, last_metrics_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)`,
-      [
-        seedUuid(`resource:${spec.key}:${resource.type}:${resource.name}`),
-        id,
-        resource.type,
-        resource.name,
-        createHash("sha256")
+  await ctx.tx.infrastructureResource.createMany({
+    data: spec.resources.map((resource) => {
+      const active = resource.status === "active";
+      return {
+        id: seedUuid(`resource:${spec.key}:${resource.type}:${resource.name}`),
+        projectId: id,
+        resourceType: resource.type,
+        resourceName: resource.name,
+        resourceId: createHash("sha256")
           .update(`${spec.key}/${resource.name}`)
           .digest("hex")
           .slice(0, resource.type === "container" ? 12 : 24),
-        JSON.stringify(resource.configuration),
-        resource.status,
-        resource.type === "container" && spec.port ? `http://${spec.internalIp ?? "127.0.0.1"}:${spec.port}/` : null,
-        resource.type === "container" ? new Date(ctx.now.getTime() - (active ? 45_000 : 6 * DAY_MS)) : null,
-        resource.healthStatus,
-        resource.cpuPercent ?? null,
-        resource.memoryMb ?? null,
-        resource.diskMb ?? null,
-        resource.networkIn ?? 0,
-        resource.networkOut ?? 0,
+        configuration: resource.configuration as Prisma.InputJsonObject,
+        status: resource.status,
+        healthCheckUrl:
+          resource.type === "container" && spec.port ? `http://${spec.internalIp ?? "127.0.0.1"}:${spec.port}/` : null,
+        lastHealthCheck:
+          resource.type === "container" ? new Date(ctx.now.getTime() - (active ? 45_000 : 6 * DAY_MS)) : null,
+        healthStatus: resource.healthStatus,
+        cpuUsagePercent: resource.cpuPercent ?? null,
+        memoryUsageMb: resource.memoryMb ?? null,
+        diskUsageMb: resource.diskMb ?? null,
+        networkInBytes: resource.networkIn ?? 0,
+        networkOutBytes: resource.networkOut ?? 0,
         createdAt,
-        resource.type === "container" || resource.type === "volume" ? new Date(ctx.now.getTime() - 60_000) : null,
-      ],
-    );
-  }
+        updatedAt: createdAt,
+        lastMetricsAt:
+          resource.type === "container" || resource.type === "volume" ? new Date(ctx.now.getTime() - 60_000) : null,
+      };
+    }),
+  });
   return state;
 }
 
@@ -158,8 +155,12 @@ function lastEventAt(now: Date, spec: DemoProjectSpec, type: string): Date | nul
   return last ? at(now, last.daysAgo, last.time) : null;
 }
 
+/**
+ * One edit of the history, saved file by file with saveFile: as Claude with its `file_modification` interaction
+ * (inserted first, so the versions can name it), otherwise as the system on the owner's behalf. Answers whether
+ * it made an interaction.
+ */
 export async function applyEdit(
-  client: pg.PoolClient,
   ctx: DemoContext,
   project: ProjectState,
   edit: EditSpec,
@@ -167,7 +168,7 @@ export async function applyEdit(
   nextInteractionId: () => string,
 ): Promise<boolean> {
   const when = at(ctx.now, edit.daysAgo, edit.time);
-  let interactionId: string | null = null;
+  let actor = makeActor({ userId: project.ownerId, source: "system" });
   if (edit.by === "claude") {
     const row = buildInteraction(random, {
       id: nextInteractionId(),
@@ -182,11 +183,10 @@ export async function applyEdit(
       turn: 0,
       forceSuccess: true,
     });
-    await insertInteraction(client, row);
-    interactionId = row.id;
+    await insertInteractions(ctx.tx, [row]);
+    actor = makeActor({ userId: project.ownerId, source: "claude", interactionId: row.id });
   }
 
-  await setActor(client, project.ownerId, edit.by === "claude" ? "claude" : "user", interactionId);
   for (const change of edit.changes) {
     const file = project.files.get(change.path);
     if (!file) throw new Error(`Demo edit of ${project.spec.name}: no file ${change.path}`);
@@ -198,35 +198,39 @@ export async function applyEdit(
       content = content.replace(find, replacement);
     }
     if (change.append) content += change.append;
-    const meta = describeFile(change.path, content);
-    await client.query(
-      `UPDATE project_files
-          SET content = $2, content_hash = $3, size_bytes = $4, line_count = $5, updated_by = $6
-        WHERE id = $1`,
-      [file.id, content, meta.contentHash, meta.sizeBytes, meta.lineCount, project.ownerId],
-    );
+    const saved = await saveFile({
+      db: ctx.db,
+      projectId: project.id,
+      actor,
+      path: change.path,
+      content,
+      fileId: file.id,
+      baseVersion: file.version,
+    });
+    if (!saved.changed) throw new Error(`Demo edit of ${project.spec.name}/${change.path} changes nothing`);
     file.content = content;
+    file.version = saved.version;
   }
-  await backdate(client, project.id, new Date(when.getTime() + (interactionId ? 90_000 : 0)));
-  return interactionId !== null;
+  await backdate(ctx.tx, project.id, new Date(when.getTime() + (actor.source === "claude" ? 90_000 : 0)));
+  return actor.source === "claude";
 }
 
-export async function insertEvents(client: pg.PoolClient, ctx: DemoContext, project: ProjectState): Promise<number> {
-  for (const [index, event] of project.spec.events.entries()) {
-    await client.query(
-      `INSERT INTO project_activity (id, project_id, user_id, activity_type, description, metadata, source_type, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        seedUuid(`activity:${project.spec.key}:${index}`),
-        project.id,
-        event.source === "user" ? project.ownerId : null,
-        event.type,
-        event.description,
-        JSON.stringify(event.metadata ?? {}),
-        event.source,
-        at(ctx.now, event.daysAgo, event.time),
-      ],
-    );
-  }
+/**
+ * The events no service writes yet (deploys, container starts and crashes), logged as the system: on the owner's
+ * behalf (their user id) when the owner asked for it.
+ */
+export async function insertEvents(ctx: DemoContext, project: ProjectState): Promise<number> {
+  await ctx.tx.projectActivity.createMany({
+    data: project.spec.events.map((event, index) => ({
+      id: seedUuid(`activity:${project.spec.key}:${index}`),
+      projectId: project.id,
+      userId: event.by === "owner" ? project.ownerId : null,
+      activityType: event.type,
+      description: event.description,
+      metadata: (event.metadata ?? {}) as Prisma.InputJsonObject,
+      sourceType: "system",
+      createdAt: at(ctx.now, event.daysAgo, event.time),
+    })),
+  });
   return project.spec.events.length;
 }

@@ -1,6 +1,11 @@
-/** 3 + 5. Demo projects, their history, and Claude usage (once). */
+/**
+ * 3 + 5. Demo projects, their history, and Claude usage (once). Files, versions and file activity are written by the
+ * app's services (createProject, saveFile, writeFiles under withWrite); the demo's own rows (its container state,
+ * events and Claude usage, which no service writes yet) are inserted beside them, in the same transaction.
+ */
 import type pg from "pg";
-import { withTransaction } from "~/server/db/pool";
+import { createDatabase, type Database } from "~/server/db/client";
+import type { WriteTx } from "~/server/db/write";
 import {
   demoEdits,
   demoProjects,
@@ -12,14 +17,24 @@ import {
 import { seedUuid, createRandom, at } from "./helpers";
 import type { SeedTemplate } from "./templates";
 import { BASE_PRICES, HAIKU_PRICE_CUT, HAIKU_PRICE_CUT_DAYS_AGO } from "./prices";
-import { createProject, applyEdit, insertEvents } from "./demo-projects";
-import { buildInteraction, generateInteractions, insertInteraction } from "./interactions";
-import type { SeedSummary } from "./index";
+import { createDemoProject, applyEdit, insertEvents } from "./demo-projects";
+import { buildInteraction, generateInteractions, insertInteractions } from "./interactions";
 
-export interface DemoContext {
+export interface DemoInput {
   users: Record<DemoOwner, string>;
   templates: SeedTemplate[];
   now: Date;
+}
+
+export interface DemoContext extends DemoInput {
+  /** The demo's one transaction, for the rows the seed writes itself. */
+  tx: WriteTx;
+  /**
+   * The same transaction, as the services take it: their withWrite opens a savepoint in it (Prisma nests an
+   * interactive transaction), so the whole demo still commits, or rolls back, at once. The transaction's client
+   * lacks only $connect, $disconnect, $on and $extends, which no service calls.
+   */
+  db: Database;
 }
 
 export interface ProjectState {
@@ -27,10 +42,22 @@ export interface ProjectState {
   id: string;
   ownerId: string;
   createdAt: Date;
-  files: Map<string, { id: string; content: string }>;
+  /** In the order of the spec's (or template's) files: the generated usage picks files by position. */
+  files: Map<string, { id: string; version: number; content: string }>;
 }
 
-const EMPTY_DEMO: SeedSummary["demo"] = {
+/** What the demo wrote: generated once, skipped (all zero) on later runs. */
+export interface DemoSummary {
+  generated: boolean;
+  projects: number;
+  files: number;
+  fileEdits: number;
+  interactions: number;
+  activities: number;
+  resources: number;
+}
+
+const EMPTY_DEMO: DemoSummary = {
   generated: false,
   projects: 0,
   files: 0,
@@ -40,102 +67,110 @@ const EMPTY_DEMO: SeedSummary["demo"] = {
   resources: 0,
 };
 
-export async function generateDemo(db: pg.Pool, ctx: DemoContext): Promise<SeedSummary["demo"]> {
-  return withTransaction(db, async (client) => {
-    // Two seeds started at once must not both generate: the second waits here, then sees the projects.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('vaporform-seed-demo'))");
-    const existing = await client.query(
-      "SELECT 1 FROM projects WHERE (user_id = $1 AND name = ANY($2::text[])) OR id = ANY($3::uuid[]) LIMIT 1",
-      [
-        ctx.users.demo,
-        demoProjects.filter((p) => p.owner === "demo").map((p) => p.name),
-        demoProjects.map((p) => seedUuid(`project:${p.key}`)),
+/**
+ * Writes the demo once, all or nothing, in one transaction on its own Prisma client over `pool`; a database that
+ * already has a demo project is left alone.
+ */
+export async function generateDemo(pool: pg.Pool, input: DemoInput): Promise<DemoSummary> {
+  const app = createDatabase(pool);
+  try {
+    return await app.$transaction((tx) => writeDemo({ ...input, tx, db: tx as unknown as Database }), {
+      timeout: 120_000,
+    });
+  } finally {
+    await app.$disconnect();
+  }
+}
+
+async function writeDemo(ctx: DemoContext): Promise<DemoSummary> {
+  const { tx } = ctx;
+  // Two seeds started at once must not both generate: the second waits here, then sees the projects.
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('vaporform-seed-demo'))`;
+  const existing = await tx.project.count({
+    where: {
+      OR: [
+        { userId: ctx.users.demo, name: { in: demoProjects.filter((p) => p.owner === "demo").map((p) => p.name) } },
+        { id: { in: demoProjects.map((p) => seedUuid(`project:${p.key}`)) } },
       ],
-    );
-    if (existing.rowCount) return EMPTY_DEMO;
-
-    const random = createRandom(20261126);
-    const summary = { ...EMPTY_DEMO, generated: true };
-    const projects = new Map<ProjectKey, ProjectState>();
-    let interactionCounter = 0;
-    const nextInteractionId = () => seedUuid(`interaction:${interactionCounter++}`);
-
-    // Projects and their first files, in creation order.
-    for (const spec of [...demoProjects].sort((a, b) => b.createdDaysAgo - a.createdDaysAgo)) {
-      const state = await createProject(client, ctx, spec, nextInteractionId, random);
-      projects.set(spec.key, state);
-      summary.projects += 1;
-      summary.files += state.files.size;
-      if (spec.createdByClaude) summary.interactions += 1;
-      summary.resources += spec.resources.length;
-    }
-
-    // Background usage first: the scripted edits below reference interactions of their own.
-    const interactions = generateInteractions(ctx, projects, random, nextInteractionId);
-    for (const spec of scriptedInteractions) {
-      const project = requireProject(projects, spec.project);
-      interactions.push(
-        buildInteraction(random, {
-          id: nextInteractionId(),
-          project,
-          type: spec.type,
-          model: spec.model,
-          userMessage: spec.prompt,
-          response: spec.response,
-          files: spec.files,
-          createdAt: at(ctx.now, spec.daysAgo, spec.time),
-          conversationId: seedUuid(`conversation:scripted:${spec.project}:${spec.daysAgo}`),
-          turn: 0,
-          forceSuccess: true,
-        }),
-      );
-    }
-    for (const row of interactions) await insertInteraction(client, row);
-    summary.interactions += interactions.length;
-
-    const edits = [...demoEdits].sort(
-      (a, b) => at(ctx.now, a.daysAgo, a.time).getTime() - at(ctx.now, b.daysAgo, b.time).getTime(),
-    );
-    for (const edit of edits) {
-      const project = requireProject(projects, edit.project);
-      const madeInteraction = await applyEdit(client, ctx, project, edit, random, nextInteractionId);
-      summary.fileEdits += edit.changes.length;
-      if (madeInteraction) summary.interactions += 1;
-    }
-
-    // The price change sits inside the demo window, so the cost charts show it.
-    const cutFrom = at(ctx.now, HAIKU_PRICE_CUT_DAYS_AGO, "00:00");
-    await client.query(
-      `INSERT INTO model_prices (id, model, effective_from, input_per_mtok, output_per_mtok,
-                                 cache_read_per_mtok, cache_write_per_mtok, cache_write_1h_per_mtok)
-       SELECT $1::uuid, $2::varchar, $3::timestamptz, $4::numeric, $5::numeric, $6::numeric, $7::numeric, $8::numeric
-        WHERE NOT EXISTS (SELECT 1 FROM model_prices WHERE model = $2::varchar AND effective_from > $9::timestamptz)
-       ON CONFLICT DO NOTHING`,
-      [
-        seedUuid("price:claude-haiku-4-5:cut"),
-        "claude-haiku-4-5",
-        cutFrom,
-        ...HAIKU_PRICE_CUT,
-        BASE_PRICES.find((p) => p.model === "claude-haiku-4-5")?.effectiveFrom,
-      ],
-    );
-    // Each interaction's cost is stored with the price row in effect when it ran, as the app stores a turn's.
-    await client.query("SELECT vf_backfill_interaction_costs()");
-
-    for (const project of projects.values()) summary.activities += await insertEvents(client, ctx, project);
-
-    // Past-dated activity went to the default partition: move it into monthly partitions.
-    await client.query("SELECT vf_ensure_activity_partitions()");
-    await client.query(
-      `UPDATE projects p
-          SET last_activity_at = a.last_at
-         FROM (SELECT project_id, max(created_at) AS last_at FROM project_activity
-                WHERE project_id = ANY($1::uuid[]) GROUP BY project_id) a
-        WHERE p.id = a.project_id`,
-      [[...projects.values()].map((p) => p.id)],
-    );
-    return summary;
+    },
   });
+  if (existing > 0) return EMPTY_DEMO;
+
+  const random = createRandom(20261126);
+  const summary = { ...EMPTY_DEMO, generated: true };
+  const projects = new Map<ProjectKey, ProjectState>();
+  let interactionCounter = 0;
+  const nextInteractionId = () => seedUuid(`interaction:${interactionCounter++}`);
+
+  // Projects and their first files, in creation order.
+  for (const spec of [...demoProjects].sort((a, b) => b.createdDaysAgo - a.createdDaysAgo)) {
+    const state = await createDemoProject(ctx, spec, nextInteractionId, random);
+    projects.set(spec.key, state);
+    summary.projects += 1;
+    summary.files += state.files.size;
+    if (spec.createdByClaude) summary.interactions += 1;
+    summary.resources += spec.resources.length;
+  }
+
+  // Background usage first: the scripted edits below reference interactions of their own.
+  const interactions = generateInteractions(ctx, projects, random, nextInteractionId);
+  for (const spec of scriptedInteractions) {
+    const project = requireProject(projects, spec.project);
+    interactions.push(
+      buildInteraction(random, {
+        id: nextInteractionId(),
+        project,
+        type: spec.type,
+        model: spec.model,
+        userMessage: spec.prompt,
+        response: spec.response,
+        files: spec.files,
+        createdAt: at(ctx.now, spec.daysAgo, spec.time),
+        conversationId: seedUuid(`conversation:scripted:${spec.project}:${spec.daysAgo}`),
+        turn: 0,
+        forceSuccess: true,
+      }),
+    );
+  }
+  await insertInteractions(tx, interactions);
+  summary.interactions += interactions.length;
+
+  const edits = [...demoEdits].sort(
+    (a, b) => at(ctx.now, a.daysAgo, a.time).getTime() - at(ctx.now, b.daysAgo, b.time).getTime(),
+  );
+  for (const edit of edits) {
+    const project = requireProject(projects, edit.project);
+    const madeInteraction = await applyEdit(ctx, project, edit, random, nextInteractionId);
+    summary.fileEdits += edit.changes.length;
+    if (madeInteraction) summary.interactions += 1;
+  }
+
+  // The price change sits inside the demo window, so the cost charts show it.
+  const [cutInput, cutOutput, cutCacheRead, cutCacheWrite, cutCacheWrite1h] = HAIKU_PRICE_CUT;
+  const haikuLaunch = BASE_PRICES.find((p) => p.model === "claude-haiku-4-5")?.effectiveFrom;
+  await tx.$executeRaw`
+    INSERT INTO model_prices (id, model, effective_from, input_per_mtok, output_per_mtok,
+                              cache_read_per_mtok, cache_write_per_mtok, cache_write_1h_per_mtok)
+    SELECT ${seedUuid("price:claude-haiku-4-5:cut")}::uuid, 'claude-haiku-4-5',
+           ${at(ctx.now, HAIKU_PRICE_CUT_DAYS_AGO, "00:00")}::timestamptz, ${cutInput}::numeric,
+           ${cutOutput}::numeric, ${cutCacheRead}::numeric, ${cutCacheWrite}::numeric, ${cutCacheWrite1h}::numeric
+     WHERE NOT EXISTS (SELECT 1 FROM model_prices
+                        WHERE model = 'claude-haiku-4-5' AND effective_from > ${haikuLaunch}::timestamptz)
+    ON CONFLICT DO NOTHING`;
+  // Each interaction's cost is stored with the price row in effect when it ran, as the app stores a turn's.
+  await tx.$queryRaw`SELECT vf_backfill_interaction_costs() AS priced`;
+
+  for (const project of projects.values()) summary.activities += await insertEvents(ctx, project);
+
+  // Past-dated activity went to the default partition: move it into monthly partitions.
+  await tx.$queryRaw`SELECT vf_ensure_activity_partitions() AS moved`;
+  await tx.$executeRaw`
+    UPDATE projects p
+       SET last_activity_at = a.last_at
+      FROM (SELECT project_id, max(created_at) AS last_at FROM project_activity
+             WHERE project_id = ANY(${[...projects.values()].map((p) => p.id)}::uuid[]) GROUP BY project_id) a
+     WHERE p.id = a.project_id`;
+  return summary;
 }
 
 function requireProject(projects: Map<ProjectKey, ProjectState>, key: ProjectKey): ProjectState {

@@ -1,7 +1,5 @@
-/** Seed helpers: stable ids, a seeded random source, dates, the actor setting and file metadata. */
+/** Seed helpers: stable ids, a seeded random source and dates. */
 import { createHash } from "node:crypto";
-import type pg from "pg";
-import { prepareText } from "~/server/services/files";
 import type { ModelName } from "./demo-content";
 
 export const DAY_MS = 86_400_000;
@@ -49,36 +47,9 @@ export function createRandom(seed: number) {
   return { next, int, pick, weighted };
 }
 
-/** The transaction-local actor context read by the file triggers (docs/schema.md, fix 3). */
-export async function setActor(
-  client: pg.PoolClient,
-  actorId: string | null,
-  source: "user" | "claude" | "system",
-  interactionId: string | null = null,
-) {
-  await client.query(
-    "SELECT set_config('vaporform.actor_id', $1, true), set_config('vaporform.source_type', $2, true), " +
-      "set_config('vaporform.interaction_id', $3, true)",
-    [actorId ?? "", source, interactionId ?? ""],
-  );
-}
-
 /** `daysAgo` days before `now`'s UTC day, at `time` (HH:MM, UTC). */
 export function at(now: Date, daysAgo: number, time: string): Date {
   const [hours, minutes] = time.split(":").map(Number);
   const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - daysAgo * DAY_MS;
   return new Date(day + ((hours ?? 0) * 60 + (minutes ?? 0)) * 60_000);
-}
-
-/** What the app stores for a file's content (type, MIME type, size, line count, hash): its own preparation. */
-export function describeFile(filePath: string, content: string) {
-  const file = prepareText(filePath, content, Infinity);
-  return {
-    fileName: file.name,
-    fileType: file.fileType,
-    mimeType: file.mimeType,
-    sizeBytes: file.sizeBytes,
-    lineCount: file.lineCount,
-    contentHash: file.contentHash,
-  };
 }

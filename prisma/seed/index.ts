@@ -1,36 +1,21 @@
 /**
  * The seed: templates, an admin and a demo user, demo projects with a history, model prices and Claude usage.
- * One module a concern; this one runs them in order.
+ * One module a concern; this one runs them in order and reports what they wrote.
  */
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
-import { env } from "~/env";
-import { DAY_MS } from "./helpers";
-import { LEGACY_ADMIN_EMAIL, ensureUser } from "./users";
+import { ensureSeedUsers, type SeedCredential, type SeedUsersOptions } from "./users";
 import { loadTemplates, upsertTemplates } from "./templates";
 import { insertModelPrices } from "./prices";
 import { insertRatings } from "./ratings";
-import { generateDemo } from "./demo";
+import { generateDemo, type DemoSummary } from "./demo";
 
-export interface SeedOptions {
+export { describeCredentials, type SeedCredential } from "./users";
+
+export interface SeedOptions extends SeedUsersOptions {
   log?: (line: string) => void;
-  /** Only used when the admin does not exist yet (or still has the old default address); defaults to SEED_ADMIN_EMAIL's. */
-  adminEmail?: string;
-  /** Only used when the admin does not exist yet. The CLIs pass a generated one (seed/passwords.ts); tests may omit it. */
-  adminPassword?: string;
-  /** Defaults to `vaporform-demo`. Only used when the demo user does not exist yet. */
-  demoPassword?: string;
   /** Folder of the official templates; defaults to prisma/seed/templates. */
   templatesDir?: string;
-}
-
-export interface SeedCredential {
-  email: string;
-  username: string;
-  role: "admin" | "user";
-  password: string;
-  /** false: the user existed already and its password was left alone (it may differ from `password`). */
-  created: boolean;
 }
 
 export interface SeedSummary {
@@ -39,23 +24,7 @@ export interface SeedSummary {
   modelPrices: { inserted: number };
   ratings: { inserted: number };
   /** Demo projects, history and Claude usage: generated once, skipped (all zero) on later runs. */
-  demo: {
-    generated: boolean;
-    projects: number;
-    files: number;
-    fileEdits: number;
-    interactions: number;
-    activities: number;
-    resources: number;
-  };
-}
-
-/** The lines that tell a newcomer how to sign in. */
-export function describeCredentials(credentials: SeedCredential[]): string[] {
-  return credentials.map((credential) => {
-    const password = credential.created ? credential.password : `${credential.password} (unless changed since)`;
-    return `${credential.role.padEnd(5)}  ${credential.email.padEnd(20)}  ${password}`;
-  });
+  demo: DemoSummary;
 }
 
 /**
@@ -68,27 +37,7 @@ export async function seedDatabase(db: pg.Pool, options: SeedOptions = {}): Prom
   const now = new Date();
   const templatesDir = options.templatesDir ?? fileURLToPath(new URL("./templates", import.meta.url));
 
-  const admin = await ensureUser(db, {
-    key: "admin",
-    email: options.adminEmail ?? env.SEED_ADMIN_EMAIL,
-    replacesEmail: LEGACY_ADMIN_EMAIL,
-    username: "admin",
-    fullName: "Vaporform Admin",
-    role: "admin",
-    password: options.adminPassword ?? "vaporform-admin",
-    bio: "Runs this Vaporform install.",
-    createdAt: new Date(now.getTime() - 75 * DAY_MS),
-  });
-  const demo = await ensureUser(db, {
-    key: "demo",
-    email: "demo@vaporform.dev",
-    username: "demo",
-    fullName: "Alex Rivera",
-    role: "user",
-    password: options.demoPassword ?? "vaporform-demo",
-    bio: "Frontend developer trying Vaporform.",
-    createdAt: new Date(now.getTime() - 70 * DAY_MS),
-  });
+  const { admin, demo } = await ensureSeedUsers(db, options, now);
   log(`users: admin ${admin.created ? "created" : "exists"}, demo ${demo.created ? "created" : "exists"}`);
 
   const templates = await loadTemplates(templatesDir);

@@ -1,10 +1,10 @@
 /** Claude interactions of the demo: scripted and generated, priced and inserted. */
-import type pg from "pg";
+import type { WriteTx } from "~/server/db/write";
 import { failureModes, messagePools, type DemoOwner, type ProjectKey } from "./demo-content";
 import { type Model, seedUuid, createRandom, at } from "./helpers";
 import type { DemoContext, ProjectState } from "./demo";
 
-interface InteractionRow {
+export interface InteractionRow {
   id: string;
   projectId: string;
   userId: string;
@@ -207,47 +207,44 @@ export function generateInteractions(
   return rows;
 }
 
-/** Inserts a demo interaction, and its conversation when it is the conversation's first turn. */
-export async function insertInteraction(client: pg.PoolClient, row: InteractionRow) {
-  await client.query(
-    `INSERT INTO claude_conversations AS c (id, project_id, user_id, title, model, created_at, updated_at)
-     VALUES ($1, $2, $3, left($4, 80), $5, $6, $6)
-     ON CONFLICT (id) DO UPDATE SET updated_at = greatest(c.updated_at, EXCLUDED.updated_at)`,
-    [row.conversationId, row.projectId, row.userId, row.userMessage, row.model, row.createdAt],
-  );
-  await client.query(
-    `INSERT INTO claude_interactions (id, project_id, user_id, interaction_type, user_message, claude_response,
-                                      context_data, affected_files, commands_executed, success, error_message,
-                                      execution_time_ms, input_tokens, output_tokens, total_tokens, model,
-                                      cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, stop_reason,
-                                      conversation_id, service_tier, created_at, completed_at, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-             'standard', $22, $23, CASE WHEN $10 THEN 'succeeded' ELSE 'failed' END)`,
-    [
-      row.id,
-      row.projectId,
-      row.userId,
-      row.type,
-      row.userMessage,
-      row.response,
-      JSON.stringify(row.contextData),
-      row.affectedFiles,
-      row.commands,
-      row.success,
-      row.errorMessage,
-      row.executionTimeMs,
-      row.inputTokens,
-      row.outputTokens,
-      // total_tokens is every token of the turn, cache reads and writes included (docs/schema.md).
+/**
+ * Inserts the demo's interactions in one statement, from one JSON array: the rollup trigger keeps
+ * claude_usage_daily from them. (Prisma's createMany binds every value of every row, and takes far longer.)
+ */
+export async function insertInteractions(tx: WriteTx, rows: InteractionRow[]) {
+  const records = rows.map((row) => ({
+    ...row,
+    // total_tokens is every token of the turn, cache reads and writes included (docs/schema.md).
+    totalTokens:
       row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens + row.cacheWrite1hTokens,
-      row.model,
-      row.cacheReadTokens,
-      row.cacheWriteTokens,
-      row.cacheWrite1hTokens,
-      row.stopReason,
-      row.conversationId,
-      row.createdAt,
-      new Date(row.createdAt.getTime() + row.executionTimeMs),
-    ],
-  );
+    completedAt: new Date(row.createdAt.getTime() + row.executionTimeMs),
+  }));
+  // Each conversation once, named after its first turn, dated by its latest.
+  await tx.$executeRaw`
+    INSERT INTO claude_conversations AS c (id, project_id, user_id, title, model, created_at, updated_at)
+    SELECT DISTINCT ON (r."conversationId") r."conversationId", r."projectId", r."userId", left(r."userMessage", 80),
+           r."model", min(r."createdAt") OVER w, max(r."createdAt") OVER w
+      FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
+             "conversationId" uuid, "projectId" uuid, "userId" uuid, "userMessage" text, "model" text,
+             "createdAt" timestamptz)
+    WINDOW w AS (PARTITION BY r."conversationId")
+     ORDER BY r."conversationId", r."createdAt"
+    ON CONFLICT (id) DO UPDATE SET updated_at = greatest(c.updated_at, EXCLUDED.updated_at)`;
+  await tx.$executeRaw`
+    INSERT INTO claude_interactions (id, project_id, user_id, interaction_type, user_message, claude_response,
+                                     context_data, affected_files, commands_executed, success, error_message,
+                                     execution_time_ms, input_tokens, output_tokens, total_tokens, model,
+                                     cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, stop_reason,
+                                     conversation_id, service_tier, created_at, completed_at, status)
+    SELECT r."id", r."projectId", r."userId", r."type", r."userMessage", r."response", r."contextData",
+           r."affectedFiles", r."commands", r."success", r."errorMessage", r."executionTimeMs", r."inputTokens",
+           r."outputTokens", r."totalTokens", r."model", r."cacheReadTokens", r."cacheWriteTokens",
+           r."cacheWrite1hTokens", r."stopReason", r."conversationId", 'standard', r."createdAt", r."completedAt",
+           CASE WHEN r."success" THEN 'succeeded' ELSE 'failed' END
+      FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
+             "id" uuid, "projectId" uuid, "userId" uuid, "type" text, "userMessage" text, "response" text,
+             "contextData" jsonb, "affectedFiles" text[], "commands" text[], "success" boolean,
+             "errorMessage" text, "executionTimeMs" int, "inputTokens" int, "outputTokens" int, "totalTokens" int,
+             "model" text, "cacheReadTokens" int, "cacheWriteTokens" int, "cacheWrite1hTokens" int,
+             "stopReason" text, "conversationId" uuid, "createdAt" timestamptz, "completedAt" timestamptz)`;
 }

@@ -1,9 +1,27 @@
-/** 1. Users: the admin and the demo user. */
+/** 1. Users: the admin and the demo user, and the lines that tell a newcomer how to sign in as them. */
 import type pg from "pg";
+import { env } from "~/env";
 import { hashPassword } from "~/server/auth/password";
 import type { DemoOwner } from "./demo-content";
-import { seedUuid } from "./helpers";
-import type { SeedCredential } from "./index";
+import { DAY_MS, seedUuid } from "./helpers";
+
+export interface SeedCredential {
+  email: string;
+  username: string;
+  role: "admin" | "user";
+  password: string;
+  /** false: the user existed already and its password was left alone (it may differ from `password`). */
+  created: boolean;
+}
+
+export interface SeedUsersOptions {
+  /** Used only when the admin is missing (or still on the old default address); defaults to SEED_ADMIN_EMAIL. */
+  adminEmail?: string;
+  /** Only used when the admin does not exist yet. The CLIs pass a generated one (passwords.ts); tests may omit it. */
+  adminPassword?: string;
+  /** Defaults to `vaporform-demo`. Only used when the demo user does not exist yet. */
+  demoPassword?: string;
+}
 
 /**
  * The admin's address before SEED_ADMIN_EMAIL: on a real domain, whose owner could receive the admin's reset mail.
@@ -24,7 +42,41 @@ interface UserSpec {
   createdAt: Date;
 }
 
-export async function ensureUser(db: pg.Pool, spec: UserSpec) {
+/** The admin and the demo user, created when missing (their passwords hashed by the app's own hashPassword). */
+export async function ensureSeedUsers(db: pg.Pool, options: SeedUsersOptions, now: Date) {
+  const admin = await ensureUser(db, {
+    key: "admin",
+    email: options.adminEmail ?? env.SEED_ADMIN_EMAIL,
+    replacesEmail: LEGACY_ADMIN_EMAIL,
+    username: "admin",
+    fullName: "Vaporform Admin",
+    role: "admin",
+    password: options.adminPassword ?? "vaporform-admin",
+    bio: "Runs this Vaporform install.",
+    createdAt: new Date(now.getTime() - 75 * DAY_MS),
+  });
+  const demo = await ensureUser(db, {
+    key: "demo",
+    email: "demo@vaporform.dev",
+    username: "demo",
+    fullName: "Alex Rivera",
+    role: "user",
+    password: options.demoPassword ?? "vaporform-demo",
+    bio: "Frontend developer trying Vaporform.",
+    createdAt: new Date(now.getTime() - 70 * DAY_MS),
+  });
+  return { admin, demo };
+}
+
+/** The lines that tell a newcomer how to sign in. */
+export function describeCredentials(credentials: SeedCredential[]): string[] {
+  return credentials.map((credential) => {
+    const password = credential.created ? credential.password : `${credential.password} (unless changed since)`;
+    return `${credential.role.padEnd(5)}  ${credential.email.padEnd(20)}  ${password}`;
+  });
+}
+
+async function ensureUser(db: pg.Pool, spec: UserSpec) {
   const credential = (created: boolean, email = spec.email): SeedCredential => ({
     email,
     username: spec.username,

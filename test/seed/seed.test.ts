@@ -6,6 +6,7 @@ import { verify } from "@node-rs/argon2";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileTypeForPath, mimeTypeForPath } from "~/lib/file-types";
+import { prepareText } from "~/server/services/files";
 import { seedDatabase, type SeedSummary } from "../../prisma/seed/index";
 import { BASE_PRICES } from "../../prisma/seed/prices";
 import { pool } from "../db";
@@ -26,6 +27,27 @@ async function rowCounts(): Promise<Record<string, number>> {
     counts[name] = Number(rows[0]?.count);
   }
   return counts;
+}
+
+/** Per source: rows naming an interaction, rows naming one of their project about their file, and by whom. */
+interface SourceCounts {
+  source_type: string;
+  n: number;
+  with_interaction: number;
+  linked: number;
+  by_owner: number;
+}
+
+/** Only the sources the seed writes with: the system (no interaction), and Claude with the interaction behind it. */
+function expectSystemOrClaude(rows: SourceCounts[]) {
+  const claude = rows.find((row) => row.source_type === "claude")?.n ?? 0;
+  const system = rows.find((row) => row.source_type === "system")?.n ?? 0;
+  expect(claude).toBeGreaterThan(0);
+  expect(system).toBeGreaterThan(0);
+  expect(rows).toEqual([
+    { source_type: "claude", n: claude, with_interaction: claude, linked: claude, by_owner: claude },
+    { source_type: "system", n: system, with_interaction: 0, linked: 0, by_owner: system },
+  ]);
 }
 
 describe("seedDatabase", () => {
@@ -147,34 +169,99 @@ describe("seedDatabase", () => {
     expect(Number(rows[0]?.bad)).toBe(0);
   });
 
-  it("gives every demo file the type and MIME type the app gives its path (.gitignore and .env.example included)", async () => {
-    const { rows } = await pool.query<{ file_path: string; file_type: string; mime_type: string }>(
-      "SELECT file_path, file_type, mime_type FROM project_files ORDER BY file_path",
+  it("stores every demo file as the app prepares its path and content (.gitignore and .env.example included)", async () => {
+    const { rows } = await pool.query<{
+      file_path: string;
+      file_name: string;
+      file_type: string;
+      mime_type: string;
+      content: string;
+      content_hash: string;
+      size_bytes: number;
+      line_count: number;
+    }>(
+      `SELECT file_path, file_name, file_type, mime_type, content, content_hash, size_bytes, line_count
+         FROM project_files ORDER BY project_id, file_path`,
     );
-    const names = rows.map((row) => row.file_path.split("/").pop());
+    const names = rows.map((row) => row.file_name);
     expect(names).toContain(".gitignore");
     expect(names).toContain(".env.example");
-    const seeded = rows.map((row) => ({ path: row.file_path, type: row.file_type, mime: row.mime_type }));
+    const seeded = rows.map((row) => ({
+      name: row.file_name,
+      type: row.file_type,
+      mime: row.mime_type,
+      hash: row.content_hash,
+      size: row.size_bytes,
+      lines: row.line_count,
+    }));
     expect(seeded).toEqual(
-      rows.map((row) => ({
-        path: row.file_path,
-        type: fileTypeForPath(row.file_path),
-        mime: mimeTypeForPath(row.file_path),
-      })),
+      rows.map((row) => {
+        const app = prepareText(row.file_path, row.content);
+        const detected = { type: fileTypeForPath(row.file_path), mime: mimeTypeForPath(row.file_path) };
+        expect(detected).toEqual({ type: app.fileType, mime: app.mimeType });
+        return {
+          name: app.name,
+          ...detected,
+          hash: app.contentHash,
+          size: app.sizeBytes,
+          lines: app.lineCount,
+        };
+      }),
     );
   });
 
-  it("leaves a history: versions by the user and by Claude, and activity spread over weeks", async () => {
-    const { rows } = await pool.query<{ files: string; versions: string; claude: string; linked: string }>(
+  it("writes every demo version as the system on the owner's behalf, or as Claude with the interaction behind it", async () => {
+    const { rows } = await pool.query<SourceCounts>(
+      `SELECT v.source_type, count(*)::int AS n, count(v.interaction_id)::int AS with_interaction,
+              count(*) FILTER (WHERE i.project_id = v.project_id AND v.file_path = ANY(i.affected_files)
+                                 AND i.created_at <= v.created_at)::int AS linked,
+              count(*) FILTER (WHERE v.created_by = p.user_id)::int AS by_owner
+         FROM project_file_versions v
+         JOIN projects p ON p.id = v.project_id
+         LEFT JOIN claude_interactions i ON i.id = v.interaction_id
+        GROUP BY v.source_type ORDER BY v.source_type`,
+    );
+    expectSystemOrClaude(rows);
+  });
+
+  it("logs every demo activity row as the system, or as Claude with the interaction behind it", async () => {
+    // An event that just happened (a crash) was nobody's doing; everything else was on the owner's behalf.
+    const { rows } = await pool.query<SourceCounts>(
+      `SELECT a.source_type, count(*)::int AS n, count(a.source_id)::int AS with_interaction,
+              count(*) FILTER (WHERE i.project_id = a.project_id
+                                 AND a.affected_resources <@ i.affected_files)::int AS linked,
+              count(*) FILTER (WHERE a.user_id IS NULL OR a.user_id = p.user_id)::int AS by_owner
+         FROM project_activity a
+         JOIN projects p ON p.id = a.project_id
+         LEFT JOIN claude_interactions i ON i.id = a.source_id
+        GROUP BY a.source_type ORDER BY a.source_type`,
+    );
+    expectSystemOrClaude(rows);
+  });
+
+  it("leaves a history: versions by the system and by Claude, and activity spread over weeks", async () => {
+    const { rows } = await pool.query<{
+      files: string;
+      versions: string;
+      claude: string;
+      linked: string;
+      version_days: string;
+      future: string;
+    }>(
       `SELECT (SELECT count(*) FROM project_files) AS files,
               (SELECT count(*) FROM project_file_versions) AS versions,
               (SELECT count(*) FROM project_file_versions WHERE source_type = 'claude' AND version > 1) AS claude,
-              (SELECT count(*) FROM project_file_versions WHERE interaction_id IS NOT NULL) AS linked`,
+              (SELECT count(*) FROM project_file_versions WHERE interaction_id IS NOT NULL) AS linked,
+              (SELECT count(DISTINCT vf_utc_day(created_at)) FROM project_file_versions) AS version_days,
+              (SELECT count(*) FROM project_file_versions WHERE created_at > now() - interval '1 hour') AS future`,
     );
     const row = rows[0];
     expect(Number(row?.versions)).toBeGreaterThan(Number(row?.files));
     expect(Number(row?.claude)).toBeGreaterThan(0);
     expect(Number(row?.linked)).toBeGreaterThan(0);
+    // Written now through the services, then moved back to when the demo says each change happened.
+    expect(Number(row?.version_days)).toBeGreaterThanOrEqual(15);
+    expect(Number(row?.future)).toBe(0);
 
     const { rows: activity } = await pool.query<{ days: string; stray: string; future: string }>(
       `SELECT count(DISTINCT vf_utc_day(created_at)) AS days,

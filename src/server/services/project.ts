@@ -72,7 +72,7 @@ function templateFiles(fileStructure: unknown): PreparedFile[] {
 /**
  * Creates a project for `userId` (its owner), written as `actor`: from a template (a public one, or the owner's
  * own), its files are copied in ONE INSERT in the same transaction; a blank project gets a README.md. Names are
- * unique per user.
+ * unique per user. `id` is for the demo seed only, whose projects keep the same ids on every install.
  */
 export async function createProject(options: {
   db: Database;
@@ -81,8 +81,9 @@ export async function createProject(options: {
   name: string;
   description: string;
   templateId?: string;
+  id?: string;
 }) {
-  const { db, actor, userId, name, description, templateId } = options;
+  const { db, actor, userId, name, description, templateId, id } = options;
   let files: PreparedFile[];
   let techStack: Prisma.InputJsonValue = {};
   if (templateId) {
@@ -103,7 +104,7 @@ export async function createProject(options: {
       actor,
       async (tx) => {
         const project = await tx.project.create({
-          data: { userId, name, description, techStack, templateId: templateId ?? null, status: "stopped" },
+          data: { id, userId, name, description, techStack, templateId: templateId ?? null, status: "stopped" },
           select: { id: true },
         });
         await writeFiles(tx, project.id, actor, files, false);
