@@ -208,6 +208,7 @@ describe("profile and preferences", () => {
       wordWrap: false,
       autosave: "off",
       autosaveDelayMs: 1000,
+      assistantApply: "auto",
     });
     // A second change keeps the first.
     const prefs = await api.account.updatePreferences({ autosave: "afterDelay", autosaveDelayMs: 500 });

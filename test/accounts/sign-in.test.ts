@@ -212,6 +212,7 @@ describe("loadSessionUser", () => {
       wordWrap: false,
       autosave: "off",
       autosaveDelayMs: 1000,
+      assistantApply: "auto",
     });
   });
 

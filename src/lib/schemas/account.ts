@@ -229,6 +229,8 @@ export type TUpdateProfileInput = z.infer<typeof ZUpdateProfileInput>;
 
 export const THEMES = ["system", "light", "dark"] as const;
 export const AUTOSAVE_MODES = ["off", "afterDelay", "onFocusChange"] as const;
+/** Whether Claude's changes apply at once ("auto") or wait for the user's review ("review"). */
+export const ASSISTANT_APPLY_MODES = ["auto", "review"] as const;
 
 const preferenceFields = {
   theme: z.enum(THEMES, "Choose system, light or dark."),
@@ -237,6 +239,7 @@ const preferenceFields = {
   wordWrap: z.boolean(),
   autosave: z.enum(AUTOSAVE_MODES, "Choose off, after a delay or on focus change."),
   autosaveDelayMs: z.number().int().min(200, "Use 200 to 10000 ms.").max(10_000, "Use 200 to 10000 ms."),
+  assistantApply: z.enum(ASSISTANT_APPLY_MODES, "Choose to apply Claude's changes at once or to review them."),
 };
 
 export const DEFAULT_PREFERENCES = {
@@ -246,6 +249,7 @@ export const DEFAULT_PREFERENCES = {
   wordWrap: false,
   autosave: "off",
   autosaveDelayMs: 1000,
+  assistantApply: "auto",
 } as const satisfies { [K in keyof typeof preferenceFields]: z.infer<(typeof preferenceFields)[K]> };
 
 /** A user's preferences, every field filled (missing ones take their default). */
@@ -256,6 +260,7 @@ export const ZPreferences = z.object({
   wordWrap: preferenceFields.wordWrap.default(DEFAULT_PREFERENCES.wordWrap),
   autosave: preferenceFields.autosave.default(DEFAULT_PREFERENCES.autosave),
   autosaveDelayMs: preferenceFields.autosaveDelayMs.default(DEFAULT_PREFERENCES.autosaveDelayMs),
+  assistantApply: preferenceFields.assistantApply.default(DEFAULT_PREFERENCES.assistantApply),
 });
 export type TPreferences = z.infer<typeof ZPreferences>;
 

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "~/server/api/routers/account";
 import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
+import { assistantRouter } from "~/server/api/routers/assistant";
 import { fileRouter } from "~/server/api/routers/file";
 import { mailboxRouter } from "~/server/api/routers/mailbox";
 import { projectRouter } from "~/server/api/routers/project";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   activity: activityRouter,
   admin: adminRouter,
+  assistant: assistantRouter,
   mailbox: mailboxRouter,
   project: projectRouter,
   file: fileRouter,
