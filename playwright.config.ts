@@ -2,6 +2,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
+/** The fake Anthropic Messages API (test/support/fake-anthropic.ts) the app talks to instead of the real one. */
+const FAKE_ANTHROPIC_PORT = Number(process.env.E2E_FAKE_ANTHROPIC_PORT ?? PORT + 1);
+const fakeAnthropicURL = `http://127.0.0.1:${FAKE_ANTHROPIC_PORT}`;
 
 /**
  * End-to-end specs drive Debian's Chromium (never a downloaded browser) against the app started exactly as a user
@@ -42,23 +45,36 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "npm start",
-    url: `${baseURL}/api/health`,
-    timeout: 600_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(PORT),
-      VAPORFORM_DATA_DIR: ".data/e2e",
-      // The specs act as the reverse proxy: each test user comes from its own X-Forwarded-For address, so
-      // per-address limits of one spec do not spill into another (e2e/fixtures.ts).
-      TRUST_PROXY: "true",
-      // The admin's password is generated per install; the specs sign in as admin with a known one.
-      SEED_ADMIN_PASSWORD: "vaporform-admin",
-      SEED_ADMIN_EMAIL: "admin@vaporform.test",
-      NEXTAUTH_URL: baseURL,
+  webServer: [
+    {
+      command: `npx tsx test/support/fake-anthropic.ts --port ${FAKE_ANTHROPIC_PORT}`,
+      url: `${fakeAnthropicURL}/__requests`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
     },
-  },
+    {
+      command: "npm start",
+      url: `${baseURL}/api/health`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(PORT),
+        VAPORFORM_DATA_DIR: ".data/e2e",
+        // The specs act as the reverse proxy: each test user comes from its own X-Forwarded-For address, so
+        // per-address limits of one spec do not spill into another (e2e/fixtures.ts).
+        TRUST_PROXY: "true",
+        // The admin's password is generated per install; the specs sign in as admin with a known one.
+        SEED_ADMIN_PASSWORD: "vaporform-admin",
+        SEED_ADMIN_EMAIL: "admin@vaporform.test",
+        NEXTAUTH_URL: baseURL,
+        // Claude is the fake API (never the internet); specs script its answers with POST /__script on it.
+        ANTHROPIC_BASE_URL: fakeAnthropicURL,
+        ANTHROPIC_API_KEY: "sk-ant-e2e-dummy",
+      },
+    },
+  ],
 });

@@ -50,6 +50,7 @@ runCli(async () => {
   const { checkEncryptionKey } = await import("~/server/db/key-check");
   const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
   const { seedAccounts } = await import("../prisma/seed/passwords");
+  const { failInterruptedTurns } = await import("~/server/services/assistant");
 
   const database = await ensureDatabase({ log: () => {} });
   console.log(
@@ -63,6 +64,9 @@ runCli(async () => {
   const keyCheck = await checkEncryptionKey(pool);
   if (!database.embedded) warnAboutLocalSecrets(env, keyCheck);
   await runMaintenance(pool, { retentionMonths: env.ACTIVITY_RETENTION_MONTHS });
+  // No server runs yet, so a turn still marked running was cut off by a crash or a restart.
+  const interrupted = await failInterruptedTurns(pool);
+  if (interrupted > 0) console.warn(`▸ ${interrupted} Claude turn(s) cut off by the last shutdown marked failed`);
   const stopMaintenance = scheduleMaintenance(pool, {
     retentionMonths: env.ACTIVITY_RETENTION_MONTHS,
     log: (line) => console.warn(line),

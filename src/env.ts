@@ -122,6 +122,21 @@ export const envSchema = z.object({
   VAPORFORM_CLIENT_IP_TOKEN: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  /** The models the assistant offers, comma-separated; the first is the default. */
+  ANTHROPIC_MODELS: z
+    .string()
+    .trim()
+    .default("claude-sonnet-5-5,claude-opus-5-5,claude-haiku-5-5")
+    .transform((value) => [...new Set(value.split(",").map((model) => model.trim()))].filter((model) => model !== ""))
+    .pipe(
+      z
+        .array(
+          z.string().regex(/^[A-Za-z0-9._:@-]{1,100}$/, "each model id: letters, digits and . _ : @ -, at most 100"),
+        )
+        .min(1, "name at least one model"),
+    ),
+  /** The most model calls one assistant turn may make (its tool loop stops there, and says so). */
+  ASSISTANT_MAX_MODEL_CALLS: z.coerce.number().int().min(1).max(200).default(25),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -229,7 +229,7 @@ export type TUpdateProfileInput = z.infer<typeof ZUpdateProfileInput>;
 
 export const THEMES = ["system", "light", "dark"] as const;
 export const AUTOSAVE_MODES = ["off", "afterDelay", "onFocusChange"] as const;
-/** Whether Claude's changes apply at once ("auto") or wait for the user's review ("review"). */
+/** Claude's file changes: applied at the end of its turn, or kept until the user reviews them. */
 export const ASSISTANT_APPLY_MODES = ["auto", "review"] as const;
 
 const preferenceFields = {

@@ -7,3 +7,11 @@ export { createFile, deleteFile, listDeletedFiles, listFiles, moveFile } from ".
 export { getFileHistory, readFile } from "./history";
 export { restoreFile, saveFile } from "./save";
 export { assertConsistentTree, exportProjectZip, importZip, writeFiles } from "./import-export";
+export {
+  applyFileChanges,
+  findChangeConflicts,
+  versionContent,
+  type AppliedChange,
+  type FileBase,
+  type FileChange,
+} from "./batch";

@@ -116,8 +116,11 @@ const createdSelect = {
   updatedAt: true,
 } as const;
 
-/** Inserts one prepared file after checking that no file or folder is in the way. */
-export async function insertOne(tx: Tx, projectId: string, actor: Actor, file: PreparedFile) {
+/**
+ * Inserts one prepared file after checking that no file or folder is in the way (`isGenerated`: Claude created
+ * it).
+ */
+export async function insertOne(tx: Tx, projectId: string, actor: Actor, file: PreparedFile, isGenerated = false) {
   await assertNoFileFolderClash(tx, projectId, [file.path]);
   try {
     const row = await tx.projectFile.create({
@@ -133,6 +136,7 @@ export async function insertOne(tx: Tx, projectId: string, actor: Actor, file: P
         sizeBytes: file.sizeBytes,
         lineCount: file.lineCount,
         isBinary: file.isBinary,
+        isGenerated,
         createdById: actor.userId,
         updatedById: actor.userId,
       },

@@ -1,0 +1,270 @@
+/**
+ * Claude in the IDE (issue 9): conversations per project, turns run on the server (turn.ts) and followed over
+ * server-sent events, their file changes staged and saved as one write (or kept for review, review.ts), undo
+ * (undo.ts), and each turn recorded as one claude_interactions row with its tokens and cost.
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type pg from "pg";
+import { readPreferences } from "~/lib/schemas/account";
+import type { TAssistantSendInput } from "~/lib/schemas/assistant";
+import type { Database } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+import { versionContent } from "~/server/services/files";
+import { assertTurnAllowed, getBudgetStatus } from "~/server/services/usage/budget";
+import { assistantConfigured, configuredModels } from "./client";
+import { runningTurn } from "./registry";
+import { startTurn } from "./turn";
+import { getTurn, readContext, toTurn, turnSelect } from "./turns";
+
+export { getTurn, type Turn } from "./turns";
+export { reviewTurn } from "./review";
+export { undoTurn } from "./undo";
+export { runningTurn, runningTurns } from "./registry";
+
+interface Scope {
+  db: Database;
+  userId: string;
+  projectId: string;
+}
+
+/** A model id as the panel shows it: "claude-sonnet-5-5" -> "Claude Sonnet 5.5". */
+function modelLabel(id: string): string {
+  const match = /^claude-([a-z]+)-(\d+)-(\d+)$/.exec(id);
+  if (!match) return id;
+  return `Claude ${match[1]![0]!.toUpperCase()}${match[1]!.slice(1)} ${match[2]}.${match[3]}`;
+}
+
+async function applyPreference(db: Database, userId: string): Promise<"auto" | "review"> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { preferences: true } });
+  return readPreferences(user?.preferences).assistantApply;
+}
+
+export async function assistantModels({ db, userId }: { db: Database; userId: string }) {
+  const models = configuredModels();
+  return {
+    configured: assistantConfigured(),
+    models: models.map((id) => ({ id, label: modelLabel(id) })),
+    defaultModel: models[0] ?? null,
+    apply: await applyPreference(db, userId),
+  };
+}
+
+/** The user's conversations in the project, newest first, with their turns' count and cost. */
+export async function listConversations({ db, userId, projectId }: Scope) {
+  const [budget, rows] = await Promise.all([
+    getBudgetStatus({ db, userId, projectId }),
+    db.$queryRaw<
+      {
+        id: string;
+        title: string;
+        model: string | null;
+        updated_at: Date;
+        turns: number;
+        cost_usd: string;
+        unpriced_turns: number;
+        running: boolean;
+      }[]
+    >`
+      SELECT c.id, c.title, c.model, c.updated_at,
+             count(i.id)::int AS turns,
+             to_char(COALESCE(sum(i.cost_usd), 0), 'FM999999999990.000000') AS cost_usd,
+             (count(i.id) FILTER (WHERE i.cost_usd IS NULL AND i.status <> 'running'))::int AS unpriced_turns,
+             bool_or(i.status = 'running') IS TRUE AS running
+        FROM claude_conversations c
+        LEFT JOIN claude_interactions i ON i.conversation_id = c.id
+       WHERE c.project_id = ${projectId}::uuid AND c.user_id = ${userId}::uuid
+       GROUP BY c.id
+       ORDER BY c.updated_at DESC, c.id`,
+  ]);
+  return {
+    budget,
+    conversations: rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      model: row.model,
+      updatedAt: row.updated_at.toISOString(),
+      turns: row.turns,
+      costUsd: row.cost_usd,
+      unpricedTurns: row.unpriced_turns,
+      running: row.running,
+    })),
+  };
+}
+
+async function ownConversation({ db, userId, projectId }: Scope, conversationId: string) {
+  const conversation = await db.claudeConversation.findFirst({
+    where: { id: conversationId, userId, projectId },
+    select: { id: true, title: true, model: true },
+  });
+  if (!conversation) throw new AppError("NOT_FOUND", "This conversation does not exist.");
+  return conversation;
+}
+
+/** A conversation with its turns, oldest first. */
+export async function conversationMessages(scope: Scope & { conversationId: string }) {
+  const conversation = await ownConversation(scope, scope.conversationId);
+  const rows = await scope.db.claudeInteraction.findMany({
+    where: { conversationId: conversation.id, userId: scope.userId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: turnSelect,
+  });
+  return { conversation, turns: rows.map(toTurn) };
+}
+
+/** The earlier turns of a conversation as the model's message history (answered turns only). */
+async function history(db: Database, conversationId: string): Promise<Anthropic.MessageParam[]> {
+  const rows = await db.claudeInteraction.findMany({
+    where: { conversationId, status: "succeeded" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { userMessage: true, claudeResponse: true },
+    take: 50,
+  });
+  return rows
+    .filter((row) => row.claudeResponse.trim() !== "")
+    .flatMap((row) => [
+      { role: "user" as const, content: row.userMessage },
+      { role: "assistant" as const, content: row.claudeResponse },
+    ]);
+}
+
+/**
+ * Starts a turn: refuses before any API call without a key, with an unknown model, over budget, or while the
+ * conversation has a turn running; creates the conversation when none is given and the interaction row
+ * (running), then runs the turn in this process and answers at once.
+ */
+export async function sendMessage(
+  scope: Scope & { projectName: string; kind?: "chat" | "project_creation" } & TAssistantSendInput,
+) {
+  const { db, userId, projectId } = scope;
+  if (!assistantConfigured()) {
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      "Claude is not configured on this server: set ANTHROPIC_API_KEY in its environment and restart it.",
+    );
+  }
+  const models = configuredModels();
+  const model = scope.model ?? models[0]!;
+  if (!models.includes(model)) {
+    throw new AppError("BAD_REQUEST", `The model ${model} is not offered here; choose one of ${models.join(", ")}.`);
+  }
+  await assertTurnAllowed({ db, userId, projectId });
+  const apply = await applyPreference(db, userId);
+  const message = scope.message;
+
+  const created = await db.$transaction(async (tx) => {
+    let conversationId = scope.conversationId;
+    if (conversationId) {
+      const conversation = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM claude_conversations
+         WHERE id = ${conversationId}::uuid AND user_id = ${userId}::uuid AND project_id = ${projectId}::uuid
+           FOR UPDATE`;
+      if (!conversation[0]) throw new AppError("NOT_FOUND", "This conversation does not exist.");
+      const running = await tx.claudeInteraction.findFirst({
+        where: { conversationId, status: "running" },
+        select: { id: true },
+      });
+      if (running) {
+        throw new AppError("CONFLICT", "Claude is still answering in this conversation: wait for it, or cancel it.", {
+          interactionId: running.id,
+        });
+      }
+      await tx.claudeConversation.update({ where: { id: conversationId }, data: { updatedAt: new Date(), model } });
+    } else {
+      const title = message.replace(/\s+/g, " ").trim().slice(0, 80);
+      conversationId = (
+        await tx.claudeConversation.create({ data: { projectId, userId, title, model }, select: { id: true } })
+      ).id;
+    }
+    const interaction = await tx.claudeInteraction.create({
+      data: {
+        projectId,
+        userId,
+        conversationId,
+        interactionType: scope.kind ?? "chat",
+        userMessage: message,
+        claudeResponse: "",
+        model,
+        status: "running",
+        success: null,
+        contextData: { calls: [], tools: [], capHit: false, changes: [] },
+      },
+      select: { id: true, createdAt: true },
+    });
+    return { interactionId: interaction.id, conversationId, startedAt: interaction.createdAt ?? new Date() };
+  });
+
+  startTurn({
+    db,
+    interactionId: created.interactionId,
+    conversationId: created.conversationId,
+    userId,
+    projectId,
+    projectName: scope.projectName,
+    model,
+    message,
+    apply,
+    startedAt: created.startedAt,
+    history: scope.conversationId ? await history(db, created.conversationId) : [],
+  });
+  return { interactionId: created.interactionId, conversationId: created.conversationId };
+}
+
+/** Cancels a running turn of the user (nothing it staged is written); false when it is no longer running. */
+export async function cancelTurn(scope: Scope & { interactionId: string }) {
+  await getTurn(scope);
+  const turn = runningTurn(scope.interactionId);
+  if (!turn || turn.userId !== scope.userId) return { cancelled: false };
+  turn.controller.abort();
+  await turn.finished;
+  return { cancelled: true };
+}
+
+/** A file of a turn before it and after it (or as proposed, for a turn waiting for review). */
+export async function turnDiff(scope: Scope & { interactionId: string; path: string }) {
+  await getTurn(scope);
+  const { db, interactionId, path } = scope;
+  const row = await db.claudeInteraction.findUniqueOrThrow({
+    where: { id: interactionId },
+    select: { contextData: true, pendingChanges: { where: { filePath: path } } },
+  });
+  const applied = readContext(row.contextData).changes.find((change) => change.path === path);
+  if (applied) {
+    const before = applied.before ? await versionContent(db, applied.before) : null;
+    const after = applied.after ? await versionContent(db, applied.after) : null;
+    return {
+      path,
+      before: before?.content ?? null,
+      after: after?.content ?? null,
+      isBinary: Boolean(before?.isBinary || after?.isBinary),
+    };
+  }
+  const pending = row.pendingChanges[0];
+  if (pending) {
+    const before =
+      pending.baseFileId && pending.baseVersion !== null
+        ? await versionContent(db, { fileId: pending.baseFileId, version: pending.baseVersion })
+        : null;
+    return {
+      path,
+      before: before?.content ?? null,
+      after: pending.content,
+      isBinary: Boolean(before?.isBinary || pending.isBinary),
+    };
+  }
+  throw new AppError("NOT_FOUND", `This turn did not change ${path}.`);
+}
+
+/**
+ * At server start, before any turn can run: turns left running by a crash or a restart are recorded as failed
+ * (none of their changes was written: a turn writes only when it ends).
+ */
+export async function failInterruptedTurns(pool: Pick<pg.Pool, "query">): Promise<number> {
+  const result = await pool.query(
+    `UPDATE claude_interactions
+        SET status = 'failed', success = false, completed_at = now(),
+            error_message = 'The server restarted during this turn; no file was changed.',
+            execution_time_ms = LEAST(2147483647, GREATEST(0, extract(epoch FROM now() - created_at) * 1000))::int
+      WHERE status = 'running'`,
+  );
+  return result.rowCount ?? 0;
+}

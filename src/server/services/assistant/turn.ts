@@ -1,0 +1,315 @@
+/**
+ * One user turn, run on the server: the tool loop against the Messages API (at most ASSISTANT_MAX_MODEL_CALLS
+ * model calls), the file changes staged in a Workspace, then one commit that writes the changes (or keeps them for
+ * review) and records the interaction row, in one transaction. A failed or cancelled turn writes no file; its row
+ * is recorded with the tokens of the calls that completed.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { env } from "~/env";
+import { sumUsage, totalTokens, type CallUsage } from "~/lib/pricing";
+import type { Database } from "~/server/db/client";
+import { makeActor, withWrite } from "~/server/db/write";
+import { AppError } from "~/server/errors";
+import { applyFileChanges, findChangeConflicts, type AppliedChange, type FileChange } from "~/server/services/files";
+import { anthropicClient } from "./client";
+import { priceTurn } from "./cost";
+import { IncompleteStream, MalformedToolInput, streamModelCall, type CallResult } from "./model-call";
+import { emit, registerTurn, unregisterTurn, type RunningTurn, type ToolCallView } from "./registry";
+import { runTool, TOOL_DEFINITIONS } from "./tools";
+import { Workspace } from "./workspace";
+
+const MAX_TOKENS = 8192;
+
+export interface TurnStart {
+  db: Database;
+  interactionId: string;
+  conversationId: string;
+  userId: string;
+  projectId: string;
+  projectName: string;
+  model: string;
+  message: string;
+  apply: "auto" | "review";
+  startedAt: Date;
+  history: Anthropic.MessageParam[];
+}
+
+/** What context_data holds for a turn (the panel, undo and the dashboards read it). */
+export interface TurnContext {
+  calls: {
+    requestId: string | null;
+    model: string;
+    stopReason: string | null;
+    usage: CallUsage;
+  }[];
+  tools: ToolCallView[];
+  capHit: boolean;
+  /** Files written by the turn (at once, or when its changes were accepted), with the file before and after. */
+  changes: AppliedChange[];
+}
+
+type Outcome =
+  | { status: "succeeded"; stopReason: string | null; capHit: boolean }
+  | { status: "failed"; error: string; stopReason: string | null }
+  | { status: "cancelled"; error: string };
+
+function systemPrompt(projectName: string): string {
+  return [
+    `You are Claude, working inside the Vaporform web IDE on the project "${projectName}".`,
+    "Use the tools to look at and change the project's files; paths are relative to the project root.",
+    "Prefer edit_file with a unique old_text for small changes. Your changes are saved together when you finish,",
+    "so the user sees them as one change they can review or undo. Answer briefly and say what you changed.",
+  ].join(" ");
+}
+
+/** The user-facing sentence for a failed call. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof MalformedToolInput) return error.message;
+  if (error instanceof IncompleteStream) return error.message;
+  if (error instanceof Anthropic.APIConnectionError) {
+    return "Could not reach the Anthropic API (a network problem or a timeout). Try again.";
+  }
+  if (error instanceof Anthropic.APIError) {
+    const body = error.error as { error?: { type?: string; message?: string } } | undefined;
+    const detail = body?.error?.message ?? "";
+    const type = body?.error?.type ?? error.type ?? "";
+    if (error.status === undefined) {
+      // An `error` event in the middle of the stream: the SDK raises it without a status.
+      return `The Anthropic API stopped in the middle of its answer (${type || "error"}${detail ? `: ${detail}` : ""}). Try again.`;
+    }
+    if (error.status === 429) return "The Anthropic API's rate limit was reached (429). Wait a moment, then try again.";
+    if (error.status === 529) return "The Anthropic API is overloaded (529). Try again in a little while.";
+    if (error.status === 401 || error.status === 403) {
+      return `The Anthropic API refused the key (${error.status}): check ANTHROPIC_API_KEY.`;
+    }
+    if (error.status >= 500) return `The Anthropic API had an internal error (${error.status}). Try again.`;
+    return `The Anthropic API refused the request (${error.status}${detail ? `: ${detail}` : ""}).`;
+  }
+  return "Something went wrong on our side while running this turn.";
+}
+
+/** Starts the turn in the background and registers it; answers at once. */
+export function startTurn(start: TurnStart): RunningTurn {
+  let resolveFinished!: () => void;
+  const turn: RunningTurn = {
+    interactionId: start.interactionId,
+    userId: start.userId,
+    projectId: start.projectId,
+    conversationId: start.conversationId,
+    controller: new AbortController(),
+    text: "",
+    tools: [],
+    listeners: new Set(),
+    finished: new Promise<void>((resolve) => (resolveFinished = resolve)),
+  };
+  registerTurn(turn);
+  void runTurn(start, turn)
+    .catch((error: unknown) => console.error(`[assistant] turn ${start.interactionId} could not be recorded:`, error))
+    .finally(() => {
+      unregisterTurn(turn);
+      resolveFinished();
+    });
+  return turn;
+}
+
+async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
+  const { db } = start;
+  const signal = turn.controller.signal;
+  const workspace = new Workspace(db, start.projectId, start.userId);
+  const calls: CallResult[] = [];
+  const messages: Anthropic.MessageParam[] = [...start.history, { role: "user", content: start.message }];
+  let capHit = false;
+  let outcome: Outcome;
+
+  try {
+    const client = anthropicClient();
+    if (!client) throw new AppError("SERVICE_UNAVAILABLE", "ANTHROPIC_API_KEY is not set.");
+    for (;;) {
+      if (calls.length >= env.ASSISTANT_MAX_MODEL_CALLS) {
+        capHit = true;
+        break;
+      }
+      if (signal.aborted) throw new Anthropic.APIUserAbortError();
+      if (calls.length > 0 && turn.text !== "" && !turn.text.endsWith("\n"))
+        emit(turn, { type: "text", delta: "\n\n" });
+      const call = await streamModelCall(
+        client,
+        {
+          model: start.model,
+          max_tokens: MAX_TOKENS,
+          system: [{ type: "text", text: systemPrompt(start.projectName), cache_control: { type: "ephemeral" } }],
+          tools: TOOL_DEFINITIONS,
+          messages,
+        },
+        { signal, onText: (delta) => emit(turn, { type: "text", delta }) },
+      );
+      calls.push(call);
+      messages.push({ role: "assistant", content: call.content });
+      const uses = call.content.filter((block) => block.type === "tool_use");
+      if (call.stopReason !== "tool_use" || uses.length === 0) break;
+      const results: Anthropic.ToolResultBlockParam[] = [];
+      for (const use of uses) {
+        if (signal.aborted) throw new Anthropic.APIUserAbortError();
+        const outcome = await runTool(workspace, use.name, use.input);
+        emit(turn, { type: "tool", name: use.name, summary: outcome.summary, ok: outcome.ok });
+        results.push({
+          type: "tool_result",
+          tool_use_id: use.id,
+          content: outcome.result,
+          ...(outcome.ok ? {} : { is_error: true }),
+        });
+      }
+      messages.push({ role: "user", content: results });
+    }
+    if (capHit) {
+      emit(turn, {
+        type: "text",
+        delta: `${turn.text === "" ? "" : "\n\n"}(Stopped: this turn reached the limit of ${env.ASSISTANT_MAX_MODEL_CALLS} model calls. The changes so far are kept; ask again to continue.)`,
+      });
+    }
+    outcome = { status: "succeeded", stopReason: calls.at(-1)?.stopReason ?? null, capHit };
+  } catch (error) {
+    if (error instanceof Anthropic.APIUserAbortError || signal.aborted) {
+      outcome = { status: "cancelled", error: "Cancelled; no file was changed." };
+    } else {
+      if (!(
+        error instanceof Anthropic.APIError ||
+        error instanceof MalformedToolInput ||
+        error instanceof IncompleteStream
+      )) {
+        console.error(`[assistant] turn ${start.interactionId} failed:`, error);
+      }
+      outcome = { status: "failed", error: describeFailure(error), stopReason: calls.at(-1)?.stopReason ?? null };
+    }
+  }
+
+  const changes = outcome.status === "succeeded" ? await workspace.changes() : [];
+  await recordTurn(start, turn, calls, outcome, changes);
+}
+
+function interactionType(message: string, changed: boolean): string {
+  if (changed) return "file_modification";
+  if (/\b(error|bug|debug|crash(es|ed)?|exception|stack ?trace|traceback|fails?|failing|broken)\b/i.test(message))
+    return "debug";
+  return "chat";
+}
+
+/** Records the turn, and writes its changes (auto) or keeps them for review, in one transaction. */
+async function recordTurn(
+  start: TurnStart,
+  turn: RunningTurn,
+  calls: CallResult[],
+  outcome: Outcome,
+  changes: FileChange[],
+): Promise<void> {
+  const { db } = start;
+  const usage = sumUsage(calls.map((call) => call.usage));
+  const price = await priceTurn(
+    db,
+    start.model,
+    start.startedAt,
+    calls.map((call) => call.usage),
+  );
+  const actor = makeActor({ userId: start.userId, source: "claude", interactionId: start.interactionId });
+  const context: TurnContext = {
+    calls: calls.map((call) => ({
+      requestId: call.requestId,
+      model: call.model,
+      stopReason: call.stopReason,
+      usage: call.usage,
+    })),
+    tools: turn.tools,
+    capHit: outcome.status === "succeeded" && outcome.capHit,
+    changes: [],
+  };
+
+  await withWrite(
+    db,
+    actor,
+    async (tx) => {
+      let reviewState: string | null = null;
+      let errorMessage = outcome.status === "succeeded" ? null : outcome.error;
+      let affected: string[] = [];
+      if (changes.length > 0) {
+        const conflicts = await findChangeConflicts(tx, start.projectId, changes);
+        if (start.apply === "review" || conflicts.length > 0) {
+          // Kept for the user's review; a change whose file changed since Claude read it is marked a conflict.
+          await tx.claudePendingChange.createMany({
+            data: changes.map((change) => ({
+              interactionId: start.interactionId,
+              projectId: start.projectId,
+              filePath: change.path,
+              action: change.content === null ? "delete" : "write",
+              content: change.content,
+              baseFileId: change.base?.fileId ?? null,
+              baseVersion: change.base?.version ?? null,
+              status: conflicts.includes(change.path) ? "conflict" : "pending",
+            })),
+          });
+          reviewState = conflicts.length > 0 ? "conflict" : "pending";
+          if (conflicts.length > 0) {
+            errorMessage = `Not applied: ${conflicts.join(", ")} changed since Claude read ${conflicts.length === 1 ? "it" : "them"}. Nothing was overwritten; review the changes.`;
+          }
+          affected = changes.map((change) => change.path);
+        } else {
+          context.changes = await applyFileChanges(tx, start.projectId, actor, changes, { generated: true });
+          reviewState = context.changes.length > 0 ? "applied" : null;
+          affected = context.changes.map((change) => change.path);
+        }
+      }
+      const last = calls.at(-1);
+      await tx.claudeInteraction.update({
+        where: { id: start.interactionId },
+        data: {
+          status: outcome.status,
+          success: outcome.status === "succeeded",
+          interactionType: interactionType(start.message, affected.length > 0),
+          claudeResponse: turn.text,
+          errorMessage,
+          contextData: context as object,
+          affectedFiles: affected,
+          executionTimeMs: Math.max(0, Date.now() - start.startedAt.getTime()),
+          completedAt: new Date(),
+          stopReason: outcome.status === "cancelled" ? null : (outcome.stopReason ?? last?.stopReason ?? null),
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          cacheReadTokens: usage.cacheReadTokens,
+          cacheWriteTokens: usage.cacheWrite5mTokens,
+          cacheWrite1hTokens: usage.cacheWrite1hTokens,
+          totalTokens: totalTokens(usage),
+          costUsd: price.costUsd,
+          priceId: price.priceId,
+          reviewState,
+        },
+      });
+    },
+    { lockPathsOf: start.projectId, timeout: 60_000 },
+  ).catch(async (error: unknown) => {
+    // The write itself was refused (a file/folder clash, the storage limit): nothing was written; the turn is
+    // recorded as failed with the reason.
+    const message =
+      error instanceof AppError ? `Claude's changes could not be saved: ${error.message}` : describeFailure(error);
+    if (!(error instanceof AppError)) console.error(`[assistant] turn ${start.interactionId} commit failed:`, error);
+    await db.claudeInteraction.update({
+      where: { id: start.interactionId },
+      data: {
+        status: "failed",
+        success: false,
+        claudeResponse: turn.text,
+        errorMessage: message,
+        contextData: context as object,
+        executionTimeMs: Math.max(0, Date.now() - start.startedAt.getTime()),
+        completedAt: new Date(),
+        stopReason: calls.at(-1)?.stopReason ?? null,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens,
+        cacheWriteTokens: usage.cacheWrite5mTokens,
+        cacheWrite1hTokens: usage.cacheWrite1hTokens,
+        totalTokens: totalTokens(usage),
+        costUsd: price.costUsd,
+        priceId: price.priceId,
+      },
+    });
+  });
+}
