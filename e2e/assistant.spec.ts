@@ -81,6 +81,12 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   await expect(turn.getByTestId("diff-view")).toBeVisible();
   await expect(turn.getByTestId("diff-modified-label")).toHaveText("Claude's version");
 
+  // How it looks, light and dark (e2e/screenshots is for people to look at, not compared).
+  await page.screenshot({ path: "e2e/screenshots/assistant-light.png" });
+  await page.evaluate(() => document.documentElement.classList.add("dark"));
+  await page.screenshot({ path: "e2e/screenshots/assistant-dark.png" });
+  await page.evaluate(() => document.documentElement.classList.remove("dark"));
+
   // The open (unedited) tab follows the new content, and so does the server.
   await expect.poll(() => editorValue(page)).toBe(EDITED);
   expect((await readFileApi(page, projectId, "src/app.ts")).content).toBe(EDITED);

@@ -88,6 +88,16 @@ function Workbench() {
     [dispatch, projectId, unsaved],
   );
 
+  // Closing the assistant with the focus inside it (its close button, Ctrl/⌘+I in the prompt) would drop the
+  // focus on the page: it goes to the toolbar button that opens it again.
+  const assistantWasOpen = useRef(assistant.open);
+  useEffect(() => {
+    if (assistantWasOpen.current && !assistant.open && document.activeElement === document.body) {
+      document.getElementById("assistant-toggle")?.focus();
+    }
+    assistantWasOpen.current = assistant.open;
+  }, [assistant.open]);
+
   // Keyboard first: these work wherever the focus is, and win over the browser's own shortcuts.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -169,7 +179,8 @@ function Workbench() {
             variant={assistant.open ? "secondary" : "ghost"}
             size="sm"
             aria-pressed={assistant.open}
-            aria-controls="assistant-panel"
+            aria-controls={assistant.open ? "assistant-panel" : undefined}
+            id="assistant-toggle"
             onClick={toggleAssistant}
             title="Claude assistant (Ctrl/⌘+I)"
             data-testid="assistant-toggle"
