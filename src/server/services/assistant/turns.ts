@@ -133,6 +133,26 @@ export function toTurn(row: TurnRow): Turn {
   };
 }
 
+/** The row of one turn of the user (NOT_FOUND otherwise); `toTurn` it in the same tick as reading live state. */
+export async function findTurnRow({
+  db,
+  userId,
+  projectId,
+  interactionId,
+}: {
+  db: Database;
+  userId: string;
+  projectId?: string;
+  interactionId: string;
+}) {
+  const row = await db.claudeInteraction.findFirst({
+    where: { id: interactionId, userId, ...(projectId ? { projectId } : {}), project: { userId } },
+    select: { ...turnSelect, projectId: true },
+  });
+  if (!row) throw new AppError("NOT_FOUND", "This turn does not exist.");
+  return row;
+}
+
 /** One turn of the user in the project (NOT_FOUND otherwise). */
 export async function getTurn({
   db,
@@ -145,10 +165,6 @@ export async function getTurn({
   projectId?: string;
   interactionId: string;
 }): Promise<Turn & { projectId: string }> {
-  const row = await db.claudeInteraction.findFirst({
-    where: { id: interactionId, userId, ...(projectId ? { projectId } : {}), project: { userId } },
-    select: { ...turnSelect, projectId: true },
-  });
-  if (!row) throw new AppError("NOT_FOUND", "This turn does not exist.");
+  const row = await findTurnRow({ db, userId, projectId, interactionId });
   return { ...toTurn(row), projectId: row.projectId };
 }
