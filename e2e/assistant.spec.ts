@@ -20,13 +20,13 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   page,
 }) => {
   const { projectId } = await openFreshProject(page, "Assistant journey");
-  await createFileApi(page, projectId, "src/app.ts", ORIGINAL);
+  await createFileApi(page, projectId, "greeting.ts", ORIGINAL);
   const usage = { input_tokens: 1000, output_tokens: 500 };
   await scriptClaude(page, [
     {
       blocks: [
         { type: "text", text: "Let me look at the file first." },
-        { type: "tool_use", name: "read_file", input: { path: "src/app.ts" } },
+        { type: "tool_use", name: "read_file", input: { path: "greeting.ts" } },
       ],
       usage,
     },
@@ -35,7 +35,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
         {
           type: "tool_use",
           name: "edit_file",
-          input: { path: "src/app.ts", old_text: '"hello"', new_text: '"hello, world"' },
+          input: { path: "greeting.ts", old_text: '"hello"', new_text: '"hello, world"' },
         },
       ],
       usage,
@@ -44,7 +44,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   ]);
 
   await page.goto(`/projects/${projectId}`);
-  await page.getByRole("treeitem", { name: /app\.ts/ }).click();
+  await page.getByRole("treeitem", { name: /greeting\.ts/ }).click();
   await expect.poll(() => editorValue(page)).toBe(ORIGINAL);
 
   // Ctrl/⌘+I works with the focus inside Monaco, which keeps its keys from the page.
@@ -61,8 +61,8 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
 
   const turn = panel.getByTestId("assistant-turn").last();
   await expect(turn).toContainText('Make the greeting say "hello, world"');
-  await expect(turn.getByTestId("tool-call").first()).toHaveText(/read src\/app\.ts/);
-  await expect(turn.getByTestId("tool-call").nth(1)).toHaveText(/src\/app\.ts/);
+  await expect(turn.getByTestId("tool-call").first()).toHaveText(/read greeting\.ts/);
+  await expect(turn.getByTestId("tool-call").nth(1)).toHaveText(/greeting\.ts/);
   await expect(turn.getByTestId("turn-response")).toContainText("Let me look at the file first.");
   // Markdown rendered: bold and code, not asterisks and backticks.
   await expect(turn.getByTestId("turn-response").locator("strong")).toHaveText("greeting");
@@ -73,9 +73,9 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   // The changed file, with its diff.
   await expect(turn.getByTestId("turn-summary")).toHaveText("Claude edited 1 file");
   const file = turn.getByTestId("turn-file");
-  await expect(file).toHaveAttribute("data-path", "src/app.ts");
+  await expect(file).toHaveAttribute("data-path", "greeting.ts");
   await file
-    .getByRole("button", { name: /src\/app\.ts/ })
+    .getByRole("button", { name: /greeting\.ts/ })
     .first()
     .click();
   await expect(turn.getByTestId("diff-view")).toBeVisible();
@@ -89,7 +89,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
 
   // The open (unedited) tab follows the new content, and so does the server.
   await expect.poll(() => editorValue(page)).toBe(EDITED);
-  expect((await readFileApi(page, projectId, "src/app.ts")).content).toBe(EDITED);
+  expect((await readFileApi(page, projectId, "greeting.ts")).content).toBe(EDITED);
 
   // Tokens and cost of the turn (3 calls of 1,000 input and 500 output tokens at Sonnet 5.5's $2 / $10) and of
   // the conversation.
@@ -108,7 +108,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   await page.getByRole("alertdialog").getByRole("button", { name: "Undo turn" }).click();
   await expect(turn.getByTestId("turn-undone")).toBeVisible();
   await expect.poll(() => editorValue(page)).toBe(ORIGINAL);
-  expect((await readFileApi(page, projectId, "src/app.ts")).content).toBe(ORIGINAL);
+  expect((await readFileApi(page, projectId, "greeting.ts")).content).toBe(ORIGINAL);
 
   // The conversation is listed, newest first, with its cost.
   await panel.getByRole("button", { name: "All conversations" }).click();
