@@ -82,9 +82,9 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   await expect(turn.getByTestId("diff-modified-label")).toHaveText("Claude's version");
 
   // How it looks, light and dark (e2e/screenshots is for people to look at, not compared).
-  await page.screenshot({ path: "e2e/screenshots/assistant-light.png" });
+  await page.screenshot({ path: "e2e/screenshots/assistant-light.png", animations: "disabled" });
   await page.evaluate(() => document.documentElement.classList.add("dark"));
-  await page.screenshot({ path: "e2e/screenshots/assistant-dark.png" });
+  await page.screenshot({ path: "e2e/screenshots/assistant-dark.png", animations: "disabled" });
   await page.evaluate(() => document.documentElement.classList.remove("dark"));
 
   // The open (unedited) tab follows the new content, and so does the server.
@@ -102,6 +102,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   await expect(page.getByTestId("version-turn").first()).toContainText('Make the greeting say "hello, world"');
   await expect(page.getByTestId("version-turn-cost").first()).toHaveText("$0.02");
   await expect(page.getByTestId("history-claude-cost")).toContainText("$0.02");
+  await page.screenshot({ path: "e2e/screenshots/assistant-history.png", animations: "disabled" });
 
   // Undo the turn: the file is back.
   await turn.getByRole("button", { name: "Undo turn" }).click();
@@ -115,6 +116,8 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   const list = panel.getByTestId("conversation-list");
   await expect(list.getByRole("button").first()).toContainText('Make the greeting say "hello, world"');
   await expect(list.getByTestId("conversation-meta").first()).toContainText("1 turn · $0.02");
+  await page.evaluate(() => document.documentElement.classList.add("dark"));
+  await page.screenshot({ path: "e2e/screenshots/assistant-list-dark.png", animations: "disabled" });
 });
 
 test("a reload re-attaches to the turn still running, which can be cancelled", async ({ page }) => {

@@ -72,8 +72,15 @@ function TurnDiff({ interactionId, path }: { interactionId: string; path: string
   if (!diff.data) return <p className="px-2 py-1 text-xs text-zinc-500">Loading the diff…</p>;
   if (diff.data.isBinary) return <p className="px-2 py-1 text-xs text-zinc-500">A binary file: no diff to show.</p>;
   const { before, after } = diff.data;
+  // As tall as the inline diff can get (every line of both sides, plus the labels), at most 18 rem.
+  const lines = (before ?? "").split("\n").length + (after ?? "").split("\n").length;
+  const height = `min(18rem, ${lines * 1.25 + 3}rem)`;
   return (
-    <div className="h-72 overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" data-testid="turn-diff">
+    <div
+      className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800"
+      style={{ height }}
+      data-testid="turn-diff"
+    >
       <LazyDiffView
         original={before ?? ""}
         modified={after ?? ""}
@@ -83,6 +90,7 @@ function TurnDiff({ interactionId, path }: { interactionId: string; path: string
         modifiedLabel={after === null ? "Deleted by Claude" : "Claude's version"}
         preferences={preferences}
         sideBySide={false}
+        compact
       />
     </div>
   );

@@ -92,10 +92,12 @@ function VersionTurn({
         “{turn.prompt}”
       </p>
       <p className="flex items-center gap-1">
-        <span className="truncate">{turn.model}</span>
-        <span aria-hidden>·</span>
         <span className="shrink-0 font-medium" data-testid="version-turn-cost">
           {formatUsd(turn.costUsd)}
+        </span>
+        <span aria-hidden>·</span>
+        <span className="min-w-0 truncate" title={turn.model}>
+          {turn.model}
         </span>
         {conversationId && (
           <button

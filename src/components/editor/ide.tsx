@@ -189,7 +189,7 @@ function Workbench() {
           </Button>
         </div>
       </div>
-      <div className="flex min-h-0 flex-1">
+      <div className="flex min-h-0 flex-1 overflow-hidden">
         <nav aria-label="Files" className="shrink-0" style={{ width: filesPane.width }}>
           <FileTree />
         </nav>
@@ -221,7 +221,8 @@ function Workbench() {
             <aside
               id="assistant-panel"
               aria-label="Claude assistant"
-              className="shrink-0"
+              // The one pane that gives way when the window is too narrow for all of them (never below 18 rem).
+              className="min-w-72 shrink"
               style={{ width: assistantPane.width }}
             >
               <LazyAssistantPanel />
