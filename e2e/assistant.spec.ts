@@ -1,5 +1,14 @@
 import type { Page, Route } from "@playwright/test";
-import { createFileApi, editorValue, expect, openFreshProject, readFileApi, test } from "./fixtures";
+import {
+  countReactCommits,
+  createFileApi,
+  editorValue,
+  expect,
+  openFreshProject,
+  commitsWhileTyping,
+  readFileApi,
+  test,
+} from "./fixtures";
 
 /** The fake Messages API playwright.config.ts starts beside the app (test/support/fake-anthropic.ts). */
 const FAKE_ANTHROPIC = `http://127.0.0.1:${Number(process.env.E2E_FAKE_ANTHROPIC_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1)}`;
@@ -141,6 +150,25 @@ test("a reload re-attaches to the turn still running, which can be cancelled", a
   await page.getByTestId("assistant-panel").getByRole("button", { name: "Cancel" }).click();
   await expect(again).toHaveAttribute("data-status", "cancelled");
   await expect(again).toContainText("Cancelled. Nothing it was doing was written to your files.");
+});
+
+test("typing in the editor with the assistant panel open re-renders neither the panel nor the IDE per keystroke", async ({
+  page,
+}) => {
+  await countReactCommits(page);
+  const { projectId } = await openFreshProject(page, "Assistant while typing");
+  await createFileApi(page, projectId, "main.ts", "export const answer = 42;\n");
+  await page.goto(`/projects/${projectId}`);
+  await page.getByTestId("assistant-toggle").click();
+  await expect(page.getByTestId("assistant-panel").getByLabel("Message to Claude")).toBeVisible();
+  await page.getByRole("treeitem", { name: /main\.ts/ }).click();
+  await expect.poll(() => editorValue(page)).toContain("answer");
+  await page.getByTestId("code-editor").click();
+  await page.keyboard.type("x");
+  await expect(page.getByTestId("save-status")).toHaveText("Unsaved changes");
+
+  const keystrokes = 40;
+  expect(await commitsWhileTyping(page, "y".repeat(keystrokes))).toBeLessThan(keystrokes / 10);
 });
 
 /** Answers assistant.models as a server without ANTHROPIC_API_KEY does (`configured: false`), inside tRPC's batch. */
