@@ -223,6 +223,7 @@ describe("profile and preferences", () => {
       { tabSize: 2.5 },
       { autosaveDelayMs: 10 },
       { wordWrap: "yes" },
+      { assistantApply: "sometimes" },
       { unknownKey: true },
       {},
     ];
