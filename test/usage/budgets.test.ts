@@ -103,7 +103,11 @@ describe("AI budgets", () => {
     const admin = await person({ role: "admin" });
     const user = await person();
     const p = await project(user.userId);
-    await expectFailure(admin.api.admin.budgets.setUser({ userId: user.userId, budgetUsd: -1 }), "BAD_REQUEST", /negative/);
+    await expectFailure(
+      admin.api.admin.budgets.setUser({ userId: user.userId, budgetUsd: -1 }),
+      "BAD_REQUEST",
+      /negative/,
+    );
     await expectFailure(
       admin.api.admin.budgets.setUser({ userId: user.userId, budgetUsd: 1_000_001 }),
       "BAD_REQUEST",
@@ -114,7 +118,10 @@ describe("AI budgets", () => {
       "BAD_REQUEST",
       /amount/,
     );
-    await expectFailure(admin.api.admin.budgets.setDefaults({ normalUsd: Number.POSITIVE_INFINITY, premiumUsd: 5 }), "BAD_REQUEST");
+    await expectFailure(
+      admin.api.admin.budgets.setDefaults({ normalUsd: Number.POSITIVE_INFINITY, premiumUsd: 5 }),
+      "BAD_REQUEST",
+    );
     await expectFailure(user.api.usage.setProjectBudget({ projectId: p, budgetUsd: -5 }), "BAD_REQUEST");
     await expectFailure(user.api.admin.budgets.setUser({ userId: user.userId, budgetUsd: 5 }), "FORBIDDEN");
     const rows = await pool.query(

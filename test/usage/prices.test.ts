@@ -12,7 +12,10 @@ async function priceRowCount(model: string): Promise<number> {
 }
 
 async function auditRows(action: string) {
-  const { rows } = await pool.query(`SELECT admin_id, target, details FROM admin_audit_log WHERE action = $1 ORDER BY created_at`, [action]);
+  const { rows } = await pool.query(
+    `SELECT admin_id, target, details FROM admin_audit_log WHERE action = $1 ORDER BY created_at`,
+    [action],
+  );
   return rows as { admin_id: string; target: Record<string, unknown>; details: Record<string, unknown> }[];
 }
 
@@ -25,7 +28,10 @@ describe("admin.prices", () => {
       model,
       effectiveFrom: new Date("2026-06-01T00:00:00Z"),
       rates: { ...RATES, cacheRead: 0.1 },
-      longContext: { threshold: 200_000, rates: { input: 4, output: 15, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.4 } },
+      longContext: {
+        threshold: 200_000,
+        rates: { input: 4, output: 15, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.4 },
+      },
       note: "cache read halved",
     });
     await admin.api.admin.prices.create({ model, effectiveFrom: new Date("2099-01-01T00:00:00Z"), rates: RATES });
@@ -74,10 +80,21 @@ describe("admin.prices", () => {
     const admin = await person({ role: "admin" });
     const model = `claude-bad-${tag()}`;
     const at = new Date("2026-06-01T00:00:00Z");
-    await expectFailure(admin.api.admin.prices.create({ model, effectiveFrom: at, rates: { ...RATES, input: -1 } }), "BAD_REQUEST", /negative/);
-    await expectFailure(admin.api.admin.prices.create({ model, effectiveFrom: at, rates: { ...RATES, output: 1e9 } }), "BAD_REQUEST");
     await expectFailure(
-      admin.api.admin.prices.create({ model, effectiveFrom: at, rates: { ...RATES, cacheRead: "x" as unknown as number } }),
+      admin.api.admin.prices.create({ model, effectiveFrom: at, rates: { ...RATES, input: -1 } }),
+      "BAD_REQUEST",
+      /negative/,
+    );
+    await expectFailure(
+      admin.api.admin.prices.create({ model, effectiveFrom: at, rates: { ...RATES, output: 1e9 } }),
+      "BAD_REQUEST",
+    );
+    await expectFailure(
+      admin.api.admin.prices.create({
+        model,
+        effectiveFrom: at,
+        rates: { ...RATES, cacheRead: "x" as unknown as number },
+      }),
       "BAD_REQUEST",
     );
     await expectFailure(
@@ -93,7 +110,10 @@ describe("admin.prices", () => {
       }),
       "BAD_REQUEST",
     );
-    await expectFailure(admin.api.admin.prices.create({ model: "bad model!", effectiveFrom: at, rates: RATES }), "BAD_REQUEST");
+    await expectFailure(
+      admin.api.admin.prices.create({ model: "bad model!", effectiveFrom: at, rates: RATES }),
+      "BAD_REQUEST",
+    );
     expect(await priceRowCount(model)).toBe(0);
   });
 
@@ -114,7 +134,11 @@ describe("admin.reprice", () => {
     const owner = await person();
     const p = await project(owner.userId);
     const model = `claude-r-${tag()}`;
-    const old = await admin.api.admin.prices.create({ model, effectiveFrom: new Date("2026-01-01T00:00:00Z"), rates: RATES });
+    const old = await admin.api.admin.prices.create({
+      model,
+      effectiveFrom: new Date("2026-01-01T00:00:00Z"),
+      rates: RATES,
+    });
     // Interactions recorded at a wrong (stale) cost: 1.00 each.
     const plain = await interaction(p, owner.userId, {
       model,
@@ -125,8 +149,26 @@ describe("admin.reprice", () => {
       priceId: old.id,
     });
     const calls = [
-      { requestId: "req_1", usage: { inputTokens: 1000, outputTokens: 200, cacheReadTokens: 50_000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } },
-      { requestId: "req_2", usage: { inputTokens: 300, outputTokens: 100, cacheReadTokens: 51_000, cacheWrite5mTokens: 2000, cacheWrite1hTokens: 0 } },
+      {
+        requestId: "req_1",
+        usage: {
+          inputTokens: 1000,
+          outputTokens: 200,
+          cacheReadTokens: 50_000,
+          cacheWrite5mTokens: 0,
+          cacheWrite1hTokens: 0,
+        },
+      },
+      {
+        requestId: "req_2",
+        usage: {
+          inputTokens: 300,
+          outputTokens: 100,
+          cacheReadTokens: 51_000,
+          cacheWrite5mTokens: 2000,
+          cacheWrite1hTokens: 0,
+        },
+      },
     ];
     const perCall = await interaction(p, owner.userId, {
       model,
@@ -140,18 +182,37 @@ describe("admin.reprice", () => {
       calls,
     });
     // Outside the range: untouched.
-    const outside = await interaction(p, owner.userId, { model, createdAt: "2026-03-05T00:00:00Z", costUsd: "1.000000", priceId: old.id });
+    const outside = await interaction(p, owner.userId, {
+      model,
+      createdAt: "2026-03-05T00:00:00Z",
+      costUsd: "1.000000",
+      priceId: old.id,
+    });
     // Another model, never priced: stays unpriced.
     await interaction(p, owner.userId, { model: `claude-none-${tag()}`, createdAt: "2026-02-12T00:00:00Z" });
 
     const dry = await admin.api.admin.reprice({ model, from: "2026-02-01", to: "2026-02-28", dryRun: true });
     const expectedPlain = turnCostUsd(
-      { base: { input: "2", output: "10", cacheWrite5m: "2.5", cacheWrite1h: "4", cacheRead: "0.2" }, longContext: null },
-      [{ inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 }],
+      {
+        base: { input: "2", output: "10", cacheWrite5m: "2.5", cacheWrite1h: "4", cacheRead: "0.2" },
+        longContext: null,
+      },
+      [
+        {
+          inputTokens: 1_000_000,
+          outputTokens: 100_000,
+          cacheReadTokens: 0,
+          cacheWrite5mTokens: 0,
+          cacheWrite1hTokens: 0,
+        },
+      ],
     );
     expect(expectedPlain).toBe("3.000000");
     const expectedPerCall = turnCostUsd(
-      { base: { input: "2", output: "10", cacheWrite5m: "2.5", cacheWrite1h: "4", cacheRead: "0.2" }, longContext: null },
+      {
+        base: { input: "2", output: "10", cacheWrite5m: "2.5", cacheWrite1h: "4", cacheRead: "0.2" },
+        longContext: null,
+      },
       calls.map((c) => c.usage),
     );
     expect(dry).toMatchObject({
@@ -163,20 +224,36 @@ describe("admin.reprice", () => {
     expect(dry.after.costUsd).toBe((3 + Number(expectedPerCall)).toFixed(6));
     const unchanged = await pool.query(`SELECT cost_usd::text FROM claude_interactions WHERE id = $1`, [plain]);
     expect(unchanged.rows[0].cost_usd).toBe("1.000000");
-    expect((await pool.query(`SELECT 1 FROM admin_audit_log WHERE action = 'usage.reprice' AND target->>'model' = $1`, [model])).rowCount).toBe(0);
+    expect(
+      (
+        await pool.query(`SELECT 1 FROM admin_audit_log WHERE action = 'usage.reprice' AND target->>'model' = $1`, [
+          model,
+        ])
+      ).rowCount,
+    ).toBe(0);
 
     const real = await admin.api.admin.reprice({ model, from: "2026-02-01", to: "2026-02-28" });
     expect(real.after).toEqual(dry.after);
-    const costs = await pool.query(`SELECT id, cost_usd::text, price_id FROM claude_interactions WHERE id = ANY($1::uuid[])`, [[plain, perCall, outside]]);
+    const costs = await pool.query(
+      `SELECT id, cost_usd::text, price_id FROM claude_interactions WHERE id = ANY($1::uuid[])`,
+      [[plain, perCall, outside]],
+    );
     const byId = Object.fromEntries(costs.rows.map((row) => [row.id, row]));
     expect(byId[plain].cost_usd).toBe("3.000000");
     expect(byId[perCall].cost_usd).toBe(expectedPerCall);
     expect(byId[outside].cost_usd).toBe("1.000000");
 
-    const audit = await pool.query(`SELECT admin_id, details FROM admin_audit_log WHERE action = 'usage.reprice' AND target->>'model' = $1`, [model]);
+    const audit = await pool.query(
+      `SELECT admin_id, details FROM admin_audit_log WHERE action = 'usage.reprice' AND target->>'model' = $1`,
+      [model],
+    );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0].admin_id).toBe(admin.userId);
-    expect(audit.rows[0].details).toMatchObject({ changed: 2, before: { costUsd: "2.000000" }, after: { costUsd: real.after.costUsd } });
+    expect(audit.rows[0].details).toMatchObject({
+      changed: 2,
+      before: { costUsd: "2.000000" },
+      after: { costUsd: real.after.costUsd },
+    });
 
     const { rollup, raw } = await rollupVersusRaw();
     expect(rollup).toEqual(raw);
@@ -196,15 +273,34 @@ describe("admin.reprice", () => {
       model,
       effectiveFrom: new Date("2026-05-01T00:00:00Z"),
       rates: { input: 0.1, output: 0.5, cacheWrite5m: 0.125, cacheWrite1h: 0.2, cacheRead: 0.01 },
-      longContext: { threshold: 100_000, rates: { input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05 } },
+      longContext: {
+        threshold: 100_000,
+        rates: { input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05 },
+      },
     });
-    const long = await interaction(p, owner.userId, { model, createdAt: "2026-05-02T00:00:00Z", input: 100_001, output: 1000 });
-    const short = await interaction(p, owner.userId, { model, createdAt: "2026-05-02T00:00:00Z", input: 100_000, output: 1000 });
-    const before = await interaction(p, owner.userId, { model, createdAt: "2026-04-30T23:59:59Z", costUsd: "0.500000" });
+    const long = await interaction(p, owner.userId, {
+      model,
+      createdAt: "2026-05-02T00:00:00Z",
+      input: 100_001,
+      output: 1000,
+    });
+    const short = await interaction(p, owner.userId, {
+      model,
+      createdAt: "2026-05-02T00:00:00Z",
+      input: 100_000,
+      output: 1000,
+    });
+    const before = await interaction(p, owner.userId, {
+      model,
+      createdAt: "2026-04-30T23:59:59Z",
+      costUsd: "0.500000",
+    });
     const result = await admin.api.admin.reprice({ model, from: "2026-04-01", to: "2026-05-31" });
     expect(result.before).toEqual({ costUsd: "0.500000", priced: 1, unpriced: 2 });
     expect(result.after).toEqual({ costUsd: (0.0500005 + 0.0025 + 0.01 + 0.0005).toFixed(6), priced: 2, unpriced: 1 });
-    const costs = await pool.query(`SELECT id, cost_usd::text FROM claude_interactions WHERE id = ANY($1::uuid[])`, [[long, short, before]]);
+    const costs = await pool.query(`SELECT id, cost_usd::text FROM claude_interactions WHERE id = ANY($1::uuid[])`, [
+      [long, short, before],
+    ]);
     const byId = Object.fromEntries(costs.rows.map((row) => [row.id, row.cost_usd]));
     expect(byId[long]).toBe("0.052501");
     expect(byId[short]).toBe("0.010500");
@@ -216,7 +312,15 @@ describe("admin.reprice", () => {
   it("refuses a range over 400 days or upside down", async () => {
     const admin = await person({ role: "admin" });
     await expectFailure(admin.api.admin.reprice({ from: "2025-01-01", to: "2026-12-31" }), "BAD_REQUEST", /400 days/);
-    await expectFailure(admin.api.admin.reprice({ from: "2026-02-01", to: "2026-01-01" }), "BAD_REQUEST", /not be after/);
-    await expectFailure(admin.api.admin.reprice({ from: "2026-02-30", to: "2026-03-01" }), "BAD_REQUEST", /does not exist/);
+    await expectFailure(
+      admin.api.admin.reprice({ from: "2026-02-01", to: "2026-01-01" }),
+      "BAD_REQUEST",
+      /not be after/,
+    );
+    await expectFailure(
+      admin.api.admin.reprice({ from: "2026-02-30", to: "2026-03-01" }),
+      "BAD_REQUEST",
+      /does not exist/,
+    );
   });
 });
