@@ -50,7 +50,7 @@ export function formatTokens(count: number): string {
       const scaled = count / size;
       const text =
         Math.abs(scaled) >= 100 ? scaled.toFixed(0) : Math.abs(scaled) >= 10 ? scaled.toFixed(1) : scaled.toFixed(2);
-      return `${text.replace(/\.?0+$/, "")}${suffix}`;
+      return `${text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text}${suffix}`;
     }
   }
   return String(count);
