@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dayLabel, formatDuration, formatPercent, formatTokens, formatUsd, monthLabel } from "~/lib/charts/format";
-import { periodsInRange, shares, stackByModel, totalsByPeriod, weekStart } from "~/lib/charts/series";
+import { defaultRange, periodsInRange, shares, stackByModel, totalsByPeriod, weekStart } from "~/lib/charts/series";
 
 const row = (period: string, model: string, turns: number, cost: string, tokens = turns * 10, unpricedTurns = 0) => ({
   period,
@@ -56,6 +56,11 @@ describe("chart preparers", () => {
       { period: "2026-12-01", turns: 3, tokens: 12, costUsd: 0.3, unpricedTurns: 2 },
       { period: "2026-12-02", turns: 0, tokens: 0, costUsd: 0, unpricedTurns: 0 },
     ]);
+  });
+
+  it("answers the last N UTC days ending today as the default range", () => {
+    expect(defaultRange(30, new Date("2026-12-03T23:30:00Z"))).toEqual({ from: "2026-11-04", to: "2026-12-03" });
+    expect(defaultRange(1, new Date("2026-12-03T00:00:00Z"))).toEqual({ from: "2026-12-03", to: "2026-12-03" });
   });
 
   it("answers shares of a whole, zero when there is nothing", () => {

@@ -16,7 +16,7 @@ import {
   formatTokens,
   formatUsd,
 } from "~/lib/charts/format";
-import { stackByModel, type Granularity } from "~/lib/charts/series";
+import { defaultRange, stackByModel, type Granularity } from "~/lib/charts/series";
 import { cn } from "~/lib/cn";
 import { MAX_RANGE_DAYS, ZSetBudgetDefaultsInput, daysInRange } from "~/lib/schemas/usage";
 import type { RouterOutputs } from "~/server/api/root";
@@ -26,13 +26,6 @@ import { StackedUsageChart } from "./usage-chart";
 
 type Dashboard = RouterOutputs["usage"]["dashboard"];
 type Figures = Pick<Dashboard["totals"], "turns" | "failures" | "tokens" | "costUsd" | "unpricedTurns">;
-
-/** The last `days` UTC days ending today, as the dashboard's default range. */
-export function defaultRange(days: number, now = new Date()): { from: string; to: string } {
-  const to = now.toISOString().slice(0, 10);
-  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-  return { from, to };
-}
 
 const PRESETS = [7, 30, 90, 365] as const;
 

@@ -124,3 +124,9 @@ export function shares<T extends string>(parts: Record<T, number>): { key: T; va
     share: total === 0 ? 0 : value / total,
   }));
 }
+
+/** The last `days` UTC days ending today (both included), the dashboard's default range and quick ranges. */
+export function defaultRange(days: number, now = new Date()): { from: string; to: string } {
+  const to = now.toISOString().slice(0, 10);
+  return { from: isoDay(parseDay(to) - (days - 1) * DAY_MS), to };
+}

@@ -1,4 +1,5 @@
-import { AdminUsageDashboard, defaultRange } from "~/components/usage/admin-usage-dashboard";
+import { AdminUsageDashboard } from "~/components/usage/admin-usage-dashboard";
+import { defaultRange } from "~/lib/charts/series";
 import { requireAdmin } from "~/server/auth/guards";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
