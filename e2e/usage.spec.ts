@@ -16,11 +16,16 @@ test("an admin reads /admin/usage, changes the range and grouping, and downloads
   await expect(page.getByRole("img", { name: /Cost by model, per day/ })).toBeVisible();
   await expect(page.getByRole("table", { name: "Top users" })).toBeAttached();
 
+  // The theme follows the system until the user picks one: emulate each, reloading so the page starts in it.
   await page.emulateMedia({ colorScheme: "light" });
   await page.screenshot({ path: "e2e/screenshots/admin-usage-light.png", fullPage: true });
   await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await expect(page.getByRole("img", { name: /Cost by model, per day/ })).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/admin-usage-dark.png", fullPage: true });
   await page.emulateMedia({ colorScheme: "light" });
+  await page.reload();
 
   const before = await page.getByTestId("usage-range").textContent();
   await page.getByRole("button", { name: "7 days" }).click();
@@ -88,6 +93,9 @@ test("the demo user's /usage shows their projects, in light and dark", async ({ 
   await page.emulateMedia({ colorScheme: "light" });
   await page.screenshot({ path: "e2e/screenshots/usage-light.png", fullPage: true });
   await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await expect(page.getByRole("heading", { name: "My usage" })).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/usage-dark.png", fullPage: true });
   await context.close();
 });

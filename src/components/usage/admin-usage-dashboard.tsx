@@ -16,7 +16,7 @@ import {
   formatTokens,
   formatUsd,
 } from "~/lib/charts/format";
-import { defaultRange, stackByModel, type Granularity } from "~/lib/charts/series";
+import { defaultRange, seriesColor, stackByModel, type Granularity } from "~/lib/charts/series";
 import { cn } from "~/lib/cn";
 import { MAX_RANGE_DAYS, ZSetBudgetDefaultsInput, daysInRange } from "~/lib/schemas/usage";
 import type { RouterOutputs } from "~/server/api/root";
@@ -132,6 +132,9 @@ function DashboardBody({ data, granularity }: { data: Dashboard; granularity: Gr
   const chartRange = { from: data.range.from, to: data.range.to, granularity };
   const cost = stackByModel(data.series, chartRange, "cost");
   const tokens = stackByModel(data.series, chartRange, "tokens");
+  // One colour per model on every chart, in the order of the by-model table (largest cost first).
+  const modelOrder = data.byModel.map((row) => row.model);
+  const colorOf = (model: string) => seriesColor(Math.max(0, modelOrder.indexOf(model)));
   const periodLabel = (period: string) => (granularity === "week" ? `Week of ${dayLabel(period)}` : dayLabel(period));
   return (
     <div className="space-y-6" aria-live="polite">
@@ -214,6 +217,7 @@ function DashboardBody({ data, granularity }: { data: Dashboard; granularity: Gr
                 models={cost.models}
                 points={cost.points}
                 periodLabel={periodLabel}
+                colorOf={colorOf}
               />
               <StackedUsageChart
                 title={`Tokens by model, per ${granularity}`}
@@ -221,6 +225,7 @@ function DashboardBody({ data, granularity }: { data: Dashboard; granularity: Gr
                 models={tokens.models}
                 points={tokens.points}
                 periodLabel={periodLabel}
+                colorOf={colorOf}
               />
             </div>
           </Card>
@@ -303,19 +308,19 @@ function FiguresTable({ title, rows }: { title: string; rows: { key: string; lab
           <caption className="sr-only">{title}</caption>
           <thead className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
+              <th scope="col" className="px-3 py-2 font-medium">
                 Name
               </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
+              <th scope="col" className="px-3 py-2 text-right font-medium">
                 Turns
               </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
+              <th scope="col" className="px-3 py-2 text-right font-medium">
                 Failed
               </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
+              <th scope="col" className="px-3 py-2 text-right font-medium">
                 Tokens
               </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
+              <th scope="col" className="px-3 py-2 text-right font-medium">
                 Cost
               </th>
             </tr>
@@ -323,15 +328,15 @@ function FiguresTable({ title, rows }: { title: string; rows: { key: string; lab
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {rows.map(({ key, label, figures }) => (
               <tr key={key}>
-                <th scope="row" className="max-w-64 truncate px-4 py-2 font-normal">
+                <th scope="row" className="max-w-44 truncate px-3 py-2 font-normal" title={label}>
                   {label}
                 </th>
-                <td className="px-4 py-2 text-right tabular-nums">{formatCount(figures.turns)}</td>
-                <td className="px-4 py-2 text-right tabular-nums">
+                <td className="px-3 py-2 text-right tabular-nums">{formatCount(figures.turns)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">
                   {formatPercent(figures.turns === 0 ? null : figures.failures / figures.turns)}
                 </td>
-                <td className="px-4 py-2 text-right tabular-nums">{formatTokens(figures.tokens.total)}</td>
-                <td className="px-4 py-2 text-right tabular-nums">
+                <td className="px-3 py-2 text-right tabular-nums">{formatTokens(figures.tokens.total)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">
                   {figures.unpricedTurns === figures.turns ? (
                     <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">
                       unpriced

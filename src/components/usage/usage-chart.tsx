@@ -20,12 +20,15 @@ export function StackedUsageChart({
   models,
   points,
   periodLabel = (period: string) => dayLabel(period),
+  colorOf = (_model: string, index: number) => seriesColor(index),
 }: {
   title: string;
   metric: Metric;
   models: string[];
   points: StackedPoint[];
   periodLabel?: (period: string) => string;
+  /** The colour of a model's series (the same model keeps its colour across charts). */
+  colorOf?: (model: string, index: number) => string;
 }) {
   const format = FORMAT[metric];
   return (
@@ -55,7 +58,13 @@ export function StackedUsageChart({
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {models.map((model, index) => (
-              <Bar key={model} dataKey={model} stackId="models" fill={seriesColor(index)} isAnimationActive={false} />
+              <Bar
+                key={model}
+                dataKey={model}
+                stackId="models"
+                fill={colorOf(model, index)}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>
