@@ -8,6 +8,7 @@ import { mailboxRouter } from "~/server/api/routers/mailbox";
 import { projectRouter } from "~/server/api/routers/project";
 import { searchRouter } from "~/server/api/routers/search";
 import { templateRouter } from "~/server/api/routers/template";
+import { usageRouter } from "~/server/api/routers/usage";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   project: projectRouter,
   file: fileRouter,
   search: searchRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;
