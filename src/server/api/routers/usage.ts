@@ -17,14 +17,12 @@ export const usageRouter = createTRPCRouter({
   projectBudget: projectProcedure.query(({ ctx }) =>
     getBudgetStatus({ db: ctx.db, userId: ctx.session.user.id, projectId: ctx.project.id }),
   ),
-  setProjectBudget: projectProcedure
-    .input(ZSetProjectBudgetInput)
-    .mutation(({ ctx, input }) =>
-      setProjectBudget({
-        db: ctx.db,
-        userId: ctx.session.user.id,
-        projectId: ctx.project.id,
-        budgetUsd: input.budgetUsd,
-      }),
-    ),
+  setProjectBudget: projectProcedure.input(ZSetProjectBudgetInput).mutation(({ ctx, input }) =>
+    setProjectBudget({
+      db: ctx.db,
+      userId: ctx.session.user.id,
+      projectId: ctx.project.id,
+      budgetUsd: input.budgetUsd,
+    }),
+  ),
 });
