@@ -10,6 +10,7 @@ import { cn } from "~/lib/cn";
 import { languageForPath } from "~/lib/file-types";
 import type { TPreferences } from "~/lib/schemas/account";
 import { ActivityPanel } from "./activity-panel";
+import { AssistantTurnNotice } from "./assistant-turn-notice";
 import { EditorArea } from "./editor-area";
 import { EditorTabs } from "./editor-tabs";
 import { FileTree } from "./file-tree/tree";
@@ -160,6 +161,7 @@ function Workbench() {
           </div>
         </div>
       </div>
+      <AssistantTurnNotice />
       <div className="flex min-h-0 flex-1">
         <nav aria-label="Files" className="shrink-0" style={{ width: filesPane.width }}>
           <FileTree />
