@@ -10,6 +10,17 @@ async function scriptClaude(page: Page, responses: unknown[]) {
   expect((await page.request.post(`${FAKE_ANTHROPIC}/__script`, { data: responses })).ok()).toBe(true);
 }
 
+/** How it looks, light and dark (e2e/screenshots is for people to look at, not compared). */
+async function lightAndDark(page: Page, name: string) {
+  // Colours transition (buttons, cards): without this the dark shot would catch them half-way.
+  const still = await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
+  await page.screenshot({ path: `e2e/screenshots/${name}-light.png` });
+  await page.evaluate(() => document.documentElement.classList.add("dark"));
+  await page.screenshot({ path: `e2e/screenshots/${name}-dark.png` });
+  await page.evaluate(() => document.documentElement.classList.remove("dark"));
+  await still.evaluate((element) => (element as HTMLStyleElement).remove());
+}
+
 async function openDialog(page: Page) {
   await signInAs(page.context(), await createUser(page));
   await page.goto("/projects");
@@ -41,12 +52,18 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   const dialog = await openDialog(page);
   await dialog.getByLabel("Name").fill("Recipe box");
   await dialog.getByRole("radio", { name: /Describe it/ }).check();
+  const prompt = dialog.getByLabel("Describe the app");
+  await prompt.fill("A static recipe site: a list of recipes and a page for each.");
+  await dialog.getByLabel("Model").selectOption({ label: "Claude Haiku 5.5" });
+  await lightAndDark(page, "new-project-prompt");
+
   // A blank description is refused on the spot, and nothing is created.
+  await prompt.fill("  ");
   await dialog.getByRole("button", { name: "Create with Claude" }).click();
   await expect(dialog.getByText("Describe the app you want Claude to start.")).toBeVisible();
+  await expect(page).toHaveURL(/\/projects$/);
 
-  await dialog.getByLabel("Describe the app").fill("A static recipe site: a list of recipes and a page for each.");
-  await dialog.getByLabel("Model").selectOption({ label: "Claude Haiku 5.5" });
+  await prompt.fill("A static recipe site: a list of recipes and a page for each.");
   await dialog.getByRole("button", { name: "Create with Claude" }).click();
 
   await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}\?assistant=[0-9a-f-]{36}$/);
@@ -57,6 +74,8 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   }
   await expect(tree.getByRole("treeitem", { name: /^src/ })).toBeVisible();
   await expect(page.getByTestId("assistant-turn-notice")).toContainText("Claude created 3 files");
+
+  await lightAndDark(page, "project-from-prompt-ide");
 
   await tree.getByRole("treeitem", { name: /index\.html/ }).click();
   await expect.poll(() => editorValue(page)).toBe("<h1>Recipes</h1>\n");

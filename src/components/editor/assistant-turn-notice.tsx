@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Loader2, X } from "lucide-react";
+import { Loader2, Sparkles, X } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { cn } from "~/lib/cn";
@@ -100,7 +100,11 @@ export function AssistantTurnNotice() {
           : "border-brand-100 bg-brand-50 text-brand-700 dark:border-brand-700/40 dark:bg-brand-700/15 dark:text-brand-100",
       )}
     >
-      {running && <Loader2 className="size-3.5 shrink-0 animate-spin" aria-hidden />}
+      {running ? (
+        <Loader2 className="size-3.5 shrink-0 animate-spin" aria-hidden />
+      ) : (
+        !failed && <Sparkles className="size-3.5 shrink-0" aria-hidden />
+      )}
       <span className="min-w-0 truncate" title={running ? undefined : outcome(turn)}>
         {running
           ? `Claude is working on “${messages.data?.conversation.title ?? ""}”${toolCalls > 0 ? ` (${toolCalls} tool call${toolCalls === 1 ? "" : "s"} so far)` : ""}…`

@@ -34,10 +34,9 @@ function ModeChoice(props: {
   return (
     <label
       className={cn(
-        "flex cursor-pointer items-start gap-2.5 rounded-lg border border-zinc-200 p-3 transition-colors dark:border-zinc-700",
+        "flex cursor-pointer items-start gap-2.5 rounded-lg border border-zinc-200 px-3 py-2.5 transition-colors dark:border-zinc-700",
         "hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
         "has-checked:border-brand-500 has-checked:bg-brand-50 dark:has-checked:border-brand-500 dark:has-checked:bg-brand-700/15",
-        "has-focus-visible:ring-2 has-focus-visible:ring-brand-500/40",
         "has-disabled:cursor-not-allowed has-disabled:opacity-60 has-disabled:hover:bg-transparent",
       )}
     >
@@ -48,13 +47,15 @@ function ModeChoice(props: {
         checked={props.checked}
         disabled={props.disabled}
         onChange={() => props.onSelect(props.value)}
-        className="sr-only"
+        className="mt-0.5 size-4 shrink-0 accent-brand-600"
       />
-      <span className="mt-0.5 text-brand-600 dark:text-brand-100" aria-hidden>
-        {props.icon}
-      </span>
       <span className="min-w-0">
-        <span className="block text-sm font-medium text-zinc-900 dark:text-zinc-100">{props.title}</span>
+        <span className="flex items-center gap-1.5 text-sm font-medium text-zinc-900 dark:text-zinc-100">
+          <span className="text-brand-600 dark:text-brand-100" aria-hidden>
+            {props.icon}
+          </span>
+          {props.title}
+        </span>
         <span className="block text-xs text-zinc-600 dark:text-zinc-400">{props.detail}</span>
       </span>
     </label>
@@ -135,16 +136,16 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
                 value="files"
                 checked={!prompting}
                 onSelect={selectMode}
-                icon={<FilePlus2 className="size-4" />}
+                icon={<FilePlus2 className="size-3.5" />}
                 title="Blank or template"
-                detail="A README, or a template's working files."
+                detail="A README, or a template."
               />
               <ModeChoice
                 value="prompt"
                 checked={prompting}
                 disabled={!configured}
                 onSelect={selectMode}
-                icon={<Sparkles className="size-4" />}
+                icon={<Sparkles className="size-3.5" />}
                 title="Describe it"
                 detail="Claude writes the first files."
               />
@@ -164,9 +165,9 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
                 required
                 maxLength={ASSISTANT_MESSAGE_MAX_CHARS}
                 placeholder="A to-do list with due dates and tags, as a small React app built with Vite."
-                hint="What it does, who it is for, the languages or frameworks you want. Claude creates the first files; you can ask for more in the assistant."
+                hint="What it does, who it is for, the stack you want. You can ask for more later."
                 error={errors.prompt}
-                className="min-h-32"
+                className="min-h-24"
               />
               {models.length > 1 && (
                 <SelectField
