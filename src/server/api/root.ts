@@ -1,8 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "~/server/api/routers/account";
-import { assistantRouter } from "~/server/api/routers/assistant";
 import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
+import { assistantRouter } from "~/server/api/routers/assistant";
 import { fileRouter } from "~/server/api/routers/file";
 import { mailboxRouter } from "~/server/api/routers/mailbox";
 import { projectRouter } from "~/server/api/routers/project";
