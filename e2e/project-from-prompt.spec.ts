@@ -73,7 +73,14 @@ test("describe an app on the new-project dialog: Claude writes its first files a
     await expect(tree.getByRole("treeitem", { name })).toBeVisible();
   }
   await expect(tree.getByRole("treeitem", { name: /^src/ })).toBeVisible();
-  await expect(page.getByTestId("assistant-turn-notice")).toContainText("Claude created 3 files");
+  // The assistant panel is open on the conversation where Claude wrote them.
+  const panel = page.getByTestId("assistant-panel");
+  await expect(panel).toBeVisible();
+  const turn = panel.getByTestId("assistant-turn");
+  await expect(turn).toHaveCount(1);
+  await expect(turn).toHaveAttribute("data-status", "succeeded");
+  await expect(turn.getByTestId("turn-response")).toContainText("Created index.html, src/app.js and styles.css.");
+  await expect(turn.getByTestId("turn-file")).toHaveCount(3);
 
   await lightAndDark(page, "project-from-prompt-ide");
 
@@ -125,5 +132,5 @@ test("with no key configured, describing an app is explained and cannot be chose
   await expect(
     page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /README\.md/ }),
   ).toBeVisible();
-  await expect(page.getByTestId("assistant-turn-notice")).toHaveCount(0);
+  await expect(page.getByTestId("assistant-panel")).toHaveCount(0);
 });
