@@ -106,6 +106,17 @@ export function ConversationView({
     await Promise.all([refresh(), queryClient.invalidateQueries({ queryKey: trpc.assistant.pathKey() })]);
   }, [queryClient, refresh, trpc]);
 
+  // A turn that ended before this view could follow it (the IDE opened on `?assistant=` while Claude was still
+  // writing a new project's files, or a reload at the wrong moment) may have changed files the tree loaded before:
+  // the first time the view sees the conversation, a latest turn that changed files brings the IDE up to date.
+  const caughtUp = useRef<string | null>(null);
+  const latestLoaded = messages.data?.turns.at(-1);
+  useEffect(() => {
+    if (!conversationId || !messages.data || caughtUp.current === conversationId) return;
+    caughtUp.current = conversationId;
+    if (latestLoaded && latestLoaded.status !== "running" && latestLoaded.changedFiles.length > 0) void refresh();
+  }, [conversationId, latestLoaded, messages.data, refresh]);
+
   const stream = useTurnStream(running?.interactionId ?? null, (done) => {
     if (conversationId) {
       queryClient.setQueryData<Messages>(messagesKey(conversationId), (data) =>

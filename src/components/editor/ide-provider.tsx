@@ -83,6 +83,7 @@ export function useUnsaved(): ReadonlySet<string> {
 
 const tabsKey = (projectId: string) => `vaporform:tabs:${projectId}`;
 const assistantKey = (projectId: string) => `vaporform:assistant:${projectId}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Holds the IDE's state and talks to the server for it: loads files as tabs open, autosaves when the user asked
@@ -219,19 +220,28 @@ export function IdeProvider({
   }, [projectId]);
 
   // The assistant panel as it was left in this project (open, on which conversation), so a reload comes back to
-  // it and re-attaches to a turn still running there.
+  // it and re-attaches to a turn still running there. A link may name the conversation to show instead,
+  // `?assistant=<conversationId>` (the new-project dialog's "Describe it" lands there, on the turn writing the files).
   const assistantRestored = useRef(false);
   useEffect(() => {
-    try {
-      const saved = JSON.parse(localStorage.getItem(assistantKey(projectId)) ?? "null") as Partial<AssistantUi> | null;
-      if (saved) {
-        // Reading an external store once, after mount (the server cannot know it).
-        // eslint-disable-next-line react-hooks/set-state-in-effect
-        setAssistant({ open: saved.open === true, conversationId: saved.conversationId ?? null, focusRequest: 0 });
+    const linked = new URLSearchParams(window.location.search).get("assistant");
+    let restored: AssistantUi | null = null;
+    if (linked && UUID.test(linked)) {
+      restored = { open: true, conversationId: linked, focusRequest: 1 };
+    } else {
+      try {
+        const saved = JSON.parse(
+          localStorage.getItem(assistantKey(projectId)) ?? "null",
+        ) as Partial<AssistantUi> | null;
+        if (saved)
+          restored = { open: saved.open === true, conversationId: saved.conversationId ?? null, focusRequest: 0 };
+      } catch {
+        // A corrupt entry only costs where the panel was.
       }
-    } catch {
-      // A corrupt entry only costs where the panel was.
     }
+    // Reading the address and an external store once, after mount (the server cannot know the latter).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (restored) setAssistant(restored);
   }, [projectId]);
   useEffect(() => {
     // The first run sees the state from before the restore above: nothing to remember yet.
