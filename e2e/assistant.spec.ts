@@ -16,14 +16,15 @@ const modKey = process.platform === "darwin" ? "Meta" : "Control";
 const ORIGINAL = 'export const greeting = "hello";\n';
 const EDITED = 'export const greeting = "hello, world";\n';
 
-/** The answers the fake Claude gives, in order (one per model call of the turn). */
-async function scriptClaude(page: Page, responses: unknown[]) {
-  expect((await page.request.post(`${FAKE_ANTHROPIC}/__reset`)).ok()).toBe(true);
-  expect((await page.request.post(`${FAKE_ANTHROPIC}/__script`, { data: responses })).ok()).toBe(true);
+/**
+ * The answers the fake Claude gives, in order (one per model call of the turn), to the turns whose request holds
+ * `prompt`: specs running in parallel script the one fake server without taking each other's answers.
+ */
+async function scriptClaude(page: Page, prompt: string, responses: unknown[]) {
+  const match = `?match=${encodeURIComponent(JSON.stringify(prompt).slice(1, -1))}`;
+  expect((await page.request.post(`${FAKE_ANTHROPIC}/__reset${match}`)).ok()).toBe(true);
+  expect((await page.request.post(`${FAKE_ANTHROPIC}/__script${match}`, { data: responses })).ok()).toBe(true);
 }
-
-// One model at a time on the shared fake server: the turns of this file's tests must not take each other's answers.
-test.describe.configure({ mode: "serial" });
 
 test("ask Claude to change a file: streamed answer, tool calls, the diff, the new content, its cost; undo brings it back", async ({
   page,
@@ -31,7 +32,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
   const { projectId } = await openFreshProject(page, "Assistant journey");
   await createFileApi(page, projectId, "greeting.ts", ORIGINAL);
   const usage = { input_tokens: 1000, output_tokens: 500 };
-  await scriptClaude(page, [
+  await scriptClaude(page, 'Make the greeting say "hello, world"', [
     {
       blocks: [
         { type: "text", text: "Let me look at the file first." },
@@ -131,7 +132,7 @@ test("ask Claude to change a file: streamed answer, tool calls, the diff, the ne
 
 test("a reload re-attaches to the turn still running, which can be cancelled", async ({ page }) => {
   const { projectId } = await openFreshProject(page, "Assistant reload");
-  await scriptClaude(page, [
+  await scriptClaude(page, "Take your time", [
     { blocks: [{ type: "text", text: "Thinking about it slowly and at length." }], hold: true },
   ]);
   await page.goto(`/projects/${projectId}`);

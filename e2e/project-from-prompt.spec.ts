@@ -4,10 +4,19 @@ import { createUser, editorValue, expect, signInAs, test } from "./fixtures";
 /** The fake Messages API playwright.config.ts starts beside the app (test/support/fake-anthropic.ts). */
 const FAKE_ANTHROPIC = `http://127.0.0.1:${Number(process.env.E2E_FAKE_ANTHROPIC_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1)}`;
 
-/** The answers the fake Claude gives, in order (one per model call of the turn). */
-async function scriptClaude(page: Page, responses: unknown[]) {
-  expect((await page.request.post(`${FAKE_ANTHROPIC}/__reset`)).ok()).toBe(true);
-  expect((await page.request.post(`${FAKE_ANTHROPIC}/__script`, { data: responses })).ok()).toBe(true);
+/** The query that selects what concerns the requests holding `prompt` (as it appears in their JSON body). */
+function matching(prompt: string): string {
+  return `?match=${encodeURIComponent(JSON.stringify(prompt).slice(1, -1))}`;
+}
+
+/**
+ * The answers the fake Claude gives, in order (one per model call of the turn), to the turns whose request holds
+ * `prompt`: specs running in parallel script the one fake server without taking each other's answers.
+ */
+async function scriptClaude(page: Page, prompt: string, responses: unknown[]) {
+  const match = matching(prompt);
+  expect((await page.request.post(`${FAKE_ANTHROPIC}/__reset${match}`)).ok()).toBe(true);
+  expect((await page.request.post(`${FAKE_ANTHROPIC}/__script${match}`, { data: responses })).ok()).toBe(true);
 }
 
 /** How it looks, light and dark (e2e/screenshots is for people to look at, not compared). */
@@ -28,13 +37,12 @@ async function openDialog(page: Page) {
   return page.getByRole("dialog", { name: "New project" });
 }
 
-// One script at a time on the shared fake server.
-test.describe.configure({ mode: "serial" });
+const RECIPES = "A static recipe site: a list of recipes and a page for each.";
 
 test("describe an app on the new-project dialog: Claude writes its first files and the IDE shows them", async ({
   page,
 }) => {
-  await scriptClaude(page, [
+  await scriptClaude(page, RECIPES, [
     {
       blocks: [
         { type: "text", text: "I'll start a small static site." },
@@ -53,7 +61,7 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   await dialog.getByLabel("Name").fill("Recipe box");
   await dialog.getByRole("radio", { name: /Describe it/ }).check();
   const prompt = dialog.getByLabel("Describe the app");
-  await prompt.fill("A static recipe site: a list of recipes and a page for each.");
+  await prompt.fill(RECIPES);
   await dialog.getByLabel("Model").selectOption({ label: "Claude Haiku 5.5" });
   await lightAndDark(page, "new-project-prompt");
 
@@ -63,7 +71,7 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   await expect(dialog.getByText("Describe the app you want Claude to start.")).toBeVisible();
   await expect(page).toHaveURL(/\/projects$/);
 
-  await prompt.fill("A static recipe site: a list of recipes and a page for each.");
+  await prompt.fill(RECIPES);
   await dialog.getByRole("button", { name: "Create with Claude" }).click();
 
   await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}\?assistant=[0-9a-f-]{36}$/);
@@ -88,7 +96,7 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   await expect.poll(() => editorValue(page)).toBe("<h1>Recipes</h1>\n");
 
   // Claude got the project-creation instructions, the description, and the model chosen.
-  const requests = (await (await page.request.get(`${FAKE_ANTHROPIC}/__requests`)).json()) as {
+  const requests = (await (await page.request.get(`${FAKE_ANTHROPIC}/__requests${matching(RECIPES)}`)).json()) as {
     body: { model: string; system: { text: string }[]; messages: { role: string; content: unknown }[] };
   }[];
   expect(requests).toHaveLength(2);
@@ -96,7 +104,7 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   expect(requests[0]!.body.system[0]!.text).toContain(`created the project "Recipe box"`);
   expect(requests[0]!.body.messages[0]).toEqual({
     role: "user",
-    content: "A static recipe site: a list of recipes and a page for each.",
+    content: RECIPES,
   });
 
   // It is in the list like any other project.
