@@ -229,28 +229,17 @@ BEGIN
     DELETE FROM claude_usage_daily_users;
     DELETE FROM claude_usage_daily_projects;
 
-    INSERT INTO claude_usage_daily_models (day, model, interaction_type, interactions, failures, input_tokens,
-                                           output_tokens, cache_read_tokens, cache_write_tokens,
-                                           cache_write_1h_tokens, execution_time_ms, cost_usd,
-                                           unpriced_interactions, unpriced_tokens, latency_buckets)
-    SELECT s.day, s.model, s.interaction_type, s.interactions, s.failures, s.input_tokens, s.output_tokens,
-           s.cache_read_tokens, s.cache_write_tokens, s.cache_write_1h_tokens, s.execution_time_ms, s.cost_usd,
-           s.unpriced_interactions, s.unpriced_tokens, b.latency_buckets
-      FROM (SELECT day, model, interaction_type, sum(interactions)::int AS interactions,
-                   sum(failures)::int AS failures, sum(input_tokens)::bigint AS input_tokens,
-                   sum(output_tokens)::bigint AS output_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
-                   sum(cache_write_tokens)::bigint AS cache_write_tokens,
-                   sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens,
-                   sum(execution_time_ms)::bigint AS execution_time_ms, sum(cost_usd) AS cost_usd,
-                   sum(unpriced_interactions)::int AS unpriced_interactions,
-                   sum(unpriced_tokens)::bigint AS unpriced_tokens
-              FROM claude_usage_daily GROUP BY 1, 2, 3) s
-      JOIN (SELECT day, model, interaction_type, array_agg(n ORDER BY i) AS latency_buckets
-              FROM (SELECT d.day, d.model, d.interaction_type, t.i, sum(t.x)::int AS n
-                      FROM claude_usage_daily d, unnest(d.latency_buckets) WITH ORDINALITY AS t(x, i)
-                     GROUP BY 1, 2, 3, 4) per_bucket
-             GROUP BY 1, 2, 3) b USING (day, model, interaction_type)
-     WHERE s.interactions <> 0;
+    -- The histogram summed bucket by bucket in one pass: ARRAY[sum(latency_buckets[1]), ..., sum(latency_buckets[48])].
+    EXECUTE format(
+        'INSERT INTO claude_usage_daily_models (day, model, interaction_type, interactions, failures, input_tokens,
+                                                output_tokens, cache_read_tokens, cache_write_tokens,
+                                                cache_write_1h_tokens, execution_time_ms, cost_usd,
+                                                unpriced_interactions, unpriced_tokens, latency_buckets)
+         SELECT day, model, interaction_type, sum(interactions), sum(failures), sum(input_tokens), sum(output_tokens),
+                sum(cache_read_tokens), sum(cache_write_tokens), sum(cache_write_1h_tokens), sum(execution_time_ms),
+                sum(cost_usd), sum(unpriced_interactions), sum(unpriced_tokens), ARRAY[%s]
+           FROM claude_usage_daily GROUP BY 1, 2, 3 HAVING sum(interactions) <> 0',
+        (SELECT string_agg(format('sum(latency_buckets[%s])::int', i), ', ' ORDER BY i) FROM generate_series(1, 48) AS i));
 
     INSERT INTO claude_usage_daily_users (day, user_id, interactions, failures, input_tokens, output_tokens,
                                           cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
