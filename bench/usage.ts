@@ -2,8 +2,11 @@
  * `npm run bench:usage`: the usage dashboards over 1,000,000 generated interactions (1,000 users, 5,000 projects,
  * 400 days, four models of which one has no price). The data is written set-based (INSERT ... SELECT
  * generate_series): most of it with the rollup trigger switched off and the rollup then computed by one GROUP BY,
- * the last BENCH_TRIGGER_ROWS through the trigger, as the app writes them. Then the rollup is VERIFIED against the
- * raw table, row by row (every key, every sum, the latency histograms) and in total (tokens of each kind, cost).
+ * the last BENCH_TRIGGER_ROWS through the trigger, as the app writes them. The coarse rollups (by day and model and
+ * type, by day and user, by day and project) are rebuilt from it set-based after the bulk part and kept by
+ * claude_usage_daily's trigger for the rest. Then the rollup is VERIFIED against the raw table, row by row (every
+ * key, every sum, the latency histograms) and in total (tokens of each kind, cost), and each coarse rollup against
+ * claude_usage_daily grouped by its key, row by row, and against the raw table in total.
  * Finally every dashboard query of a 90-day range is timed (p95 of repeated runs, target < 200 ms) beside the same
  * answer computed from the raw table, which must be equal, and its time (the baseline the rollup saves).
  */
@@ -88,6 +91,46 @@ const RAW_ROLLUP = `
     FROM claude_interactions WHERE status <> 'running'
    GROUP BY 1, 2, 3, 4, 5`;
 
+/** The coarse rollups kept from claude_usage_daily by its trigger, each checked against a GROUP BY of it. */
+const SCALAR_SUMS = [
+  "interactions",
+  "failures",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cache_write_1h_tokens",
+  "execution_time_ms",
+  "cost_usd",
+  "unpriced_interactions",
+  "unpriced_tokens",
+];
+const COARSE = [
+  { table: "claude_usage_daily_models", key: "day, model, interaction_type", buckets: true },
+  { table: "claude_usage_daily_users", key: "day, user_id", buckets: false },
+  { table: "claude_usage_daily_projects", key: "day, project_id", buckets: false },
+];
+const BUCKET_SUMS_OF_DAILY = `ARRAY[${Array.from({ length: LATENCY_BUCKETS }, (_, i) => `sum(latency_buckets[${i + 1}])::int`).join(", ")}]`;
+function coarseMismatchSql(c: (typeof COARSE)[number]): string {
+  const sums = SCALAR_SUMS.map((col) =>
+    col === "cost_usd"
+      ? "sum(cost_usd)::numeric(18,6)"
+      : `sum(${col})::${/interactions|failures/.test(col) ? "int" : "bigint"}`,
+  );
+  const own = SCALAR_SUMS.map((col) => (col === "cost_usd" ? "cost_usd::numeric(18,6)" : col));
+  const grouped = `SELECT ${c.key}, ${sums.join(", ")}${c.buckets ? `, ${BUCKET_SUMS_OF_DAILY}` : ""}
+                     FROM claude_usage_daily GROUP BY ${c.key}`;
+  const kept = `SELECT ${c.key}, ${own.join(", ")}${c.buckets ? ", latency_buckets" : ""} FROM ${c.table}`;
+  return `SELECT (SELECT count(*) FROM (${grouped} EXCEPT ALL ${kept}) a)::int AS missing,
+                 (SELECT count(*) FROM (${kept} EXCEPT ALL ${grouped}) b)::int AS extra`;
+}
+const TOTALS_OF = (table: string) => `
+  SELECT '${table}' AS source, sum(input_tokens)::text AS input, sum(output_tokens)::text AS output,
+         sum(cache_read_tokens)::text AS cache_read, sum(cache_write_tokens)::text AS cache_write,
+         sum(cache_write_1h_tokens)::text AS cache_write_1h, sum(cost_usd)::numeric(18,6)::text AS cost,
+         sum(interactions)::text AS turns, sum(unpriced_interactions)::text AS unpriced
+    FROM ${table}`;
+
 async function main() {
   const started = Date.now();
   const bench = await benchDatabase();
@@ -133,26 +176,31 @@ async function main() {
       await pool.query(interactionsSql(from, Math.min(bulk, from + CHUNK)));
     console.log(`${bulk.toLocaleString("en-US")} interactions, rollup trigger off: ${Date.now() - t} ms`);
     t = Date.now();
+    // claude_usage_daily's own trigger (the coarse rollups) is off too: they are rebuilt from it set-based after.
+    await pool.query(`ALTER TABLE claude_usage_daily DISABLE TRIGGER claude_usage_daily_rollups`);
     await pool.query(`INSERT INTO claude_usage_daily (${ROLLUP_KEY}, interactions, failures, input_tokens, output_tokens,
                         cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, execution_time_ms, cost_usd,
                         unpriced_interactions, unpriced_tokens, latency_buckets) ${RAW_ROLLUP}`);
+    await pool.query(`SELECT vf_claude_usage_rollups_rebuild()`);
+    await pool.query(`ALTER TABLE claude_usage_daily ENABLE TRIGGER claude_usage_daily_rollups`);
     await pool.query(`ALTER TABLE claude_interactions ENABLE TRIGGER claude_interactions_rollup`);
     await pool.query(`ALTER TABLE claude_interactions ENABLE TRIGGER claude_interactions_rollup_update`);
-    console.log(`rollup computed set-based: ${Date.now() - t} ms`);
+    console.log(`rollups computed set-based: ${Date.now() - t} ms`);
     t = Date.now();
     await pool.query(interactionsSql(bulk, INTERACTIONS));
     console.log(
       `${TRIGGER_ROWS.toLocaleString("en-US")} more interactions through the rollup trigger: ${Date.now() - t} ms`,
     );
-    await pool.query(`VACUUM ANALYZE claude_interactions`);
-    await pool.query(`VACUUM ANALYZE claude_usage_daily`);
+    for (const table of ["claude_interactions", "claude_usage_daily", ...COARSE.map((c) => c.table)])
+      await pool.query(`VACUUM ANALYZE ${table}`);
     const sizes = (
       await pool.query(
-        `SELECT (SELECT count(*) FROM claude_interactions)::int AS raw, (SELECT count(*) FROM claude_usage_daily)::int AS rollup`,
+        `SELECT (SELECT count(*) FROM claude_interactions)::int AS raw, (SELECT count(*) FROM claude_usage_daily)::int AS rollup,
+                ${COARSE.map((c) => `(SELECT count(*) FROM ${c.table})::int AS ${c.table}`).join(", ")}`,
       )
-    ).rows[0] as { raw: number; rollup: number };
+    ).rows[0] as Record<string, number>;
     console.log(
-      `rows: ${sizes.raw.toLocaleString("en-US")} interactions, ${sizes.rollup.toLocaleString("en-US")} rollup rows`,
+      `rows: ${sizes.raw!.toLocaleString("en-US")} interactions, ${sizes.rollup!.toLocaleString("en-US")} rollup rows; ${COARSE.map((c) => `${c.table} ${sizes[c.table]!.toLocaleString("en-US")}`).join(", ")}`,
     );
 
     // ---------------------------------------------------------------------------------------------------------
@@ -160,22 +208,24 @@ async function main() {
     // ---------------------------------------------------------------------------------------------------------
     t = Date.now();
     const totals = await pool.query(`
-      SELECT 'rollup' AS source, sum(input_tokens)::text AS input, sum(output_tokens)::text AS output,
+      SELECT 'raw' AS source, sum(input_tokens)::text AS input, sum(output_tokens)::text AS output,
              sum(cache_read_tokens)::text AS cache_read, sum(cache_write_tokens)::text AS cache_write,
-             sum(cache_write_1h_tokens)::text AS cache_write_1h, sum(cost_usd)::numeric(18,6)::text AS cost,
-             sum(interactions)::text AS turns, sum(unpriced_interactions)::text AS unpriced
-        FROM claude_usage_daily
-      UNION ALL
-      SELECT 'raw', sum(input_tokens)::text, sum(output_tokens)::text, sum(cache_read_tokens)::text,
-             sum(cache_write_tokens)::text, sum(cache_write_1h_tokens)::text, sum(COALESCE(cost_usd, 0))::numeric(18,6)::text,
-             count(*)::text, count(*) FILTER (WHERE cost_usd IS NULL)::text
-        FROM claude_interactions WHERE status <> 'running'`);
-    const [rollupTotals, rawTotals] = totals.rows as Record<string, string>[];
-    const { source: _a, ...rollupSums } = rollupTotals!;
-    const { source: _b, ...rawSums } = rawTotals!;
-    const totalsEqual = JSON.stringify(rollupSums) === JSON.stringify(rawSums);
-    console.log(`totals, rollup: ${JSON.stringify(rollupSums)}`);
-    console.log(`totals, raw:    ${JSON.stringify(rawSums)}`);
+             sum(cache_write_1h_tokens)::text AS cache_write_1h, sum(COALESCE(cost_usd, 0))::numeric(18,6)::text AS cost,
+             count(*)::text AS turns, count(*) FILTER (WHERE cost_usd IS NULL)::text AS unpriced
+        FROM claude_interactions WHERE status <> 'running'
+      UNION ALL ${TOTALS_OF("claude_usage_daily")}
+      ${COARSE.map((c) => `UNION ALL ${TOTALS_OF(c.table)}`).join("\n")}`);
+    // By name: UNION ALL does not promise its branches' order.
+    const allTotals = (totals.rows as ({ source: string } & Record<string, string>)[]).map(({ source, ...sums }) => ({
+      source,
+      sums: JSON.stringify(sums),
+    }));
+    const rawTotals = allTotals.find((r) => r.source === "raw");
+    const rollupTotals = allTotals.filter((r) => r.source !== "raw");
+    const totalsEqual = rollupTotals.every((r) => r.sums === rawTotals!.sums);
+    console.log(`totals, ${"raw".padEnd(28)} ${rawTotals!.sums}`);
+    for (const r of rollupTotals)
+      console.log(`totals, ${r.source.padEnd(28)} ${r.sums} ${verdict(r.sums === rawTotals!.sums)}`);
     const mismatch = await pool.query(`
       WITH raw AS (${RAW_ROLLUP}),
            rollup AS (SELECT ${ROLLUP_KEY}, interactions, failures, input_tokens, output_tokens, cache_read_tokens,
@@ -184,10 +234,19 @@ async function main() {
       SELECT (SELECT count(*) FROM (SELECT * FROM raw EXCEPT ALL SELECT * FROM rollup) a)::int AS missing,
              (SELECT count(*) FROM (SELECT * FROM rollup EXCEPT ALL SELECT * FROM raw) b)::int AS extra`);
     const { missing, extra } = mismatch.rows[0] as { missing: number; extra: number };
-    const rowsEqual = missing === 0 && extra === 0;
+    let rowsEqual = missing === 0 && extra === 0;
     console.log(
       `rollup = raw, every key and sum and histogram: ${verdict(rowsEqual)} (${missing} raw groups missing, ${extra} rollup rows extra); totals (tokens of each kind, cost): ${verdict(totalsEqual)} (${Date.now() - t} ms)`,
     );
+    for (const c of COARSE) {
+      t = Date.now();
+      const result = (await pool.query(coarseMismatchSql(c))).rows[0] as { missing: number; extra: number };
+      const equal = result.missing === 0 && result.extra === 0;
+      rowsEqual &&= equal;
+      console.log(
+        `${c.table} = claude_usage_daily grouped by (${c.key}), every sum${c.buckets ? " and histogram" : ""}: ${verdict(equal)} (${result.missing} groups missing, ${result.extra} rows extra, ${Date.now() - t} ms)`,
+      );
+    }
 
     // ---------------------------------------------------------------------------------------------------------
     // The dashboard's queries over 90 days, each beside the same answer from the raw table
@@ -238,6 +297,8 @@ async function main() {
       { name: "top 10 users", run: queries.topUsers, rawSql: raw.topUsers, keys: ["user_id"] },
       { name: "top 10 projects", run: queries.topProjects, rawSql: raw.topProjects, keys: ["project_id"] },
     ];
+    // The client's first query (connecting, loading Prisma's query compiler) is not a dashboard query's time.
+    await app.db.$queryRaw`SELECT 1`;
     console.log(`\n90 days (${from} .. ${to}), ${REPEATS} runs each (raw: ${RAW_REPEATS}):`);
     let allFast = true;
     let allEqual = true;

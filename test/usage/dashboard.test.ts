@@ -214,6 +214,38 @@ describe("usage.dashboard", () => {
   });
 });
 
+describe("the coarse rollups the dashboard reads", () => {
+  it("equal claude_usage_daily grouped by their keys: by day, model and type, by day and user, by day and project", async () => {
+    const SUMS = `interactions, failures, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                  cache_write_1h_tokens, execution_time_ms, cost_usd, unpriced_interactions, unpriced_tokens`;
+    const summed = SUMS.split(",")
+      .map((column) => column.trim())
+      .map((column) => `sum(${column})::text AS ${column}`)
+      .join(", ");
+    const asText = SUMS.split(",")
+      .map((column) => `${column.trim()}::text`)
+      .join(", ");
+    const BUCKETS = `ARRAY[${Array.from({ length: LATENCY_BUCKETS }, (_, i) => `sum(latency_buckets[${i + 1}])::int`).join(", ")}] AS latency_buckets`;
+    for (const [table, key, buckets] of [
+      ["claude_usage_daily_models", "day, model, interaction_type", true],
+      ["claude_usage_daily_users", "day, user_id", false],
+      ["claude_usage_daily_projects", "day, project_id", false],
+    ] as const) {
+      const kept = await raw(
+        `SELECT ${key}, ${asText}${buckets ? ", latency_buckets" : ""} FROM ${table} ORDER BY ${key}`,
+        [],
+      );
+      const grouped = await raw(
+        `SELECT ${key}, ${summed}${buckets ? `, ${BUCKETS}` : ""}
+           FROM claude_usage_daily GROUP BY ${key} ORDER BY ${key}`,
+        [],
+      );
+      expect(kept.length, table).toBeGreaterThan(0);
+      expect(kept, table).toEqual(grouped);
+    }
+  });
+});
+
 describe("usage.mine", () => {
   it("answers each user's own tokens and cost by project and month, equal to the raw rows, and nobody else's", async () => {
     const mine = await alice.api.usage.mine({ months: 24 });

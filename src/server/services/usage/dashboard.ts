@@ -5,9 +5,13 @@ import type { Database } from "~/server/db/client";
 import { getUserBudget, monthOf } from "./budget";
 
 /**
- * The usage dashboards. Every figure is read from the daily rollup `claude_usage_daily` (kept exact by triggers),
- * never from the raw `claude_interactions`; latency percentiles come from the summed per-day histograms. Cost is
- * the stored cost of priced turns; turns without a price are counted apart as "unpriced", never as $0.
+ * The usage dashboards. Every figure is read from the daily rollups, never from the raw `claude_interactions`: the
+ * admin dashboard from the coarse ones kept exact from `claude_usage_daily` by its trigger (migration
+ * `20261203150000_usage_rollups`): `claude_usage_daily_models` (day, model, interaction type) for totals, latency,
+ * series and the by-model and by-type figures, `claude_usage_daily_users` and `claude_usage_daily_projects` for the
+ * top lists and the active counts; "My usage" from `claude_usage_daily` (it needs user and project together).
+ * Latency percentiles come from the summed per-day histograms. Cost is the stored cost of priced turns; turns
+ * without a price are counted apart as "unpriced", never as $0.
  */
 
 /** Token sums of a set of rollup rows. */
@@ -89,25 +93,27 @@ export function dashboardQueries(db: Database, input: TUsageDashboardInput) {
   return {
     totals: () =>
       db.$queryRaw<(SumsRow & { buckets: bigint[]; execution_ms: bigint; users: bigint; projects: bigint })[]>`
-        SELECT ${SUMS}, ${BUCKET_SUMS} AS buckets, COALESCE(sum(execution_time_ms), 0)::bigint AS execution_ms,
-               count(DISTINCT user_id)::bigint AS users, count(DISTINCT project_id)::bigint AS projects
-          FROM claude_usage_daily WHERE ${range}`,
+        SELECT m.*, u.users, p.projects
+          FROM (SELECT ${SUMS}, ${BUCKET_SUMS} AS buckets, COALESCE(sum(execution_time_ms), 0)::bigint AS execution_ms
+                  FROM claude_usage_daily_models WHERE ${range}) m,
+               (SELECT count(DISTINCT user_id)::bigint AS users FROM claude_usage_daily_users WHERE ${range}) u,
+               (SELECT count(DISTINCT project_id)::bigint AS projects FROM claude_usage_daily_projects WHERE ${range}) p`,
     series: () =>
       db.$queryRaw<(SumsRow & { period: Date; model: string })[]>`
         SELECT ${period} AS period, model, ${SUMS}
-          FROM claude_usage_daily WHERE ${range}
+          FROM claude_usage_daily_models WHERE ${range}
          GROUP BY 1, 2 ORDER BY 1, 2`,
     byType: () =>
       db.$queryRaw<(SumsRow & { interaction_type: string })[]>`
         SELECT interaction_type, ${SUMS}
-          FROM claude_usage_daily WHERE ${range}
+          FROM claude_usage_daily_models WHERE ${range}
          GROUP BY 1 ORDER BY sum(interactions) DESC, 1`,
     topUsers: () =>
       db.$queryRaw<(SumsRow & { user_id: string; username: string | null; full_name: string | null })[]>`
         WITH top AS (
           SELECT user_id, ${SUMS},
                  sum(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens + cache_write_1h_tokens) AS all_tokens
-            FROM claude_usage_daily WHERE ${range}
+            FROM claude_usage_daily_users WHERE ${range}
            GROUP BY user_id
            ORDER BY sum(cost_usd) DESC, all_tokens DESC, user_id
            LIMIT ${input.top})
@@ -119,7 +125,7 @@ export function dashboardQueries(db: Database, input: TUsageDashboardInput) {
         WITH top AS (
           SELECT project_id, ${SUMS},
                  sum(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens + cache_write_1h_tokens) AS all_tokens
-            FROM claude_usage_daily WHERE ${range}
+            FROM claude_usage_daily_projects WHERE ${range}
            GROUP BY project_id
            ORDER BY sum(cost_usd) DESC, all_tokens DESC, project_id
            LIMIT ${input.top})

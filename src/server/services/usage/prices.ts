@@ -115,7 +115,7 @@ export async function listPrices(options: { db: Database; now?: Date }) {
   }
   const unpriced = await db.$queryRaw<{ model: string; interactions: bigint; tokens: bigint }[]>`
     SELECT model, sum(unpriced_interactions)::bigint AS interactions, sum(unpriced_tokens)::bigint AS tokens
-      FROM claude_usage_daily GROUP BY model HAVING sum(unpriced_interactions) > 0 ORDER BY model`;
+      FROM claude_usage_daily_models GROUP BY model HAVING sum(unpriced_interactions) > 0 ORDER BY model`;
   return {
     models: [...models.entries()].map(([model, prices]) => ({
       model,
