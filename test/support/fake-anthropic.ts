@@ -9,6 +9,8 @@
  * In-process: `const fake = await startFakeAnthropic()`, then `fake.script(...)`, `fake.requests`, `fake.close()`.
  * Over HTTP (Playwright; `tsx test/support/fake-anthropic.ts --port 3222`): `POST /__script` with a JSON array of
  * responses appends them, `POST /__reset` empties the script and the log, `GET /__requests` answers the log.
+ * `POST /__script?model=<id>` scripts the requests of one model only: they answer from that script (never the
+ * shared one, which `/__reset` leaves alone), so a spec using its own model cannot take another spec's answers.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -124,6 +126,7 @@ function chunks(text: string, parts = 3): string[] {
 
 export async function startFakeAnthropic(options: { port?: number; host?: string } = {}): Promise<FakeAnthropic> {
   const queue: FakeResponse[] = [];
+  const modelQueues = new Map<string, FakeResponse[]>();
   const requests: RecordedRequest[] = [];
   let releaseHeld: (() => void)[] = [];
   let heldWaiters: (() => void)[] = [];
@@ -230,9 +233,12 @@ export async function startFakeAnthropic(options: { port?: number; host?: string
         }
         if (url.pathname === "/__script" && req.method === "POST") {
           const added = JSON.parse(text) as FakeResponse[];
-          queue.push(...added);
+          const forModel = url.searchParams.get("model");
+          const target = forModel === null ? queue : (modelQueues.get(forModel) ?? []);
+          if (forModel !== null) modelQueues.set(forModel, target);
+          target.push(...added);
           res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify({ queued: queue.length }));
+          res.end(JSON.stringify({ queued: target.length }));
           return;
         }
         if (url.pathname === "/__reset" && req.method === "POST") {
@@ -254,8 +260,10 @@ export async function startFakeAnthropic(options: { port?: number; host?: string
           // recorded as the raw text below
         }
         requests.push({ method: req.method, path: url.pathname, headers: req.headers, body: text ? parsed : null });
-        const response = queue.shift() ?? { blocks: [{ type: "text", text: "Hello from the fake Claude." }] };
         const model = typeof parsed.model === "string" ? parsed.model : "claude-fake";
+        const response = (modelQueues.get(model) ?? queue).shift() ?? {
+          blocks: [{ type: "text", text: "Hello from the fake Claude." }],
+        };
         if (response.kind === "status") {
           const requestId = response.requestId ?? nextId("req");
           res.writeHead(response.status, {

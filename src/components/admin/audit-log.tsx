@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardHeader } from "~/components/ui/card";
-import { formatCount, formatUsd, utcInstantLabel } from "~/lib/charts/format";
+import { formatCount, formatCountOf, formatUsd, utcInstantLabel } from "~/lib/charts/format";
 import type { TAuditAction } from "~/lib/schemas/usage";
 import type { RouterOutputs } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
@@ -32,12 +32,12 @@ export function describeAudit(entry: Pick<Entry, "action" | "target" | "details"
     const before = totals(details.before);
     const after = totals(details.after);
     const scope = `${text(target.model) ?? "all models"}, ${text(target.from)} to ${text(target.to)}`;
-    const changed = typeof details.changed === "number" ? formatCount(details.changed) : "?";
+    const changed = typeof details.changed === "number" ? formatCountOf(details.changed, "turn") : "? turns";
     const money =
       before && after
         ? ` Cost ${formatUsd(before.costUsd)} → ${formatUsd(after.costUsd)}; unpriced turns ${formatCount(before.unpriced)} → ${formatCount(after.unpriced)}.`
         : "";
-    return `Re-priced ${scope}: ${changed} turns changed.${money}`;
+    return `Re-priced ${scope}: ${changed} changed.${money}`;
   }
   if (entry.action === "budget.defaults") return "Changed the default AI budgets.";
   return "Changed a user's AI budget.";

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
-import { formatCount, formatRate, formatTokens, formatUsd, utcInstantLabel } from "~/lib/charts/format";
+import { formatCount, formatCountOf, formatRate, formatTokens, formatUsd, utcInstantLabel } from "~/lib/charts/format";
 import { defaultRange } from "~/lib/charts/series";
 import { cn } from "~/lib/cn";
 import type { RouterOutputs } from "~/server/api/root";
@@ -108,7 +108,7 @@ export function PriceList() {
               >
                 <span className="font-mono font-medium">{usage.model}</span>
                 <span>
-                  {formatCount(usage.interactions)} unpriced turns · {formatTokens(usage.tokens)} tokens
+                  {formatCountOf(usage.interactions, "unpriced turn")} · {formatTokens(usage.tokens)} tokens
                 </span>
                 <span className="ml-auto flex gap-2">
                   {!usage.hasPrice && (
@@ -166,7 +166,7 @@ export function PriceList() {
           models={modelNames}
           onDone={(result) =>
             setSuccess(
-              `Re-priced ${repriceScope(result)}: ${formatCount(result.changed)} turns changed, cost ${formatUsd(result.before.costUsd)} → ${formatUsd(result.after.costUsd)}, unpriced turns ${formatCount(result.before.unpriced)} → ${formatCount(result.after.unpriced)}.`,
+              `Re-priced ${repriceScope(result)}: ${formatCountOf(result.changed, "turn")} changed, cost ${formatUsd(result.before.costUsd)} → ${formatUsd(result.after.costUsd)}, unpriced turns ${formatCount(result.before.unpriced)} → ${formatCount(result.after.unpriced)}.`,
             )
           }
         />
@@ -186,7 +186,7 @@ function ModelCard({ model, unpricedTurns, onAdd }: { model: ModelPrices; unpric
           </h2>
           {unpricedTurns > 0 && (
             <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">
-              {formatCount(unpricedTurns)} unpriced turns
+              {formatCountOf(unpricedTurns, "unpriced turn")}
             </span>
           )}
           {!model.current && (

@@ -6,7 +6,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
 import { SelectField, TextField } from "~/components/ui/field";
-import { formatCount, formatUsd } from "~/lib/charts/format";
+import { formatCount, formatCountOf, formatUsd } from "~/lib/charts/format";
 import { cn } from "~/lib/cn";
 import { ZRepriceInput, type TRepriceInput } from "~/lib/schemas/usage";
 import type { RouterOutputs } from "~/server/api/root";
@@ -164,8 +164,8 @@ export function RepriceDialog({
             <RepriceTotals result={preview.result} />
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               {preview.result.changed === 0
-                ? `All ${formatCount(preview.result.interactions)} turns in the range already have these costs: nothing to change.`
-                : `${formatCount(preview.result.changed)} of ${formatCount(preview.result.interactions)} turns change. This is recorded in the audit log.`}
+                ? `Every turn in the range (${formatCountOf(preview.result.interactions, "turn")}) already has this cost: nothing to change.`
+                : `${formatCount(preview.result.changed)} of ${formatCountOf(preview.result.interactions, "turn")} change. This is recorded in the audit log.`}
             </p>
             <div className="flex justify-end gap-2">
               <DialogClose asChild>
@@ -180,7 +180,7 @@ export function RepriceDialog({
                 pending={run.isPending}
                 disabled={preview.result.changed === 0}
               >
-                Re-price {formatCount(preview.result.changed)} turns
+                Re-price {formatCountOf(preview.result.changed, "turn")}
               </Button>
             </div>
           </section>

@@ -117,3 +117,8 @@ export function utcInstantLabel(at: Date): string {
   const time = iso.slice(11, 16);
   return time === "00:00" ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${time} UTC`;
 }
+
+/** A count with its noun, singular for one: "1 turn", "2,048 turns". */
+export function formatCountOf(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${Math.round(count) === 1 ? "" : "s"}`;
+}
