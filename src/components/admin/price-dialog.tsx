@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Dialog, DialogContent, DialogFormActions } from "~/components/ui/dialog";
 import { TextAreaField, TextField } from "~/components/ui/field";
@@ -64,6 +64,12 @@ export function PriceDialog({
   const [formError, setFormError] = useState<string>();
   const [longContext, setLongContext] = useState(Boolean(draft.longContext));
   const create = useMutation(trpc.admin.prices.create.mutationOptions());
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a refusal (the page's or the server's), focus the first field in error: keyboard and screen-reader users
+  // land on what to fix.
+  useEffect(() => {
+    if (Object.keys(errors).length > 0) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
+  }, [errors]);
 
   function reset(next: boolean) {
     if (next) setLongContext(Boolean(draft.longContext));
@@ -75,8 +81,7 @@ export function PriceDialog({
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
+    const form = new FormData(event.currentTarget);
     const day = String(form.get("effectiveFrom") ?? "");
     const note = String(form.get("note") ?? "").trim();
     const parsed = ZCreatePriceInput.safeParse({
@@ -96,8 +101,6 @@ export function PriceDialog({
         next[key] ??= issue.message;
       }
       setErrors(next);
-      // Focus the first field in error, so keyboard and screen-reader users land on what to fix.
-      requestAnimationFrame(() => formElement.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
       return;
     }
     setErrors({});
@@ -109,10 +112,8 @@ export function PriceDialog({
     } catch (failure) {
       const error = failure as { message?: string; data?: { code?: string } };
       const message = error.message ?? "The price could not be added.";
-      if (error.data?.code === "CONFLICT") {
-        setErrors({ effectiveFrom: message });
-        requestAnimationFrame(() => formElement.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
-      } else setFormError(message);
+      if (error.data?.code === "CONFLICT") setErrors({ effectiveFrom: message });
+      else setFormError(message);
     }
   }
 
@@ -124,7 +125,7 @@ export function PriceDialog({
         description="A new dated row, in USD per million tokens. Prices are never edited: a row runs until the model's next one. Turns already recorded keep their cost until you re-price them."
         className="max-h-[calc(100dvh-2rem)] w-[min(40rem,calc(100vw-2rem))] overflow-y-auto"
       >
-        <form onSubmit={submit} className="mt-4 space-y-4" noValidate data-testid="price-form">
+        <form ref={formRef} onSubmit={submit} className="mt-4 space-y-4" noValidate data-testid="price-form">
           {formError && <Alert tone="error">{formError}</Alert>}
           <div className="grid gap-4 sm:grid-cols-2">
             {fixedModel ? (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "~/components/ui/dialog";
@@ -60,6 +60,14 @@ export function RepriceDialog({
   const previewHeading = useRef<HTMLHeadingElement>(null);
   const dryRun = useMutation(trpc.admin.reprice.mutationOptions());
   const run = useMutation(trpc.admin.reprice.mutationOptions());
+  const formRef = useRef<HTMLFormElement>(null);
+  // Focus follows the answer: the first field in error, or the preview's heading (read out with its totals).
+  useEffect(() => {
+    if (Object.keys(errors).length > 0) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
+  }, [errors]);
+  useEffect(() => {
+    if (preview) previewHeading.current?.focus();
+  }, [preview]);
 
   function reset(next: boolean) {
     setErrors({});
@@ -71,8 +79,7 @@ export function RepriceDialog({
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
+    const form = new FormData(event.currentTarget);
     const model = String(form.get("model") ?? "");
     const parsed = ZRepriceInput.safeParse({
       model: model === "" ? undefined : model,
@@ -89,14 +96,12 @@ export function RepriceDialog({
         next[key] ??= issue.message;
       }
       setErrors(next);
-      requestAnimationFrame(() => formElement.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
       return;
     }
     setErrors({});
     try {
       const result = await dryRun.mutateAsync(parsed.data);
       setPreview({ input: parsed.data, result });
-      requestAnimationFrame(() => previewHeading.current?.focus());
     } catch {
       // Shown from dryRun.error below.
     }
@@ -127,21 +132,24 @@ export function RepriceDialog({
         className="max-h-[calc(100dvh-2rem)] w-[min(40rem,calc(100vw-2rem))] overflow-y-auto"
       >
         <form
+          ref={formRef}
           onSubmit={submit}
           onChange={() => preview && setPreview(undefined)}
           className="mt-4 space-y-4"
           noValidate
           data-testid="reprice-form"
         >
-          <div className="grid gap-4 sm:grid-cols-3">
-            <SelectField label="Model" name="model" defaultValue={draft.model ?? ""} error={errors.model}>
-              <option value="">All models</option>
-              {models.map((model) => (
-                <option key={model} value={model}>
-                  {model}
-                </option>
-              ))}
-            </SelectField>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <div className="sm:col-span-2">
+              <SelectField label="Model" name="model" defaultValue={draft.model ?? ""} error={errors.model}>
+                <option value="">All models</option>
+                {models.map((model) => (
+                  <option key={model} value={model}>
+                    {model}
+                  </option>
+                ))}
+              </SelectField>
+            </div>
             <TextField label="From (UTC)" name="from" type="date" defaultValue={draft.from} error={errors.from} />
             <TextField label="To (UTC)" name="to" type="date" defaultValue={draft.to} error={errors.to} />
           </div>
@@ -165,7 +173,7 @@ export function RepriceDialog({
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               {preview.result.changed === 0
                 ? `Every turn in the range (${formatCountOf(preview.result.interactions, "turn")}) already has this cost: nothing to change.`
-                : `${formatCount(preview.result.changed)} of ${formatCountOf(preview.result.interactions, "turn")} change. This is recorded in the audit log.`}
+                : `Turns whose cost changes: ${formatCount(preview.result.changed)} of ${formatCount(preview.result.interactions)} in the range. Confirming is recorded in the audit log.`}
             </p>
             <div className="flex justify-end gap-2">
               <DialogClose asChild>
