@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import {
   ADMIN,
   createProject,
@@ -17,8 +17,8 @@ const FAKE_ANTHROPIC = `http://127.0.0.1:${Number(process.env.E2E_FAKE_ANTHROPIC
 const MODEL = process.env.E2E_UNPRICED_MODEL!;
 const today = () => new Date().toISOString().slice(0, 10);
 
-async function adminPage(browser: import("@playwright/test").Browser): Promise<Page> {
-  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });
+async function adminPage(browser: Browser, colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const context = await browser.newContext({ colorScheme, extraHTTPHeaders: { "x-forwarded-for": randomClientIp() } });
   await signInAs(context, ADMIN);
   return context.newPage();
 }
@@ -95,13 +95,6 @@ test("an admin prices a model that was used unpriced, re-prices the range after 
   await expect(totals.getByRole("row", { name: /^Priced turns/ })).toHaveText(/Priced turns\s*0\s*1\s*\+1/);
   await expect(reprice.getByRole("heading", { name: /^Preview:/ })).toBeFocused();
 
-  await admin.emulateMedia({ colorScheme: "light" });
-  await admin.screenshot({ path: "e2e/screenshots/reprice-dialog-light.png" });
-  await admin.emulateMedia({ colorScheme: "dark" });
-  await expect(admin.locator("html")).toHaveClass(/dark/);
-  await admin.screenshot({ path: "e2e/screenshots/reprice-dialog-dark.png" });
-  await admin.emulateMedia({ colorScheme: "light" });
-
   // The dry run wrote nothing: no audit entry yet for this model's re-pricing.
   const entries = admin.getByTestId("audit-entry").filter({ hasText: `Re-priced ${MODEL}` });
   await expect(entries).toHaveCount(0);
@@ -116,10 +109,6 @@ test("an admin prices a model that was used unpriced, re-prices the range after 
   await expect(unpriced).toHaveCount(0);
   await expect(admin.getByTestId("audit-entry").filter({ hasText: `Added a price for ${MODEL}` })).toHaveCount(1);
 
-  await admin.screenshot({ path: "e2e/screenshots/admin-prices-light.png", fullPage: true });
-  await admin.emulateMedia({ colorScheme: "dark" });
-  await expect(admin.locator("html")).toHaveClass(/dark/);
-  await admin.screenshot({ path: "e2e/screenshots/admin-prices-dark.png", fullPage: true });
   await admin.context().close();
 });
 
@@ -192,4 +181,22 @@ test("a project's owner sets, sees and removes its monthly AI budget from the ID
   await dialog.getByRole("button", { name: "Remove budget" }).click();
   await expect(dialog.getByText("Budget removed.")).toBeVisible();
   await expect(dialog.getByTestId("project-budget-status")).toContainText("No project budget.");
+});
+
+test("screenshots of the prices page and the re-price preview, in light and dark", async ({ browser }) => {
+  // The theme follows the system until the user picks one; each context starts in its scheme.
+  for (const scheme of ["light", "dark"] as const) {
+    const admin = await adminPage(browser, scheme);
+    await admin.goto("/admin/prices");
+    await expect(admin.locator("html")).toHaveClass(scheme === "dark" ? /dark/ : /^(?!.*dark)/);
+    await expect(admin.locator('[data-testid="model-prices"][data-model="claude-sonnet-5-5"]')).toBeVisible();
+    await admin.screenshot({ path: `e2e/screenshots/admin-prices-${scheme}.png`, fullPage: true });
+    await admin.getByRole("button", { name: "Re-price a date range" }).click();
+    const reprice = admin.getByRole("dialog", { name: "Re-price a date range" });
+    await expect(reprice.getByLabel("Model")).toBeFocused();
+    await reprice.getByRole("button", { name: "Preview totals" }).click();
+    await expect(reprice.getByTestId("reprice-totals")).toBeVisible();
+    await admin.screenshot({ path: `e2e/screenshots/reprice-dialog-${scheme}.png` });
+    await admin.context().close();
+  }
 });
