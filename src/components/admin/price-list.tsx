@@ -44,6 +44,15 @@ function draftFor(model: string | undefined, models: Prices["models"]): PriceDra
   };
 }
 
+/** Short names of the rates, for the long-context tier's one cell. */
+const LONG_CONTEXT_LABELS = [
+  ["input", "in"],
+  ["output", "out"],
+  ["cacheWrite5m", "5 min write"],
+  ["cacheWrite1h", "1 h write"],
+  ["cacheRead", "read"],
+] as const;
+
 const STATE_CLASSES: Record<PriceRow["state"], string> = {
   current: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-200",
   scheduled: "bg-brand-50 text-brand-700 dark:bg-brand-700/25 dark:text-brand-100",
@@ -205,25 +214,25 @@ function ModelCard({ model, unpricedTurns, onAdd }: { model: ModelPrices; unpric
           </Button>
         </div>
         <div className="overflow-x-auto p-2">
-          <table className="w-full min-w-[56rem] text-left text-sm">
+          <table className="w-full min-w-[60rem] table-fixed text-left text-sm">
             <caption className="sr-only">Prices of {model.model}, USD per million tokens, newest first</caption>
             <thead className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
+                <th scope="col" className="w-32 px-3 py-2 font-medium">
                   Effective from
                 </th>
-                <th scope="col" className="px-3 py-2 font-medium">
+                <th scope="col" className="w-24 px-3 py-2 font-medium">
                   <span className="sr-only">State</span>
                 </th>
                 {RATE_FIELDS.map(([key, label]) => (
-                  <th key={key} scope="col" className="px-3 py-2 text-right font-medium">
+                  <th key={key} scope="col" className="w-24 px-3 py-2 text-right font-medium">
                     {label}
                   </th>
                 ))}
                 <th scope="col" className="px-3 py-2 font-medium">
                   Long context
                 </th>
-                <th scope="col" className="px-3 py-2 font-medium">
+                <th scope="col" className="w-40 px-3 py-2 font-medium">
                   Added by
                 </th>
               </tr>
@@ -247,9 +256,11 @@ function ModelCard({ model, unpricedTurns, onAdd }: { model: ModelPrices; unpric
                   <td className="px-3 py-2 text-xs">
                     {row.longContext ? (
                       <span>
-                        above {formatTokens(row.longContext.threshold)} tokens:{" "}
+                        above {formatTokens(row.longContext.threshold)} prompt tokens:{" "}
                         <span className="tabular-nums">
-                          {RATE_FIELDS.map(([key]) => formatRate(row.longContext!.rates[key])).join(" / ")}
+                          {LONG_CONTEXT_LABELS.map(
+                            ([key, label]) => `${label} ${formatRate(row.longContext!.rates[key])}`,
+                          ).join(" · ")}
                         </span>
                       </span>
                     ) : (
