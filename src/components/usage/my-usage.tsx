@@ -106,7 +106,7 @@ export function MyUsage() {
                           projectName={project.projectName}
                           trigger={
                             <Button
-                              variant="ghost"
+                              variant="secondary"
                               size="sm"
                               className="tabular-nums"
                               aria-label={`AI budget for ${project.projectName}`}
