@@ -5,6 +5,11 @@ const baseURL = `http://localhost:${PORT}`;
 /** The fake Anthropic Messages API (test/support/fake-anthropic.ts) the app talks to instead of the real one. */
 const FAKE_ANTHROPIC_PORT = Number(process.env.E2E_FAKE_ANTHROPIC_PORT ?? PORT + 1);
 const fakeAnthropicURL = `http://127.0.0.1:${FAKE_ANTHROPIC_PORT}`;
+/**
+ * A model the e2e app offers without a price (e2e/admin-prices.spec.ts prices it): a new one every run, since the
+ * e2e database outlives runs. Set in the runner's environment, which the workers inherit, so all agree on it.
+ */
+process.env.E2E_UNPRICED_MODEL ??= `claude-e2e-${Date.now().toString(36)}`;
 
 /**
  * End-to-end specs drive Debian's Chromium (never a downloaded browser) against the app started exactly as a user
@@ -74,6 +79,8 @@ export default defineConfig({
         // Claude is the fake API (never the internet); specs script its answers with POST /__script on it.
         ANTHROPIC_BASE_URL: fakeAnthropicURL,
         ANTHROPIC_API_KEY: "sk-ant-e2e-dummy",
+        // The app's default models (the first is the default), and one without a price.
+        ANTHROPIC_MODELS: `claude-sonnet-5-5,claude-opus-5-5,claude-haiku-5-5,${process.env.E2E_UNPRICED_MODEL}`,
       },
     },
   ],

@@ -114,6 +114,7 @@ describe("every procedure of the app router", () => {
         "admin.prices.list",
         "admin.prices.create",
         "admin.reprice",
+        "admin.auditLog",
         "admin.budgets.defaults",
         "admin.budgets.setDefaults",
         "admin.budgets.setUser",

@@ -11,7 +11,8 @@
  * responses appends them, `POST /__reset` empties the script and the log, `GET /__requests` answers the log.
  * Specs running in parallel each script their own queue: `POST /__script?match=<text>` appends to a queue that only
  * requests whose body contains <text> (e.g. the test's prompt) take from, and `POST /__reset?match=<text>` empties
- * just that queue. Requests matching no queue take from the default one.
+ * just that queue. Requests matching no queue take from the default one. `?model=<id>` is short for matching the
+ * requests of one model (`"model":"<id>"` in their body).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -234,7 +235,9 @@ export async function startFakeAnthropic(options: { port?: number; host?: string
       void (async () => {
         const text = Buffer.concat(body).toString("utf8");
         const url = new URL(req.url ?? "/", "http://fake");
-        const match = url.searchParams.get("match");
+        const forModel = url.searchParams.get("model");
+        const match =
+          url.searchParams.get("match") ?? (forModel === null ? null : `"model":${JSON.stringify(forModel)}`);
         if (url.pathname === "/__requests" && req.method === "GET") {
           res.writeHead(200, { "content-type": "application/json" });
           res.end(

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { dayLabel, formatDuration, formatPercent, formatTokens, formatUsd, monthLabel } from "~/lib/charts/format";
+import {
+  dayLabel,
+  formatCountOf,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  formatTokens,
+  formatUsd,
+  monthLabel,
+  utcInstantLabel,
+} from "~/lib/charts/format";
 import { defaultRange, periodsInRange, shares, stackByModel, totalsByPeriod, weekStart } from "~/lib/charts/series";
 
 const row = (period: string, model: string, turns: number, cost: string, tokens = turns * 10, unpricedTurns = 0) => ({
@@ -94,5 +104,25 @@ describe("usage formatting", () => {
     expect(monthLabel("2026-12")).toBe("December 2026");
     expect(dayLabel("2026-12-03")).toBe("3 Dec");
     expect(dayLabel("2026-12-03", true)).toBe("3 Dec 2026");
+  });
+});
+
+describe("price formatting", () => {
+  it("shows a stored rate exactly, with 2 to 6 decimals", () => {
+    expect(formatRate("2.000000")).toBe("$2.00");
+    expect(formatRate("0.125000")).toBe("$0.125");
+    expect(formatRate("0.000001")).toBe("$0.000001");
+    expect(formatRate("1250.500000")).toBe("$1,250.50");
+  });
+
+  it("shows an instant as its UTC day, with the time only when it is not midnight", () => {
+    expect(utcInstantLabel(new Date("2026-12-01T00:00:00Z"))).toBe("2026-12-01");
+    expect(utcInstantLabel(new Date("2026-12-01T14:30:09Z"))).toBe("2026-12-01 14:30 UTC");
+  });
+
+  it("counts with a singular noun for one", () => {
+    expect(formatCountOf(1, "turn")).toBe("1 turn");
+    expect(formatCountOf(0, "turn")).toBe("0 turns");
+    expect(formatCountOf(2048, "unpriced turn")).toBe("2,048 unpriced turns");
   });
 });

@@ -7,6 +7,7 @@ import { LazyAssistantPanel } from "~/components/assistant/lazy";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { ResizeHandle, usePaneWidth } from "~/components/ui/resize-handle";
+import { ProjectBudgetDialog } from "~/components/usage/project-budget-dialog";
 import { cn } from "~/lib/cn";
 import { languageForPath } from "~/lib/file-types";
 import type { TPreferences } from "~/lib/schemas/account";
@@ -152,6 +153,7 @@ function Workbench() {
               <Download className="size-4" aria-hidden /> Export zip
             </a>
           </Button>
+          <ProjectBudgetDialog projectId={projectId} projectName={projectName} />
           <div
             role="group"
             aria-label="Side panel"

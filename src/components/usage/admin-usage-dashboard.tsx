@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, BarChart3, Download } from "lucide-react";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -154,7 +155,11 @@ function DashboardBody({ data, granularity }: { data: Dashboard; granularity: Gr
               .filter((model) => model.unpricedTurns > 0)
               .map((model) => model.model)
               .join(", ")}
-            . Add a price, then re-price the range.
+            .{" "}
+            <Link href="/admin/prices" className="font-medium underline underline-offset-2">
+              Add a price, then re-price the range
+            </Link>
+            .
           </p>
         </div>
       )}

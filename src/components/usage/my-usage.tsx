@@ -3,10 +3,12 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
 import { Card, CardHeader } from "~/components/ui/card";
 import { formatTokens, formatUsd, monthLabel } from "~/lib/charts/format";
-import { cn } from "~/lib/cn";
 import { useTRPC } from "~/trpc/react";
+import { ProjectBudgetDialog } from "./project-budget-dialog";
+import { BudgetBar } from "./budget-bar";
 import { CostWithUnpriced } from "./stat-card";
 import { UsageCard } from "./usage-card";
 
@@ -15,40 +17,6 @@ const SOURCE: Record<string, string> = {
   default: "the default budget",
   "premium-default": "the premium default",
 };
-
-/** A budget as a bar: spent against the budget, amber from 80 %, red at 100 %. */
-export function BudgetBar({ label, spentUsd, budgetUsd }: { label: string; spentUsd: string; budgetUsd: string }) {
-  const budget = Number(budgetUsd);
-  const ratio = budget === 0 ? 1 : Number(spentUsd) / budget;
-  const percent = Math.min(100, Math.round(ratio * 100));
-  return (
-    <div className="space-y-1.5">
-      <div className="flex justify-between text-sm">
-        <span>{label}</span>
-        <span className="tabular-nums">
-          {formatUsd(spentUsd)} of {formatUsd(budgetUsd)}
-        </span>
-      </div>
-      <div
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={`${percent} % used`}
-        className="h-2 rounded-full bg-zinc-100 dark:bg-zinc-800"
-      >
-        <div
-          className={cn(
-            "h-2 rounded-full",
-            ratio >= 1 ? "bg-red-500" : ratio >= 0.8 ? "bg-amber-500" : "bg-emerald-500",
-          )}
-          style={{ width: `${percent}%` }}
-        />
-      </div>
-    </div>
-  );
-}
 
 /** The signed-in user's own usage: budget this month, by month, by project. */
 export function MyUsage() {
@@ -105,6 +73,9 @@ export function MyUsage() {
                   <th scope="col" className="py-2 text-right font-medium">
                     Cost
                   </th>
+                  <th scope="col" className="py-2 text-right font-medium">
+                    Budget
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -127,6 +98,24 @@ export function MyUsage() {
                         unpricedTurns={project.unpricedTurns}
                         format={formatUsd}
                       />
+                    </td>
+                    <td className="py-2 text-right">
+                      {project.projectName && (
+                        <ProjectBudgetDialog
+                          projectId={project.projectId}
+                          projectName={project.projectName}
+                          trigger={
+                            <Button
+                              variant="secondary"
+                              size="sm"
+                              className="tabular-nums"
+                              aria-label={`AI budget for ${project.projectName}`}
+                            >
+                              {project.budgetUsd === null ? "Set" : formatUsd(project.budgetUsd)}
+                            </Button>
+                          }
+                        />
+                      )}
                     </td>
                   </tr>
                 ))}

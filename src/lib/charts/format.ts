@@ -100,3 +100,25 @@ export function dayLabel(day: string, withYear = false): string {
   const name = (MONTHS[Number(month) - 1] ?? "").slice(0, 3);
   return `${Number(date)} ${name}${withYear ? ` ${year}` : ""}`;
 }
+
+/**
+ * A price per million tokens as stored ("0.125000") for people: "$0.125", "$2.00"; at least 2 decimals, at most 6,
+ * never rounded (a price is exact).
+ */
+export function formatRate(rate: string): string {
+  const [whole = "0", fraction = ""] = rate.split(".");
+  const digits = fraction.replace(/0+$/, "").padEnd(2, "0");
+  return `$${Number(whole).toLocaleString("en-US")}.${digits}`;
+}
+
+/** An instant as its UTC day, with the time when it is not midnight: "2026-12-01", "2026-12-01 14:30 UTC". */
+export function utcInstantLabel(at: Date): string {
+  const iso = at.toISOString();
+  const time = iso.slice(11, 16);
+  return time === "00:00" ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${time} UTC`;
+}
+
+/** A count with its noun, singular for one: "1 turn", "2,048 turns". */
+export function formatCountOf(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${Math.round(count) === 1 ? "" : "s"}`;
+}

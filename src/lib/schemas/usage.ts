@@ -121,6 +121,19 @@ export type TSetUserBudgetInput = z.infer<typeof ZSetUserBudgetInput>;
 export const ZSetProjectBudgetInput = z.object({ projectId: z.uuid(), budgetUsd: ZBudgetUsd.nullable() });
 export type TSetProjectBudgetInput = z.infer<typeof ZSetProjectBudgetInput>;
 
+/** The things admins do on purpose that `admin_audit_log` records. */
+export const AUDIT_ACTIONS = ["price.create", "usage.reprice", "budget.defaults", "budget.user"] as const;
+export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
+/** The most audit rows one page of the log shows. */
+export const MAX_AUDIT_ROWS = 50;
+
+/** The newest audit rows, of some actions or all. */
+export const ZListAuditLogInput = z.object({
+  limit: z.number().int().min(1).max(MAX_AUDIT_ROWS, `Show at most ${MAX_AUDIT_ROWS} rows.`).default(20),
+  actions: z.array(z.enum(AUDIT_ACTIONS)).min(1).max(AUDIT_ACTIONS.length).optional(),
+});
+export type TListAuditLogInput = z.input<typeof ZListAuditLogInput>;
+
 export const GRANULARITIES = ["day", "week"] as const;
 export type TGranularity = (typeof GRANULARITIES)[number];
 

@@ -1,13 +1,20 @@
 import { ZAdminListUsersInput, ZAdminUpdateUserInput, ZListOutboxInput } from "~/lib/schemas/account";
-import { ZCreatePriceInput, ZRepriceInput, ZSetBudgetDefaultsInput, ZSetUserBudgetInput } from "~/lib/schemas/usage";
+import {
+  ZCreatePriceInput,
+  ZListAuditLogInput,
+  ZRepriceInput,
+  ZSetBudgetDefaultsInput,
+  ZSetUserBudgetInput,
+} from "~/lib/schemas/usage";
 import { adminProcedure, createTRPCRouter } from "~/server/api/trpc";
 import { listUsers, updateUser } from "~/server/services/admin-users";
 import { listOutbox } from "~/server/services/mail";
+import { listAuditLog } from "~/server/services/usage/audit";
 import { getBudgetDefaults } from "~/server/services/usage/budget";
 import { setBudgetDefaults, setUserBudget } from "~/server/services/usage/budget-admin";
 import { createPrice, listPrices, reprice } from "~/server/services/usage/prices";
 
-/** Administration: users, the mail outbox, model prices and re-pricing, AI budgets. */
+/** Administration: users, the mail outbox, model prices and re-pricing, AI budgets, the audit log. */
 export const adminRouter = createTRPCRouter({
   users: createTRPCRouter({
     list: adminProcedure.input(ZAdminListUsersInput).query(({ ctx, input }) => listUsers({ db: ctx.db, ...input })),
@@ -27,6 +34,7 @@ export const adminRouter = createTRPCRouter({
   reprice: adminProcedure
     .input(ZRepriceInput)
     .mutation(({ ctx, input }) => reprice({ db: ctx.db, adminId: ctx.session.user.id, ...input })),
+  auditLog: adminProcedure.input(ZListAuditLogInput).query(({ ctx, input }) => listAuditLog({ db: ctx.db, ...input })),
   budgets: createTRPCRouter({
     defaults: adminProcedure.query(({ ctx }) => getBudgetDefaults(ctx.db)),
     setDefaults: adminProcedure

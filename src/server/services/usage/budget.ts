@@ -36,8 +36,11 @@ export interface BudgetStatus {
   level: "ok" | "warning" | "exceeded";
   /** A sentence for the assistant panel when level is not "ok". */
   message: string | null;
-  /** The figures behind the level: the month (`YYYY-MM`), the user's budget and the project's (when it has one). */
-  details?: { month: string; user: BudgetLine; project: BudgetLine | null };
+  /**
+   * The figures behind the level: the month (`YYYY-MM`), the user's budget, the project's (when it has one), and the
+   * project's month-to-date spend (shown beside the budget field, with or without a budget).
+   */
+  details?: { month: string; user: BudgetLine; project: BudgetLine | null; projectSpentUsd: string };
 }
 
 /** The first instant of the UTC month of `now`, and the month as `YYYY-MM`. */
@@ -143,7 +146,7 @@ export async function getBudgetStatus(options: {
   return {
     level: worst.level,
     message: worst.level === "ok" ? null : sentence(worst, month),
-    details: { month, user, project },
+    details: { month, user, project, projectSpentUsd: facts?.spent ?? "0" },
   };
 }
 
