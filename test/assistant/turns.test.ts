@@ -288,7 +288,12 @@ describe("bad tool input from the model", () => {
     );
     const { interactionId } = await turn(projectId, "Write broken");
     const row = await interaction(interactionId);
-    expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 11, output_tokens: 3 });
+    // The failing call's message_start usage (10 in, 1 out) is billed and recorded too.
+    expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 21, output_tokens: 4 });
+    expect((row.context_data as { calls: { partial?: boolean; stopReason: string | null }[] }).calls).toMatchObject([
+      { stopReason: "tool_use" },
+      { partial: true, stopReason: null },
+    ]);
     expect(row.error_message).toMatch(/malformed input for the tool write_file/);
     expect(await liveFile(projectId, "first.txt")).toBeUndefined();
     expect(await liveFile(projectId, "x.txt")).toBeUndefined();
@@ -311,6 +316,12 @@ describe("API failures", () => {
     expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 7, output_tokens: 2, total_tokens: 9 });
     expect(row.error_message).toMatch(message);
     expect(row.cost_text).toBe("0.000034");
+    // The refused call is in the context with its request id (no tokens: the API billed none).
+    expect((row.context_data as { calls: unknown[] }).calls[1]).toMatchObject({
+      partial: true,
+      requestId: expect.stringMatching(/^req_/),
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
     expect(await liveFile(projectId, "w.txt")).toBeUndefined();
     expect(fake.requests).toHaveLength(2);
   });
@@ -323,7 +334,7 @@ describe("API failures", () => {
     );
     const { interactionId } = await turn(projectId, "Do it");
     const row = await interaction(interactionId);
-    expect(row).toMatchObject({ status: "failed", input_tokens: 5, output_tokens: 1 });
+    expect(row).toMatchObject({ status: "failed", input_tokens: 15, output_tokens: 2, total_tokens: 17 });
     expect(row.error_message).toMatch(/stopped in the middle of its answer \(overloaded_error: Overloaded\)/);
     expect(await liveFile(projectId, "w.txt")).toBeUndefined();
   });
@@ -400,7 +411,11 @@ describe("cancel", () => {
 
     expect(await api.assistant.cancel({ projectId, interactionId })).toEqual({ cancelled: true });
     const row = await interaction(interactionId);
-    expect(row).toMatchObject({ status: "cancelled", success: false, input_tokens: 9, output_tokens: 4 });
+    // The cancelled call's message_start usage (10 in, 1 out) and request id are recorded with the first call's.
+    expect(row).toMatchObject({ status: "cancelled", success: false, input_tokens: 19, output_tokens: 5 });
+    const calls = (row.context_data as { calls: { requestId: string | null; partial?: boolean }[] }).calls;
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatchObject({ partial: true, requestId: expect.stringMatching(/^req_/) });
     expect(await liveFile(projectId, "staged.txt")).toBeUndefined();
     expect(await api.assistant.cancel({ projectId, interactionId })).toEqual({ cancelled: false });
   });

@@ -13,7 +13,7 @@ import { AppError } from "~/server/errors";
 import { applyFileChanges, findChangeConflicts, type AppliedChange, type FileChange } from "~/server/services/files";
 import { anthropicClient } from "./client";
 import { priceTurn } from "./cost";
-import { IncompleteStream, MalformedToolInput, streamModelCall, type CallResult } from "./model-call";
+import { CallFailed, IncompleteStream, MalformedToolInput, streamModelCall, type CallResult } from "./model-call";
 import { emit, registerTurn, unregisterTurn, type RunningTurn, type ToolCallView } from "./registry";
 import { runTool, TOOL_DEFINITIONS } from "./tools";
 import { Workspace } from "./workspace";
@@ -41,6 +41,8 @@ export interface TurnContext {
     model: string;
     stopReason: string | null;
     usage: CallUsage;
+    /** The call failed or was cancelled mid-way: its usage is what the API reported until then. */
+    partial?: true;
   }[];
   tools: ToolCallView[];
   capHit: boolean;
@@ -168,7 +170,15 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
       });
     }
     outcome = { status: "succeeded", stopReason: calls.at(-1)?.stopReason ?? null, capHit };
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
+    if (thrown instanceof CallFailed) {
+      // The tokens of a call that failed or was cancelled after it started are billed: they are recorded too.
+      if (thrown.call.requestId !== null || totalTokens(thrown.call.usage) > 0) {
+        calls.push({ ...thrown.call, stopReason: null, partial: true });
+      }
+      error = thrown.cause;
+    }
     if (error instanceof Anthropic.APIUserAbortError || signal.aborted) {
       outcome = { status: "cancelled", error: "Cancelled; no file was changed." };
     } else {
@@ -217,6 +227,7 @@ async function recordTurn(
       model: call.model,
       stopReason: call.stopReason,
       usage: call.usage,
+      ...(call.partial ? { partial: true as const } : {}),
     })),
     tools: turn.tools,
     capHit: outcome.status === "succeeded" && outcome.capHit,
