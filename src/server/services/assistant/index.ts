@@ -7,6 +7,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type pg from "pg";
 import { readPreferences } from "~/lib/schemas/account";
 import type { TAssistantSendInput } from "~/lib/schemas/assistant";
+import { env } from "~/env";
 import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { versionContent } from "~/server/services/files";
@@ -127,6 +128,34 @@ async function history(db: Database, conversationId: string): Promise<Anthropic.
     ]);
 }
 
+/** The advisory lock (two-int form: the assistant's namespace, then 0) that serializes claiming a turn slot. */
+const TURN_SLOT_LOCK = 0x76666173;
+
+/**
+ * Refuses a turn past ASSISTANT_MAX_RUNNING_PER_USER running turns of the user, or ASSISTANT_MAX_RUNNING on the
+ * installation. Counting and creating the running row happen under one transaction-scoped advisory lock, so
+ * parallel sends (from any instance on the same database) cannot all pass the count.
+ */
+async function claimTurnSlot(tx: Pick<Database, "$queryRaw" | "$executeRaw">, userId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TURN_SLOT_LOCK}::int, 0)`;
+  const [counts] = await tx.$queryRaw<{ mine: number; all: number }[]>`
+    SELECT (count(*) FILTER (WHERE user_id = ${userId}::uuid))::int AS mine, count(*)::int AS all
+      FROM claude_interactions WHERE status = 'running'`;
+  const perUser = env.ASSISTANT_MAX_RUNNING_PER_USER;
+  if ((counts?.mine ?? 0) >= perUser) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `You already have ${perUser === 1 ? "a turn" : `${perUser} turns`} of Claude running (the most at once): wait for one to finish, or cancel one.`,
+    );
+  }
+  if ((counts?.all ?? 0) >= env.ASSISTANT_MAX_RUNNING) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      "Claude is busy on this server (too many turns are running at once). Try again in a minute.",
+    );
+  }
+}
+
 /**
  * Starts a turn: refuses before any API call without a key, with an unknown model, over budget, or while the
  * conversation has a turn running; creates the conversation when none is given and the interaction row
@@ -152,6 +181,7 @@ export async function sendMessage(
   const message = scope.message;
 
   const created = await db.$transaction(async (tx) => {
+    await claimTurnSlot(tx, userId);
     let conversationId = scope.conversationId;
     if (conversationId) {
       const conversation = await tx.$queryRaw<{ id: string }[]>`

@@ -10,6 +10,7 @@ import { sumUsage, totalTokens, type CallUsage } from "~/lib/pricing";
 import type { Database } from "~/server/db/client";
 import { makeActor, withWrite } from "~/server/db/write";
 import { AppError } from "~/server/errors";
+import { getBudgetStatus } from "~/server/services/usage/budget";
 import { applyFileChanges, findChangeConflicts, type AppliedChange, type FileChange } from "~/server/services/files";
 import { anthropicClient } from "./client";
 import { priceTurn } from "./cost";
@@ -46,12 +47,14 @@ export interface TurnContext {
   }[];
   tools: ToolCallView[];
   capHit: boolean;
+  /** The turn stopped before a further model call because the AI budget was used up. */
+  budgetHit?: boolean;
   /** Files written by the turn (at once, or when its changes were accepted), with the file before and after. */
   changes: AppliedChange[];
 }
 
 type Outcome =
-  | { status: "succeeded"; stopReason: string | null; capHit: boolean }
+  | { status: "succeeded"; stopReason: string | null; capHit: boolean; budgetHit: boolean }
   | { status: "failed"; error: string; stopReason: string | null }
   | { status: "cancelled"; error: string };
 
@@ -121,6 +124,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
   const calls: CallResult[] = [];
   const messages: Anthropic.MessageParam[] = [...start.history, { role: "user", content: start.message }];
   let capHit = false;
+  let budgetHit: string | null = null;
   let outcome: Outcome;
 
   try {
@@ -132,6 +136,14 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
         break;
       }
       if (signal.aborted) throw new Anthropic.APIUserAbortError();
+      if (calls.length > 0) {
+        // The budget is checked again before every further call: a long turn stops once it is used up.
+        const budget = await getBudgetStatus({ db, userId: start.userId, projectId: start.projectId });
+        if (budget.level === "exceeded") {
+          budgetHit = budget.message ?? "the AI budget is used up";
+          break;
+        }
+      }
       if (calls.length > 0 && turn.text !== "" && !turn.text.endsWith("\n"))
         emit(turn, { type: "text", delta: "\n\n" });
       const call = await streamModelCall(
@@ -163,13 +175,24 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
       }
       messages.push({ role: "user", content: results });
     }
+    if (budgetHit !== null) {
+      emit(turn, {
+        type: "text",
+        delta: `${turn.text === "" ? "" : "\n\n"}(Stopped: ${budgetHit.replace(/\.$/, "")}. The changes so far are kept.)`,
+      });
+    }
     if (capHit) {
       emit(turn, {
         type: "text",
         delta: `${turn.text === "" ? "" : "\n\n"}(Stopped: this turn reached the limit of ${env.ASSISTANT_MAX_MODEL_CALLS} model calls. The changes so far are kept; ask again to continue.)`,
       });
     }
-    outcome = { status: "succeeded", stopReason: calls.at(-1)?.stopReason ?? null, capHit };
+    outcome = {
+      status: "succeeded",
+      stopReason: calls.at(-1)?.stopReason ?? null,
+      capHit,
+      budgetHit: budgetHit !== null,
+    };
   } catch (thrown) {
     let error = thrown;
     if (thrown instanceof CallFailed) {
@@ -231,6 +254,7 @@ async function recordTurn(
     })),
     tools: turn.tools,
     capHit: outcome.status === "succeeded" && outcome.capHit,
+    ...(outcome.status === "succeeded" && outcome.budgetHit ? { budgetHit: true } : {}),
     changes: [],
   };
 
