@@ -293,11 +293,14 @@ export async function sendMessage(
   return { interactionId: created.interactionId, conversationId: created.conversationId };
 }
 
-/** Cancels a running turn of the user (nothing it staged is written); false when it is no longer running. */
+/**
+ * Cancels a running turn of the user (nothing it staged is written); false when it is no longer running, or is
+ * already saving its changes (then it ends as it would have: the panel shows its outcome).
+ */
 export async function cancelTurn(scope: Scope & { interactionId: string }) {
   await getTurn(scope);
   const turn = runningTurn(scope.interactionId);
-  if (!turn || turn.userId !== scope.userId) return { cancelled: false };
+  if (!turn || turn.userId !== scope.userId || turn.committing) return { cancelled: false };
   turn.controller.abort();
   await turn.finished;
   return { cancelled: true };

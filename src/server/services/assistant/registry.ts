@@ -21,6 +21,8 @@ export interface RunningTurn {
   text: string;
   tools: ToolCallView[];
   listeners: Set<(event: TurnEvent) => void>;
+  /** Set once the tool loop has ended and the turn is being saved: a cancel can no longer stop it. */
+  committing: boolean;
   /** Resolves when the turn has been recorded (tests and shutdown wait on it). */
   finished: Promise<void>;
 }

@@ -20,7 +20,7 @@ export function reviewStateOf(statuses: string[]): ReviewState | null {
   return "partial";
 }
 
-async function updateReviewState(tx: WriteTx, interactionId: string): Promise<ReviewState | null> {
+export async function updateReviewState(tx: WriteTx, interactionId: string): Promise<ReviewState | null> {
   const rows = await tx.claudePendingChange.findMany({ where: { interactionId }, select: { status: true } });
   const reviewState = reviewStateOf(rows.map((row) => row.status));
   await tx.claudeInteraction.update({ where: { id: interactionId }, data: { reviewState } });
@@ -49,6 +49,17 @@ export async function reviewTurn({
     db,
     actor,
     async (tx) => {
+      // Read in the write (undo takes the same project lock): a turn undone meanwhile is refused too.
+      const current = await tx.claudeInteraction.findUniqueOrThrow({
+        where: { id: interactionId },
+        select: { undoneAt: true },
+      });
+      if (current.undoneAt) {
+        throw new AppError(
+          "CONFLICT",
+          "This turn was undone, so its remaining changes can no longer be accepted or rejected. Ask Claude again.",
+        );
+      }
       const open = await tx.claudePendingChange.findMany({
         where: { interactionId, status: { in: ["pending", "conflict"] } },
         orderBy: { filePath: "asc" },

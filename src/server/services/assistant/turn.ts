@@ -105,6 +105,7 @@ export function startTurn(start: TurnStart): RunningTurn {
     text: "",
     tools: [],
     listeners: new Set(),
+    committing: false,
     finished: new Promise<void>((resolve) => (resolveFinished = resolve)),
   };
   registerTurn(turn);
@@ -216,6 +217,12 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
     }
   }
 
+  // From here on the turn is saved as it ended: a cancel answers cancelled: false (cancelTurn). One that came in
+  // after the last call but before this point still wins.
+  turn.committing = true;
+  if (outcome.status === "succeeded" && signal.aborted) {
+    outcome = { status: "cancelled", error: "Cancelled; no file was changed." };
+  }
   const changes = outcome.status === "succeeded" ? await workspace.changes() : [];
   await recordTurn(start, turn, calls, outcome, changes);
 }
