@@ -288,8 +288,8 @@ describe("bad tool input from the model", () => {
     );
     const { interactionId } = await turn(projectId, "Write broken");
     const row = await interaction(interactionId);
-    // The failing call's message_start usage (10 in, 1 out) is billed and recorded too.
-    expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 21, output_tokens: 4 });
+    // The failing call's usage (10 in, 5 out: it ran to message_stop) is billed and recorded too.
+    expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 21, output_tokens: 8 });
     expect((row.context_data as { calls: { partial?: boolean; stopReason: string | null }[] }).calls).toMatchObject([
       { stopReason: "tool_use" },
       { partial: true, stopReason: null },

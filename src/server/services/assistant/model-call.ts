@@ -7,7 +7,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { CallUsage } from "~/lib/pricing";
 
 export type ContentBlock =
-  { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown };
+  | { type: "text"; text: string }
+  /** `truncated`: the output limit cut its input off (stop reason max_tokens); `input` is then {}. */
+  | { type: "tool_use"; id: string; name: string; input: unknown; truncated?: true };
 
 export interface CallResult {
   requestId: string | null;
@@ -93,6 +95,8 @@ export async function streamModelCall(
   let model = params.model;
   let stopReason: string | null = null;
   let stopped = false;
+  // Set by readEvents (a closure, so TypeScript would not see it change a plain `let`).
+  const cut: { unparsed: (ContentBlock & { json?: string }) | null } = { unparsed: null };
   const partial = (): CallResult => ({
     requestId,
     model,
@@ -113,6 +117,14 @@ export async function streamModelCall(
       partial(),
       new IncompleteStream("The answer from the Anthropic API ended before it was complete."),
     );
+  }
+  const unparsed = cut.unparsed;
+  if (unparsed?.type === "tool_use") {
+    const cutOff = stopReason === "max_tokens" && blocks.at(-1) === unparsed;
+    if (!cutOff) throw new CallFailed(partial(), new MalformedToolInput(unparsed.name, requestId));
+    unparsed.input = {};
+    unparsed.truncated = true;
+    delete unparsed.json;
   }
   return {
     requestId,
@@ -155,14 +167,18 @@ export async function streamModelCall(
           const block = blocks[event.index];
           if (block?.type === "tool_use") {
             const json = block.json ?? "";
+            let input: unknown;
             try {
-              block.input = json.trim() === "" ? {} : (JSON.parse(json) as unknown);
+              input = json.trim() === "" ? {} : (JSON.parse(json) as unknown);
             } catch {
+              // Judged at the end: cut off by the output limit (max_tokens) it is answered as such; else malformed.
+              cut.unparsed = block;
+              break;
+            }
+            if (input === null || typeof input !== "object" || Array.isArray(input)) {
               throw new MalformedToolInput(block.name, requestId);
             }
-            if (block.input === null || typeof block.input !== "object" || Array.isArray(block.input)) {
-              throw new MalformedToolInput(block.name, requestId);
-            }
+            block.input = input;
             delete block.json;
           }
           break;

@@ -21,6 +21,12 @@ import { Workspace } from "./workspace";
 
 const MAX_TOKENS = 8192;
 
+/** The tool result for a tool call whose input the output limit cut off (it was not run). */
+export const TRUNCATED_TOOL_USE =
+  `Your output was cut off at the output limit (${MAX_TOKENS} tokens) in the middle of this tool call, so it was ` +
+  "not run. Write smaller pieces: use edit_file for changes to an existing file, and split a large new file into " +
+  "a short write_file followed by edit_file calls that add to it.";
+
 export interface TurnStart {
   db: Database;
   interactionId: string;
@@ -159,12 +165,24 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
         { signal, onText: (delta) => emit(turn, { type: "text", delta }) },
       );
       calls.push(call);
-      messages.push({ role: "assistant", content: call.content });
+      messages.push({
+        role: "assistant",
+        content: call.content.map((block) =>
+          block.type === "tool_use" ? { type: "tool_use", id: block.id, name: block.name, input: block.input } : block,
+        ),
+      });
       const uses = call.content.filter((block) => block.type === "tool_use");
-      if (call.stopReason !== "tool_use" || uses.length === 0) break;
+      // Cut off at the output limit in the middle of a tool call: answered (below) so Claude can go on.
+      const cutOff = call.stopReason === "max_tokens" && uses.some((use) => use.truncated);
+      if ((call.stopReason !== "tool_use" && !cutOff) || uses.length === 0) break;
       const results: Anthropic.ToolResultBlockParam[] = [];
       for (const use of uses) {
         if (signal.aborted) throw new Anthropic.APIUserAbortError();
+        if (use.truncated) {
+          emit(turn, { type: "tool", name: use.name, summary: `${use.name}: cut off at the output limit`, ok: false });
+          results.push({ type: "tool_result", tool_use_id: use.id, content: TRUNCATED_TOOL_USE, is_error: true });
+          continue;
+        }
         const outcome = await runTool(workspace, use.name, use.input);
         emit(turn, { type: "tool", name: use.name, summary: outcome.summary, ok: outcome.ok });
         results.push({
