@@ -62,7 +62,14 @@ async function sentHistory(projectId: string, conversationId: string) {
   fake.reset();
   const sent = await api.assistant.send({ projectId, conversationId, message: "latest" });
   await settled(sent.interactionId);
-  return (fake.requests[0]!.body as { messages: { role: string; content: string }[] }).messages;
+  // Content as text (the last user message is sent as a text block carrying the cache breakpoint).
+  const { messages } = fake.requests[0]!.body as {
+    messages: { role: string; content: string | { type: string; text: string }[] }[];
+  };
+  return messages.map((m) => ({
+    role: m.role,
+    content: typeof m.content === "string" ? m.content : m.content.map((block) => block.text).join(""),
+  }));
 }
 
 describe("the history sent with a turn", () => {

@@ -187,9 +187,11 @@ describe("a whole turn", () => {
     await settled(second.interactionId);
     const body = fake.requests[1]!.body as { messages: { role: string; content: unknown }[] };
     expect(body.messages).toEqual([
-      { role: "user", content: "Hello" },
+      // The last message and the user message before it carry the prompt-caching breakpoints (with the system
+      // prompt's, three of the four the API allows).
+      { role: "user", content: [{ type: "text", text: "Hello", cache_control: { type: "ephemeral" } }] },
       { role: "assistant", content: "First answer." },
-      { role: "user", content: "Again" },
+      { role: "user", content: [{ type: "text", text: "Again", cache_control: { type: "ephemeral" } }] },
     ]);
     const row = await interaction(second.interactionId);
     expect(row).toMatchObject({ status: "succeeded", interaction_type: "chat", cost_usd: null, price_id: null });

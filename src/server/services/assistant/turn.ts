@@ -21,6 +21,33 @@ import { Workspace } from "./workspace";
 
 const MAX_TOKENS = 8192;
 
+/** The most tool-result bytes one turn may receive in all (each call re-sends them: they cost input tokens). */
+export const TURN_TOOL_OUTPUT_MAX_BYTES = 512 * 1024;
+
+/**
+ * The messages as sent: prompt-caching breakpoints (cache_control) on the last block of the last message and of
+ * the user message before it, so every call reads the prefix the previous call wrote (the API looks back at
+ * most 20 blocks from a breakpoint). With the system prompt's that is 3 breakpoints; the API allows 4.
+ */
+export function withCacheBreakpoints(messages: Anthropic.MessageParam[]): Anthropic.MessageParam[] {
+  const marked = new Set<number>([messages.length - 1]);
+  for (let at = messages.length - 2; at >= 0; at--) {
+    if (messages[at]!.role === "user") {
+      marked.add(at);
+      break;
+    }
+  }
+  return messages.map((message, at) => {
+    if (!marked.has(at) || (message.role !== "user" && message.role !== "assistant")) return message;
+    const blocks: Anthropic.ContentBlockParam[] =
+      typeof message.content === "string" ? [{ type: "text", text: message.content }] : [...message.content];
+    const last = blocks.at(-1);
+    if (!last || last.type === "thinking" || last.type === "redacted_thinking") return message;
+    blocks[blocks.length - 1] = { ...last, cache_control: { type: "ephemeral" } };
+    return { role: message.role, content: blocks } as Anthropic.MessageParam;
+  });
+}
+
 /** The tool result for a tool call whose input the output limit cut off (it was not run). */
 export const TRUNCATED_TOOL_USE =
   `Your output was cut off at the output limit (${MAX_TOKENS} tokens) in the middle of this tool call, so it was ` +
@@ -132,6 +159,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
   const messages: Anthropic.MessageParam[] = [...start.history, { role: "user", content: start.message }];
   let capHit = false;
   let budgetHit: string | null = null;
+  let toolBytes = 0;
   let outcome: Outcome;
 
   try {
@@ -160,7 +188,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
           max_tokens: MAX_TOKENS,
           system: [{ type: "text", text: systemPrompt(start.projectName), cache_control: { type: "ephemeral" } }],
           tools: TOOL_DEFINITIONS,
-          messages,
+          messages: withCacheBreakpoints(messages),
         },
         { signal, onText: (delta) => emit(turn, { type: "text", delta }) },
       );
@@ -183,7 +211,17 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
           results.push({ type: "tool_result", tool_use_id: use.id, content: TRUNCATED_TOOL_USE, is_error: true });
           continue;
         }
-        const outcome = await runTool(workspace, use.name, use.input);
+        let outcome = await runTool(workspace, use.name, use.input);
+        const bytes = Buffer.byteLength(outcome.result, "utf8");
+        if (toolBytes + bytes > TURN_TOOL_OUTPUT_MAX_BYTES) {
+          outcome = {
+            ...outcome,
+            ok: false,
+            result: `Not shown: this turn has received ${Math.round(toolBytes / 1024)} KB of tool results, and this one would pass the ${TURN_TOOL_OUTPUT_MAX_BYTES / 1024} KB a turn may receive. Finish with what you have (read only the lines you need, with start_line and end_line), or tell the user to ask again in a new turn.`,
+          };
+        } else {
+          toolBytes += bytes;
+        }
         emit(turn, { type: "tool", name: use.name, summary: outcome.summary, ok: outcome.ok });
         results.push({
           type: "tool_result",
