@@ -20,7 +20,7 @@ import { getTurn, readContext, toTurn, turnSelect } from "./turns";
 export { getTurn, type Turn } from "./turns";
 export { reviewTurn } from "./review";
 export { undoTurn } from "./undo";
-export { runningTurn, runningTurns } from "./registry";
+export { runningTurn, runningTurns, stopRunningTurns } from "./registry";
 
 interface Scope {
   db: Database;
@@ -288,7 +288,7 @@ export async function sendMessage(
     message,
     apply,
     startedAt: created.startedAt,
-    history: scope.conversationId ? await history(db, created.conversationId, created.interactionId) : [],
+    history: async () => (scope.conversationId ? history(db, created.conversationId, created.interactionId) : []),
   });
   return { interactionId: created.interactionId, conversationId: created.conversationId };
 }

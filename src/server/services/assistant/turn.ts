@@ -65,7 +65,8 @@ export interface TurnStart {
   message: string;
   apply: "auto" | "review";
   startedAt: Date;
-  history: Anthropic.MessageParam[];
+  /** The conversation's earlier turns as the model's messages (read when the turn starts running). */
+  history: () => Promise<Anthropic.MessageParam[]>;
 }
 
 /** What context_data holds for a turn (the panel, undo and the dashboards read it). */
@@ -126,6 +127,12 @@ export function describeFailure(error: unknown): string {
   return "Something went wrong on our side while running this turn.";
 }
 
+function cancelMessage(turn: RunningTurn): string {
+  return turn.stopping
+    ? "The server was stopped during this turn; no file was changed. Ask again."
+    : "Cancelled; no file was changed.";
+}
+
 /** Starts the turn in the background and registers it; answers at once. */
 export function startTurn(start: TurnStart): RunningTurn {
   let resolveFinished!: () => void;
@@ -156,7 +163,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
   const signal = turn.controller.signal;
   const workspace = new Workspace(db, start.projectId, start.userId);
   const calls: CallResult[] = [];
-  const messages: Anthropic.MessageParam[] = [...start.history, { role: "user", content: start.message }];
+  const messages: Anthropic.MessageParam[] = [];
   let capHit = false;
   let budgetHit: string | null = null;
   let toolBytes = 0;
@@ -165,6 +172,8 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
   try {
     const client = anthropicClient();
     if (!client) throw new AppError("SERVICE_UNAVAILABLE", "ANTHROPIC_API_KEY is not set.");
+    // Read here, not before the row existed: a failure to read it is a failed turn like any other.
+    messages.push(...(await start.history()), { role: "user", content: start.message });
     for (;;) {
       if (calls.length >= env.ASSISTANT_MAX_MODEL_CALLS) {
         capHit = true;
@@ -193,6 +202,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
         { signal, onText: (delta) => emit(turn, { type: "text", delta }) },
       );
       calls.push(call);
+      await recordProgress(start, turn, calls);
       messages.push({
         role: "assistant",
         content: call.content.map((block) =>
@@ -260,7 +270,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
       error = thrown.cause;
     }
     if (error instanceof Anthropic.APIUserAbortError || signal.aborted) {
-      outcome = { status: "cancelled", error: "Cancelled; no file was changed." };
+      outcome = { status: "cancelled", error: cancelMessage(turn) };
     } else {
       if (!(
         error instanceof Anthropic.APIError ||
@@ -277,7 +287,7 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
   // after the last call but before this point still wins.
   turn.committing = true;
   if (outcome.status === "succeeded" && signal.aborted) {
-    outcome = { status: "cancelled", error: "Cancelled; no file was changed." };
+    outcome = { status: "cancelled", error: cancelMessage(turn) };
   }
   const changes = outcome.status === "succeeded" ? await workspace.changes() : [];
   await recordTurn(start, turn, calls, outcome, changes);
@@ -290,7 +300,82 @@ function interactionType(message: string, changed: boolean): string {
   return "chat";
 }
 
-/** Records the turn, and writes its changes (auto) or keeps them for review, in one transaction. */
+/** The row is no longer running (recovery marked it failed): nothing of the turn may be written. */
+class TurnNotRunning extends Error {
+  override name = "TurnNotRunning";
+}
+
+const RECORD_ATTEMPTS = 3;
+
+/** Runs `write`, again up to RECORD_ATTEMPTS times in all when the database fails (not for a refusal). */
+async function retrying<T>(interactionId: string, what: string, write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof AppError || error instanceof TurnNotRunning || attempt >= RECORD_ATTEMPTS) throw error;
+      console.error(`[assistant] turn ${interactionId}: ${what} failed (attempt ${attempt}), trying again:`, error);
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
+
+interface Totals {
+  usage: CallUsage;
+  price: { costUsd: string | null; priceId: string | null };
+  context: TurnContext;
+}
+
+function tokenColumns(usage: CallUsage) {
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheReadTokens: usage.cacheReadTokens,
+    cacheWriteTokens: usage.cacheWrite5mTokens,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens,
+    totalTokens: totalTokens(usage),
+  };
+}
+
+function callsOf(calls: CallResult[]): TurnContext["calls"] {
+  return calls.map((call) => ({
+    requestId: call.requestId,
+    model: call.model,
+    stopReason: call.stopReason,
+    usage: call.usage,
+    ...(call.partial ? { partial: true as const } : {}),
+  }));
+}
+
+/**
+ * After each model call: the running row gets the tokens and calls so far, so a turn that never records (the
+ * process dies) still shows what it used. The rollup ignores running rows, so it counts them once, at the end.
+ */
+async function recordProgress(start: TurnStart, turn: RunningTurn, calls: CallResult[]): Promise<void> {
+  const context: TurnContext = { calls: callsOf(calls), tools: turn.tools, capHit: false, changes: [] };
+  await start.db.claudeInteraction
+    .updateMany({
+      where: { id: start.interactionId, status: "running" },
+      data: { ...tokenColumns(sumUsage(calls.map((call) => call.usage))), contextData: context as object },
+    })
+    .catch((error: unknown) => console.error(`[assistant] turn ${start.interactionId}: progress not saved:`, error));
+}
+
+/** The final update of the row, only while it is still running (else TurnNotRunning: the write rolls back). */
+async function finishRow(tx: Pick<Database, "claudeInteraction">, start: TurnStart, data: object): Promise<void> {
+  const updated = await tx.claudeInteraction.updateMany({
+    where: { id: start.interactionId, status: "running" },
+    data,
+  });
+  if (updated.count === 0) throw new TurnNotRunning(`The turn ${start.interactionId} is no longer running.`);
+}
+
+/**
+ * Records the turn, and writes its changes (auto) or keeps them for review, in one transaction; retried when the
+ * database fails. When the changes cannot be written (a refusal such as the storage limit or a file/folder clash,
+ * or the database failing every time), they are kept for review with the reason, so Claude's work is not lost;
+ * when even that fails, the turn is recorded as failed.
+ */
 async function recordTurn(
   start: TurnStart,
   turn: RunningTurn,
@@ -298,31 +383,129 @@ async function recordTurn(
   outcome: Outcome,
   changes: FileChange[],
 ): Promise<void> {
-  const { db } = start;
+  const { db, interactionId } = start;
   const usage = sumUsage(calls.map((call) => call.usage));
-  const price = await priceTurn(
-    db,
-    start.model,
-    start.startedAt,
-    calls.map((call) => call.usage),
-  );
-  const actor = makeActor({ userId: start.userId, source: "claude", interactionId: start.interactionId });
-  const context: TurnContext = {
-    calls: calls.map((call) => ({
-      requestId: call.requestId,
-      model: call.model,
-      stopReason: call.stopReason,
-      usage: call.usage,
-      ...(call.partial ? { partial: true as const } : {}),
-    })),
-    tools: turn.tools,
-    capHit: outcome.status === "succeeded" && outcome.capHit,
-    ...(outcome.status === "succeeded" && outcome.budgetHit ? { budgetHit: true } : {}),
-    changes: [],
+  const price = await retrying(interactionId, "pricing", () =>
+    priceTurn(
+      db,
+      start.model,
+      start.startedAt,
+      calls.map((call) => call.usage),
+    ),
+  ).catch((error: unknown) => {
+    console.error(`[assistant] turn ${interactionId}: could not be priced:`, error);
+    return { costUsd: null, priceId: null };
+  });
+  const totals: Totals = {
+    usage,
+    price,
+    context: {
+      calls: callsOf(calls),
+      tools: turn.tools,
+      capHit: outcome.status === "succeeded" && outcome.capHit,
+      ...(outcome.status === "succeeded" && outcome.budgetHit ? { budgetHit: true } : {}),
+      changes: [],
+    },
   };
 
+  let failure: unknown;
+  try {
+    await retrying(interactionId, "saving", () => commitTurn(start, turn, outcome, changes, totals));
+    return;
+  } catch (error) {
+    if (error instanceof TurnNotRunning) {
+      console.warn(`[assistant] ${error.message} Its changes were not written.`);
+      return;
+    }
+    failure = error;
+  }
+  if (!(failure instanceof AppError)) console.error(`[assistant] turn ${interactionId} could not be saved:`, failure);
+  const reason =
+    failure instanceof AppError ? failure.message : "the database did not answer in time (it was tried 3 times)";
+  try {
+    if (outcome.status === "succeeded" && changes.length > 0) {
+      await retrying(interactionId, "keeping the changes for review", () =>
+        keepForReview(start, turn, outcome, changes, totals, reason),
+      );
+      return;
+    }
+  } catch (error) {
+    if (error instanceof TurnNotRunning) return;
+    console.error(`[assistant] turn ${interactionId}: its changes could not be kept for review either:`, error);
+  }
+  await retrying(interactionId, "recording the failure", () =>
+    finishRow(db, start, {
+      status: "failed",
+      success: false,
+      claudeResponse: turn.text,
+      errorMessage: `Claude's changes could not be saved: ${reason.replace(/\.$/, "")}. No file was changed.`,
+      contextData: totals.context as object,
+      executionTimeMs: Math.max(0, Date.now() - start.startedAt.getTime()),
+      completedAt: new Date(),
+      stopReason: calls.at(-1)?.stopReason ?? null,
+      ...tokenColumns(usage),
+      costUsd: price.costUsd,
+      priceId: price.priceId,
+    }),
+  ).catch((error: unknown) => {
+    if (!(error instanceof TurnNotRunning)) {
+      console.error(`[assistant] turn ${interactionId} could not be recorded; recovery will mark it failed:`, error);
+    }
+  });
+}
+
+function pendingRows(start: TurnStart, changes: FileChange[], conflicts: string[]) {
+  return changes.map((change) => ({
+    interactionId: start.interactionId,
+    projectId: start.projectId,
+    filePath: change.path,
+    action: change.content === null ? "delete" : "write",
+    content: change.content,
+    isBinary: change.isBinary ?? false,
+    baseFileId: change.base?.fileId ?? null,
+    baseVersion: change.base?.version ?? null,
+    status: conflicts.includes(change.path) ? "conflict" : "pending",
+  }));
+}
+
+function finalData(
+  start: TurnStart,
+  turn: RunningTurn,
+  outcome: Outcome,
+  totals: Totals,
+  fields: { errorMessage: string | null; affected: string[]; reviewState: string | null },
+) {
+  return {
+    status: outcome.status,
+    success: outcome.status === "succeeded",
+    interactionType: interactionType(start.message, fields.affected.length > 0),
+    claudeResponse: turn.text,
+    errorMessage: fields.errorMessage,
+    contextData: totals.context as object,
+    affectedFiles: fields.affected,
+    executionTimeMs: Math.max(0, Date.now() - start.startedAt.getTime()),
+    completedAt: new Date(),
+    stopReason:
+      outcome.status === "cancelled" ? null : (outcome.stopReason ?? totals.context.calls.at(-1)?.stopReason ?? null),
+    ...tokenColumns(totals.usage),
+    costUsd: totals.price.costUsd,
+    priceId: totals.price.priceId,
+    reviewState: fields.reviewState,
+  };
+}
+
+/** The turn's one transaction: its changes written (auto) or kept for review, and its row recorded. */
+async function commitTurn(
+  start: TurnStart,
+  turn: RunningTurn,
+  outcome: Outcome,
+  changes: FileChange[],
+  totals: Totals,
+): Promise<void> {
+  const actor = makeActor({ userId: start.userId, source: "claude", interactionId: start.interactionId });
+  const context: TurnContext = { ...totals.context, changes: [] };
   await withWrite(
-    db,
+    start.db,
     actor,
     async (tx) => {
       let reviewState: string | null = null;
@@ -332,18 +515,7 @@ async function recordTurn(
         const conflicts = await findChangeConflicts(tx, start.projectId, changes);
         if (start.apply === "review" || conflicts.length > 0) {
           // Kept for the user's review; a change whose file changed since Claude read it is marked a conflict.
-          await tx.claudePendingChange.createMany({
-            data: changes.map((change) => ({
-              interactionId: start.interactionId,
-              projectId: start.projectId,
-              filePath: change.path,
-              action: change.content === null ? "delete" : "write",
-              content: change.content,
-              baseFileId: change.base?.fileId ?? null,
-              baseVersion: change.base?.version ?? null,
-              status: conflicts.includes(change.path) ? "conflict" : "pending",
-            })),
-          });
+          await tx.claudePendingChange.createMany({ data: pendingRows(start, changes, conflicts) });
           reviewState = conflicts.length > 0 ? "conflict" : "pending";
           if (conflicts.length > 0) {
             errorMessage = `Not applied: ${conflicts.join(", ")} changed since Claude read ${conflicts.length === 1 ? "it" : "them"}. Nothing was overwritten; review the changes.`;
@@ -355,59 +527,43 @@ async function recordTurn(
           affected = context.changes.map((change) => change.path);
         }
       }
-      const last = calls.at(-1);
-      await tx.claudeInteraction.update({
-        where: { id: start.interactionId },
-        data: {
-          status: outcome.status,
-          success: outcome.status === "succeeded",
-          interactionType: interactionType(start.message, affected.length > 0),
-          claudeResponse: turn.text,
-          errorMessage,
-          contextData: context as object,
-          affectedFiles: affected,
-          executionTimeMs: Math.max(0, Date.now() - start.startedAt.getTime()),
-          completedAt: new Date(),
-          stopReason: outcome.status === "cancelled" ? null : (outcome.stopReason ?? last?.stopReason ?? null),
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          cacheReadTokens: usage.cacheReadTokens,
-          cacheWriteTokens: usage.cacheWrite5mTokens,
-          cacheWrite1hTokens: usage.cacheWrite1hTokens,
-          totalTokens: totalTokens(usage),
-          costUsd: price.costUsd,
-          priceId: price.priceId,
-          reviewState,
-        },
-      });
+      await finishRow(
+        tx,
+        start,
+        finalData(start, turn, outcome, { ...totals, context }, { errorMessage, affected, reviewState }),
+      );
     },
     { lockPathsOf: start.projectId, timeout: 60_000 },
-  ).catch(async (error: unknown) => {
-    // The write itself was refused (a file/folder clash, the storage limit): nothing was written; the turn is
-    // recorded as failed with the reason.
-    const message =
-      error instanceof AppError ? `Claude's changes could not be saved: ${error.message}` : describeFailure(error);
-    if (!(error instanceof AppError)) console.error(`[assistant] turn ${start.interactionId} commit failed:`, error);
-    await db.claudeInteraction.update({
-      where: { id: start.interactionId },
-      data: {
-        status: "failed",
-        success: false,
-        claudeResponse: turn.text,
-        errorMessage: message,
-        contextData: context as object,
-        executionTimeMs: Math.max(0, Date.now() - start.startedAt.getTime()),
-        completedAt: new Date(),
-        stopReason: calls.at(-1)?.stopReason ?? null,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        cacheReadTokens: usage.cacheReadTokens,
-        cacheWriteTokens: usage.cacheWrite5mTokens,
-        cacheWrite1hTokens: usage.cacheWrite1hTokens,
-        totalTokens: totalTokens(usage),
-        costUsd: price.costUsd,
-        priceId: price.priceId,
-      },
-    });
-  });
+  );
+}
+
+/** The changes could not be written: they are kept for review with the reason (nothing is written now). */
+async function keepForReview(
+  start: TurnStart,
+  turn: RunningTurn,
+  outcome: Outcome,
+  changes: FileChange[],
+  totals: Totals,
+  reason: string,
+): Promise<void> {
+  const actor = makeActor({ userId: start.userId, source: "claude", interactionId: start.interactionId });
+  await withWrite(
+    start.db,
+    actor,
+    async (tx) => {
+      const conflicts = await findChangeConflicts(tx, start.projectId, changes);
+      await tx.claudePendingChange.deleteMany({ where: { interactionId: start.interactionId } });
+      await tx.claudePendingChange.createMany({ data: pendingRows(start, changes, conflicts) });
+      await finishRow(
+        tx,
+        start,
+        finalData(start, turn, outcome, totals, {
+          errorMessage: `Not applied: ${reason.replace(/\.$/, "")}. Claude's changes are kept for review: fix that, then accept them (or reject them).`,
+          affected: changes.map((change) => change.path),
+          reviewState: conflicts.length > 0 ? "conflict" : "pending",
+        }),
+      );
+    },
+    { lockPathsOf: start.projectId, timeout: 60_000 },
+  );
 }
