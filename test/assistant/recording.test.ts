@@ -3,7 +3,7 @@ import { runningTurn, stopRunningTurns } from "~/server/services/assistant";
 import { pool } from "../db";
 import { newProject, signedInUser, type Caller } from "../files/support";
 import type { FakeAnthropic } from "../support/fake-anthropic";
-import { fakeClaude, interaction, liveFile, settled, text, tool } from "./support";
+import { fakeClaude, interaction, liveFile, settled, text, tool, toolResults } from "./support";
 
 let fake: FakeAnthropic;
 let api: Caller;
@@ -142,5 +142,35 @@ describe("stopping the server", () => {
     expect(row).toMatchObject({ status: "cancelled", input_tokens: 19 });
     expect(row.error_message).toMatch(/server was stopped during this turn; no file was changed/);
     expect(await liveFile(projectId, "staged.txt")).toBeUndefined();
+  });
+});
+
+describe("a file/folder clash when staging", () => {
+  it("is a tool error Claude sees at once, and nothing is staged", async () => {
+    const projectId = await newProject(api);
+    await api.file.create({ projectId, path: "lib", kind: "file", content: "x", encoding: "utf-8" });
+    await api.file.create({ projectId, path: "src/a.ts", kind: "file", content: "a", encoding: "utf-8" });
+    fake.script(
+      {
+        blocks: [
+          tool("write_file", { path: "lib/util.ts", content: "u" }),
+          tool("write_file", { path: "src", content: "s" }),
+          tool("write_file", { path: "new/inner.ts", content: "n" }),
+          tool("write_file", { path: "new", content: "clash with the staged folder" }),
+        ],
+      },
+      { blocks: [text("ok")] },
+    );
+    const { interactionId } = await api.assistant.send({ projectId, message: "clash" });
+    await settled(interactionId);
+    const results = toolResults(fake, 1);
+    expect(results[0]).toMatchObject({
+      is_error: true,
+      content: expect.stringMatching(/^lib is a file, so it cannot contain/),
+    });
+    expect(results[1]).toMatchObject({ is_error: true, content: expect.stringMatching(/^src is a folder/) });
+    expect(results[2]!.is_error).toBeUndefined();
+    expect(results[3]).toMatchObject({ is_error: true, content: expect.stringMatching(/^new is a folder/) });
+    expect(await interaction(interactionId)).toMatchObject({ status: "succeeded", affected_files: ["new/inner.ts"] });
   });
 });

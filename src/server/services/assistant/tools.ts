@@ -242,6 +242,10 @@ async function runToolUncapped(workspace: Workspace, name: string, input: unknow
       const { path, content } = TOOL_INPUTS.write_file.parse(input);
       const existing = await workspace.read(path);
       if (existing?.isBinary) return fail(`${path} is a binary file; it cannot be replaced with text.`);
+      if (!existing) {
+        const clash = await workspace.clash(path);
+        if (clash) return fail(`${clash} Nothing was changed; choose another path.`);
+      }
       const action = await workspace.write(path, content);
       return done(`${action === "created" ? "Created" : "Replaced"} ${path} (${Buffer.byteLength(content)} bytes).`);
     }
