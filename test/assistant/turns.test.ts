@@ -424,17 +424,39 @@ describe("cancel", () => {
 });
 
 describe("restart recovery", () => {
-  it("marks turns left running by a crash as failed", async () => {
+  it("marks turns left running by a crash (their heartbeat stopped over a minute ago) as failed", async () => {
     const projectId = await projectWith({});
     const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO claude_interactions (project_id, user_id, interaction_type, user_message, claude_response, model, status, success)
-       VALUES ($1, $2, 'chat', 'cut off', '', $3, 'running', NULL) RETURNING id`,
+      `INSERT INTO claude_interactions (project_id, user_id, interaction_type, user_message, claude_response, model,
+                                        status, success, created_at, heartbeat_at)
+       VALUES ($1, $2, 'chat', 'cut off', '', $3, 'running', NULL, now() - interval '5 minutes',
+               now() - interval '61 seconds') RETURNING id`,
       [projectId, userId, MODEL],
     );
-    expect(await failInterruptedTurns(pool)).toBeGreaterThanOrEqual(1);
+    expect(await failInterruptedTurns(pool)).toBe(1);
     const row = await interaction(rows[0]!.id);
     expect(row).toMatchObject({ status: "failed", success: false });
-    expect(row.error_message).toMatch(/server restarted during this turn/);
+    expect(row.error_message).toMatch(/server stopped or restarted during this turn; no file was changed/);
     expect(row.completed_at).not.toBeNull();
+  });
+
+  it("leaves alone a turn another live instance is running (its heartbeat is recent)", async () => {
+    const projectId = await projectWith({});
+    fake.script({ blocks: [text("long answer")], hold: true });
+    const { interactionId } = await api.assistant.send({ projectId, message: "long" });
+    await fake.held();
+    const running = await interaction(interactionId);
+    expect(running.heartbeat_at).not.toBeNull();
+    // What another instance starting on the same database does:
+    expect(await failInterruptedTurns(pool)).toBe(0);
+    expect((await interaction(interactionId)).status).toBe("running");
+    // A second turn in the conversation is still refused while it runs.
+    await expectFailure(
+      api.assistant.send({ projectId, conversationId: running.conversation_id as string, message: "again" }),
+      "CONFLICT",
+    );
+    fake.release();
+    await settled(interactionId);
+    expect((await interaction(interactionId)).status).toBe("succeeded");
   });
 });

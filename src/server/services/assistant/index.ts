@@ -270,6 +270,7 @@ export async function sendMessage(
         model,
         status: "running",
         success: null,
+        heartbeatAt: new Date(),
         contextData: { calls: [], tools: [], capHit: false, changes: [] },
       },
       select: { id: true, createdAt: true },
@@ -341,17 +342,27 @@ export async function turnDiff(scope: Scope & { interactionId: string; path: str
   throw new AppError("NOT_FOUND", `This turn did not change ${path}.`);
 }
 
+/** A running turn whose heartbeat is older than this was cut off (its instance stopped or crashed). */
+export const STALE_TURN_MS = 60_000;
+
 /**
- * At server start, before any turn can run: turns left running by a crash or a restart are recorded as failed
- * (none of their changes was written: a turn writes only when it ends).
+ * Turns cut off by a crash or a restart (still running, but their instance stopped beating for STALE_TURN_MS)
+ * are recorded as failed; none of their changes was written (a turn writes only when it ends). Run at start
+ * and every minute (scripts/start.ts); turns of another live instance on the same database keep beating and are
+ * left alone. Answers how many were failed.
  */
-export async function failInterruptedTurns(pool: Pick<pg.Pool, "query">): Promise<number> {
+export async function failInterruptedTurns(
+  pool: Pick<pg.Pool, "query">,
+  staleAfterMs: number = STALE_TURN_MS,
+): Promise<number> {
   const result = await pool.query(
     `UPDATE claude_interactions
         SET status = 'failed', success = false, completed_at = now(),
-            error_message = 'The server restarted during this turn; no file was changed.',
+            error_message = 'The server stopped or restarted during this turn; no file was changed.',
             execution_time_ms = LEAST(2147483647, GREATEST(0, extract(epoch FROM now() - created_at) * 1000))::int
-      WHERE status = 'running'`,
+      WHERE status = 'running'
+        AND COALESCE(heartbeat_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)`,
+    [staleAfterMs],
   );
   return result.rowCount ?? 0;
 }

@@ -20,6 +20,8 @@ import { runTool, TOOL_DEFINITIONS } from "./tools";
 import { Workspace } from "./workspace";
 
 const MAX_TOKENS = 8192;
+/** How often a running turn's row gets its heartbeat (well under STALE_TURN_MS in index.ts). */
+export const HEARTBEAT_MS = 10_000;
 
 /** The most tool-result bytes one turn may receive in all (each call re-sends them: they cost input tokens). */
 export const TURN_TOOL_OUTPUT_MAX_BYTES = 512 * 1024;
@@ -149,9 +151,17 @@ export function startTurn(start: TurnStart): RunningTurn {
     finished: new Promise<void>((resolve) => (resolveFinished = resolve)),
   };
   registerTurn(turn);
+  // The heartbeat tells recovery (failInterruptedTurns) that this instance still runs the turn.
+  const heartbeat = setInterval(() => {
+    start.db.claudeInteraction
+      .updateMany({ where: { id: start.interactionId, status: "running" }, data: { heartbeatAt: new Date() } })
+      .catch((error: unknown) => console.error(`[assistant] turn ${start.interactionId}: heartbeat failed:`, error));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   void runTurn(start, turn)
     .catch((error: unknown) => console.error(`[assistant] turn ${start.interactionId} could not be recorded:`, error))
     .finally(() => {
+      clearInterval(heartbeat);
       unregisterTurn(turn);
       resolveFinished();
     });
@@ -356,7 +366,11 @@ async function recordProgress(start: TurnStart, turn: RunningTurn, calls: CallRe
   await start.db.claudeInteraction
     .updateMany({
       where: { id: start.interactionId, status: "running" },
-      data: { ...tokenColumns(sumUsage(calls.map((call) => call.usage))), contextData: context as object },
+      data: {
+        ...tokenColumns(sumUsage(calls.map((call) => call.usage))),
+        contextData: context as object,
+        heartbeatAt: new Date(),
+      },
     })
     .catch((error: unknown) => console.error(`[assistant] turn ${start.interactionId}: progress not saved:`, error));
 }
