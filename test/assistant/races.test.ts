@@ -47,7 +47,7 @@ describe("a cancel while the turn saves its changes", () => {
 });
 
 describe("review after undo", () => {
-  it("refuses to accept a turn's remaining changes once it was undone; the undo rejected them", async () => {
+  it("refuses to accept a turn's remaining changes once it was undone; the undo rejected them, keeping no content", async () => {
     const { api: other } = await signedInUser();
     await other.account.updatePreferences({ assistantApply: "review" });
     const projectId = await newProject(other);
@@ -73,13 +73,23 @@ describe("review after undo", () => {
     );
     expect(await liveFile(projectId, "b.txt")).toBeUndefined();
     const { rows } = await pool.query(
-      `SELECT file_path, status FROM claude_pending_changes WHERE interaction_id = $1 ORDER BY file_path`,
+      `SELECT file_path, status, content FROM claude_pending_changes WHERE interaction_id = $1 ORDER BY file_path`,
       [interactionId],
     );
+    // Decided changes keep no content (the accepted one is in the file's versions).
     expect(rows).toEqual([
-      { file_path: "a.txt", status: "accepted" },
-      { file_path: "b.txt", status: "rejected" },
+      { file_path: "a.txt", status: "accepted", content: null },
+      { file_path: "b.txt", status: "rejected", content: null },
     ]);
+    await expectFailure(
+      other.assistant.turnDiff({ projectId, interactionId, path: "b.txt" }),
+      "NOT_FOUND",
+      /was rejected; it is no longer kept/,
+    );
+    expect(await other.assistant.turnDiff({ projectId, interactionId, path: "a.txt" })).toMatchObject({
+      before: null,
+      after: "A",
+    });
     expect((await interaction(interactionId)).review_state).toBe("partial");
   });
 });

@@ -327,6 +327,9 @@ export async function turnDiff(scope: Scope & { interactionId: string; path: str
     };
   }
   const pending = row.pendingChanges[0];
+  if (pending?.status === "rejected") {
+    throw new AppError("NOT_FOUND", `Claude's change to ${path} was rejected; it is no longer kept.`);
+  }
   if (pending) {
     const before =
       pending.baseFileId && pending.baseVersion !== null

@@ -1,7 +1,8 @@
 /**
  * Reviewing a turn's changes (preference assistantApply = "review", or a turn whose files changed under it):
  * accept all or some of them (one safe save: written only when none of their files changed since Claude read
- * them; otherwise those are marked conflicts and nothing is written), or reject them.
+ * them; otherwise those are marked conflicts and nothing is written), or reject them. A decided change keeps no
+ * content: an accepted one is in the file's versions, a rejected one is gone.
  */
 import { makeActor, withWrite, type WriteTx } from "~/server/db/write";
 import type { Database } from "~/server/db/client";
@@ -75,7 +76,7 @@ export async function reviewTurn({
       if (decision === "reject") {
         await tx.claudePendingChange.updateMany({
           where: { id: { in: ids } },
-          data: { status: "rejected", decidedAt: new Date() },
+          data: { status: "rejected", decidedAt: new Date(), content: null },
         });
         return { reviewState: await updateReviewState(tx, interactionId), conflicts: [] };
       }
@@ -100,7 +101,7 @@ export async function reviewTurn({
       const applied = await applyFileChanges(tx, projectId, actor, changes, { generated: true });
       await tx.claudePendingChange.updateMany({
         where: { id: { in: ids } },
-        data: { status: "accepted", decidedAt: new Date() },
+        data: { status: "accepted", decidedAt: new Date(), content: null },
       });
       const row = await tx.claudeInteraction.findUniqueOrThrow({
         where: { id: interactionId },

@@ -73,7 +73,7 @@ export async function undoTurn({
       // Changes still waiting for review go with the undo: none of them can be accepted afterwards.
       const dropped = await tx.claudePendingChange.updateMany({
         where: { interactionId, status: { in: ["pending", "conflict"] } },
-        data: { status: "rejected", decidedAt: new Date() },
+        data: { status: "rejected", decidedAt: new Date(), content: null },
       });
       if (dropped.count > 0) await updateReviewState(tx, interactionId);
       const paths = changes.map((change) => change.path);
