@@ -143,3 +143,42 @@ export async function openFreshProject(
 export async function editorValue(page: Page): Promise<string> {
   return page.evaluate(() => window.__vaporformEditor?.getValue() ?? "");
 }
+
+declare global {
+  interface Window {
+    /** React commits counted through the devtools hook React calls after every commit. */
+    __reactCommits?: number;
+  }
+}
+
+/** Counts React's commits in this page from its first script on (read them with `reactCommits`). */
+export async function countReactCommits(page: Page) {
+  // React reports each commit to a devtools hook present before it loads; this one only counts them.
+  await page.addInitScript(() => {
+    window.__reactCommits = 0;
+    Object.assign(window, {
+      __REACT_DEVTOOLS_GLOBAL_HOOK__: {
+        supportsFiber: true,
+        renderers: new Map(),
+        inject: () => 1,
+        onCommitFiberRoot: () => (window.__reactCommits = (window.__reactCommits ?? 0) + 1),
+        onCommitFiberUnmount: () => {},
+        onPostCommitFiberRoot: () => {},
+        checkDCE: () => {},
+      },
+    });
+  });
+}
+
+/** React commits counted so far (see countReactCommits). */
+async function reactCommits(page: Page): Promise<number> {
+  return page.evaluate(() => window.__reactCommits ?? 0);
+}
+
+/** Types `text` into the focused editor and answers how many React commits it took (see countReactCommits). */
+export async function commitsWhileTyping(page: Page, text: string): Promise<number> {
+  const before = await reactCommits(page);
+  await page.keyboard.type(text);
+  await expect.poll(() => editorValue(page)).toContain(text);
+  return (await reactCommits(page)) - before;
+}

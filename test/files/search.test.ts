@@ -167,9 +167,9 @@ describe("code search", () => {
   it("answers a window of a long line around each regex match, with columns in the editor's UTF-16 units", async () => {
     const owner = await signedInUser();
     const projectId = await newProject(owner.api, "Minified");
-    // One 2 MiB line (a minified bundle) with emoji (two UTF-16 units each) before every match.
+    // One 512 KiB line (a minified bundle) with emoji (two UTF-16 units each) before every match.
     const chunk = "var a=1;/*😀*/function f(){return needle42}";
-    const line = chunk.repeat(Math.floor((2 * 1024 * 1024) / chunk.length));
+    const line = chunk.repeat(Math.floor((512 * 1024) / chunk.length));
     await pool.query(
       `INSERT INTO project_files (project_id, file_path, file_name, file_type, content, content_hash, size_bytes, line_count, created_by, updated_by)
        VALUES ($1, 'dist/app.min.js', 'app.min.js', 'javascript', $2, md5($2), octet_length($2), 1, $3, $3)`,
@@ -185,11 +185,11 @@ describe("code search", () => {
       expect(match.column).toBe(index * chunk.length + chunk.indexOf("needle") + 1);
       expect(match.length).toBe("needle42".length);
       expect(line.slice(match.column - 1, match.column - 1 + match.length)).toBe("needle42");
-      // The preview is a window of the line, never the whole 2 MiB line, with the match where it says.
+      // The preview is a window of the line, never the whole 512 KiB line, with the match where it says.
       expect(match.preview.length).toBeLessThanOrEqual(600);
       expect(match.preview.slice(match.previewColumn - 1, match.previewColumn - 1 + match.length)).toBe("needle42");
     });
-    // What the database answers holds a window per match, not the line: 20 copies of it would be 40 MiB.
+    // What the database answers holds a window per match, not the line: 20 copies of it would be 10 MiB.
     const rows = await findFiles(db, {
       userId: owner.userId,
       projectId,

@@ -9,6 +9,9 @@
  * In-process: `const fake = await startFakeAnthropic()`, then `fake.script(...)`, `fake.requests`, `fake.close()`.
  * Over HTTP (Playwright; `tsx test/support/fake-anthropic.ts --port 3222`): `POST /__script` with a JSON array of
  * responses appends them, `POST /__reset` empties the script and the log, `GET /__requests` answers the log.
+ * Specs running in parallel each script their own queue: `POST /__script?match=<text>` appends to a queue that only
+ * requests whose body contains <text> (e.g. the test's prompt) take from, and `POST /__reset?match=<text>` empties
+ * just that queue. Requests matching no queue take from the default one.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -124,7 +127,15 @@ function chunks(text: string, parts = 3): string[] {
 
 export async function startFakeAnthropic(options: { port?: number; host?: string } = {}): Promise<FakeAnthropic> {
   const queue: FakeResponse[] = [];
+  /** Queues by the text a request's body must contain to take from them (`?match=`), oldest first. */
+  const matched = new Map<string, FakeResponse[]>();
   const requests: RecordedRequest[] = [];
+  const nextResponse = (body: string): FakeResponse | undefined => {
+    for (const [needle, responses] of matched) {
+      if (body.includes(needle) && responses.length > 0) return responses.shift();
+    }
+    return queue.shift();
+  };
   let releaseHeld: (() => void)[] = [];
   let heldWaiters: (() => void)[] = [];
   let heldCount = 0;
@@ -223,20 +234,34 @@ export async function startFakeAnthropic(options: { port?: number; host?: string
       void (async () => {
         const text = Buffer.concat(body).toString("utf8");
         const url = new URL(req.url ?? "/", "http://fake");
+        const match = url.searchParams.get("match");
         if (url.pathname === "/__requests" && req.method === "GET") {
           res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify(requests));
+          res.end(
+            JSON.stringify(
+              match ? requests.filter((request) => JSON.stringify(request.body).includes(match)) : requests,
+            ),
+          );
           return;
         }
         if (url.pathname === "/__script" && req.method === "POST") {
           const added = JSON.parse(text) as FakeResponse[];
-          queue.push(...added);
+          const target = match ? (matched.get(match) ?? []) : queue;
+          target.push(...added);
+          if (match) matched.set(match, target);
           res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify({ queued: queue.length }));
+          res.end(JSON.stringify({ queued: target.length }));
+          return;
+        }
+        if (url.pathname === "/__reset" && req.method === "POST" && match) {
+          matched.delete(match);
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end("{}");
           return;
         }
         if (url.pathname === "/__reset" && req.method === "POST") {
           queue.length = 0;
+          matched.clear();
           requests.length = 0;
           res.writeHead(200, { "content-type": "application/json" });
           res.end("{}");
@@ -254,7 +279,7 @@ export async function startFakeAnthropic(options: { port?: number; host?: string
           // recorded as the raw text below
         }
         requests.push({ method: req.method, path: url.pathname, headers: req.headers, body: text ? parsed : null });
-        const response = queue.shift() ?? { blocks: [{ type: "text", text: "Hello from the fake Claude." }] };
+        const response = nextResponse(text) ?? { blocks: [{ type: "text", text: "Hello from the fake Claude." }] };
         const model = typeof parsed.model === "string" ? parsed.model : "claude-fake";
         if (response.kind === "status") {
           const requestId = response.requestId ?? nextId("req");

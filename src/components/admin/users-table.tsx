@@ -7,6 +7,9 @@ import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { PromptDialog } from "~/components/ui/prompt-dialog";
+import { formatUsd } from "~/lib/charts/format";
+import { ZBudgetUsd } from "~/lib/schemas/usage";
 import { inputClasses } from "~/components/ui/field";
 import { Switch } from "~/components/ui/switch";
 import { timeAgo } from "~/lib/format";
@@ -69,6 +72,13 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
       onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.queryKey() }),
     }),
   );
+
+  const setBudget = useMutation(
+    trpc.admin.budgets.setUser.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.queryKey() }),
+    }),
+  );
+  const [budgetOf, setBudgetOf] = useState<{ id: string; username: string; budget: string | null } | null>(null);
 
   const total = list.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -133,6 +143,9 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                 Premium
               </th>
               <th scope="col" className="px-4 py-3 font-medium">
+                AI budget
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
                 Status
               </th>
               <th scope="col" className="px-4 py-3 font-medium">
@@ -186,6 +199,16 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     />
                   </td>
                   <td className="px-4 py-3">
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`AI budget of ${user.username}: ${user.aiBudgetUsd === null ? "default" : formatUsd(user.aiBudgetUsd)}. Change`}
+                      onClick={() => setBudgetOf({ id: user.id, username: user.username, budget: user.aiBudgetUsd })}
+                    >
+                      {user.aiBudgetUsd === null ? "Default" : `${formatUsd(user.aiBudgetUsd)}/mo`}
+                    </Button>
+                  </td>
+                  <td className="px-4 py-3">
                     <span
                       className={cn(
                         "inline-flex rounded-full px-2 py-0.5 text-xs font-medium",
@@ -236,6 +259,26 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
           </div>
         )}
       </div>
+
+      {budgetOf && (
+        <PromptDialog
+          open
+          onOpenChange={(open) => !open && setBudgetOf(null)}
+          title={`AI budget of @${budgetOf.username}`}
+          description="USD per calendar month (UTC). Leave it empty for the install default (normal or premium)."
+          label="Monthly budget, USD"
+          initialValue={budgetOf.budget ?? ""}
+          confirmLabel="Save budget"
+          onSubmit={async (value) => {
+            const text = value.trim();
+            const amount = text === "" ? null : Number(text);
+            const parsed = ZBudgetUsd.nullable().safeParse(amount);
+            if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Enter an amount in dollars.");
+            await setBudget.mutateAsync({ userId: budgetOf.id, budgetUsd: parsed.data });
+            setBudgetOf(null);
+          }}
+        />
+      )}
 
       <nav
         aria-label="User pages"

@@ -52,7 +52,7 @@ function BinaryFile({ file }: { file: OpenFile }) {
 
 /** The active tab: the editor, an image preview, a conflict to resolve, or what went wrong. */
 export function EditorArea() {
-  const { projectId, preferences, save, saveAll } = useIdeActions();
+  const { projectId, preferences, save, saveAll, toggleAssistant } = useIdeActions();
   const { state } = useIdeState();
   const file = state.active ? state.files[state.active] : undefined;
   if (!file) return <EmptyEditor />;
@@ -86,6 +86,7 @@ export function EditorArea() {
       revealLine={state.reveal?.path === file.path ? state.reveal : undefined}
       onSave={() => void save(file.path).catch(() => {})}
       onSaveAll={() => void saveAll().catch(() => {})}
+      onToggleAssistant={toggleAssistant}
       onBlur={() => {
         if (preferences.autosave === "onFocusChange") void save(file.path).catch(() => {});
       }}

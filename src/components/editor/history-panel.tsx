@@ -2,11 +2,12 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useQuery } from "@tanstack/react-query";
-import { Bot, GitCompare, History, RotateCcw, User, X } from "lucide-react";
+import { Bot, GitCompare, History, MessageSquare, RotateCcw, User, X } from "lucide-react";
 import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { formatCostSum, formatUsd } from "~/lib/assistant-format";
 import { formatBytes } from "~/lib/bytes";
 import type { TConflictFile } from "~/lib/schemas/file-conflict";
 import { languageForPath } from "~/lib/file-types";
@@ -74,10 +75,49 @@ function CompareDialog({ path, pair, onClose }: { path: string; pair: [Version, 
   );
 }
 
+/** The Claude turn that wrote a version: its prompt, model and cost, and a way to its conversation. */
+function VersionTurn({
+  turn,
+  version,
+  onOpen,
+}: {
+  turn: NonNullable<Version["turn"]>;
+  version: number;
+  onOpen(conversationId: string): void;
+}) {
+  const { conversationId } = turn;
+  return (
+    <div className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400" data-testid="version-turn">
+      <p className="truncate italic" title={turn.prompt}>
+        “{turn.prompt}”
+      </p>
+      <p className="flex items-center gap-1">
+        <span className="shrink-0 font-medium" data-testid="version-turn-cost">
+          {formatUsd(turn.costUsd)}
+        </span>
+        <span aria-hidden>·</span>
+        <span className="min-w-0 truncate" title={turn.model}>
+          {turn.model}
+        </span>
+        {conversationId && (
+          <button
+            type="button"
+            className="ml-1 inline-flex shrink-0 items-center gap-0.5 text-brand-700 hover:underline dark:text-brand-300"
+            onClick={() => onOpen(conversationId)}
+            aria-label={`Open the conversation of version ${version}`}
+          >
+            <MessageSquare className="size-3" aria-hidden /> Conversation
+          </button>
+        )}
+      </p>
+    </div>
+  );
+}
+
 /** The active file's timeline (who, user or Claude, when, size), compare any two, restore; and deleted files. */
 export function HistoryPanel() {
   const trpc = useTRPC();
-  const { projectId, restore, openFile } = useIdeActions();
+  const { projectId, restore, openFile, openAssistant } = useIdeActions();
   const { state } = useIdeState();
   const path = state.active;
   const [selected, setSelected] = useState<string[]>([]);
@@ -114,6 +154,7 @@ export function HistoryPanel() {
   }
 
   const versions = history.data?.versions ?? [];
+  const claudeCost = history.data?.claudeCost;
   const pair = selected
     .map((key) => versions.find((version) => versionKey(version) === key))
     .filter(Boolean) as Version[];
@@ -153,6 +194,17 @@ export function HistoryPanel() {
           <p className="px-3 pb-3 text-sm text-zinc-500">Loading…</p>
         ) : (
           <>
+            {claudeCost && claudeCost.pricedTurns + claudeCost.unpricedTurns > 0 && (
+              <p className="px-3 pb-2 text-xs text-zinc-600 dark:text-zinc-400" data-testid="history-claude-cost">
+                <Bot className="mr-1 inline size-3.5 align-[-2px]" aria-hidden />
+                Claude&apos;s changes to this file cost{" "}
+                <span className="font-medium text-zinc-900 dark:text-zinc-100">
+                  {formatCostSum(claudeCost.costUsd, claudeCost.pricedTurns, claudeCost.unpricedTurns)}
+                </span>{" "}
+                ({claudeCost.pricedTurns + claudeCost.unpricedTurns} turn
+                {claudeCost.pricedTurns + claudeCost.unpricedTurns === 1 ? "" : "s"})
+              </p>
+            )}
             <p className="px-3 pb-2 text-xs text-zinc-500">Tick two versions to compare them.</p>
             <ol className="pb-2" data-testid="history-list">
               {versions.map((version, index) => {
@@ -191,6 +243,9 @@ export function HistoryPanel() {
                       <p className="text-xs text-zinc-500" suppressHydrationWarning>
                         {timeAgo(new Date(version.createdAt))} · {formatBytes(version.sizeBytes)}
                       </p>
+                      {version.turn && (
+                        <VersionTurn turn={version.turn} version={version.version} onOpen={openAssistant} />
+                      )}
                     </div>
                     {index > 0 && (
                       <Button

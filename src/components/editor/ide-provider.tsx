@@ -29,6 +29,20 @@ interface IdeActions extends FileMutations {
   openFile(path: string, line?: number, column?: number): void;
   showSidePanel(panel: SidePanel | null): void;
   setQuickOpen(open: boolean): void;
+  /** Shows or hides the assistant panel (toolbar button, Ctrl/⌘+I anywhere, the editor included). */
+  toggleAssistant(): void;
+  /** Shows the assistant panel, on `conversationId` when given (a link from the history). */
+  openAssistant(conversationId?: string): void;
+  /** The conversation the assistant panel shows; null: a new one. */
+  selectConversation(conversationId: string | null): void;
+}
+
+/** The assistant panel's place in the IDE: apart from the IDE's state, so saving a file does not re-render it. */
+export interface AssistantUi {
+  open: boolean;
+  conversationId: string | null;
+  /** Bumped each time the user opens the panel, so it can take the focus then (and not when a reload restores it). */
+  focusRequest: number;
 }
 
 /** What changes as the user works; typing is not part of it (Monaco keeps the buffers). */
@@ -42,6 +56,7 @@ interface IdeStateValue {
 
 const IdeActionsContext = createContext<IdeActions | null>(null);
 const IdeStateContext = createContext<IdeStateValue | null>(null);
+const AssistantUiContext = createContext<AssistantUi | null>(null);
 
 export function useIdeActions(): IdeActions {
   const value = useContext(IdeActionsContext);
@@ -55,12 +70,20 @@ export function useIdeState(): IdeStateValue {
   return value;
 }
 
+export function useAssistantUi(): AssistantUi {
+  const value = useContext(AssistantUiContext);
+  if (!value) throw new Error("useAssistantUi outside IdeProvider");
+  return value;
+}
+
 /** Paths of this project's open files with unsaved edits. */
 export function useUnsaved(): ReadonlySet<string> {
   return useDirtyPaths(useIdeActions().projectId);
 }
 
 const tabsKey = (projectId: string) => `vaporform:tabs:${projectId}`;
+const assistantKey = (projectId: string) => `vaporform:assistant:${projectId}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Holds the IDE's state and talks to the server for it: loads files as tabs open, autosaves when the user asked
@@ -83,6 +106,7 @@ export function IdeProvider({
   const [state, reactDispatch] = useReducer(ideReducer, initialIdeState);
   const [sidePanel, showSidePanel] = useState<SidePanel | null>(null);
   const [quickOpen, setQuickOpen] = useState(false);
+  const [assistant, setAssistant] = useState<AssistantUi>({ open: false, conversationId: null, focusRequest: 0 });
   // Event handlers (save, autosave timers) read the latest state through this ref, which every dispatch advances
   // at once: a save right after another must see the version the first one produced.
   const stateRef = useRef(state);
@@ -195,14 +219,91 @@ export function IdeProvider({
     };
   }, [projectId]);
 
+  // The assistant panel as it was left in this project (open, on which conversation), so a reload comes back to
+  // it and re-attaches to a turn still running there. A link may name the conversation to show instead,
+  // `?assistant=<conversationId>` (the new-project dialog's "Describe it" lands there, on the turn writing the files).
+  const assistantRestored = useRef(false);
+  useEffect(() => {
+    const linked = new URLSearchParams(window.location.search).get("assistant");
+    let restored: AssistantUi | null = null;
+    if (linked && UUID.test(linked)) {
+      restored = { open: true, conversationId: linked, focusRequest: 1 };
+    } else {
+      try {
+        const saved = JSON.parse(
+          localStorage.getItem(assistantKey(projectId)) ?? "null",
+        ) as Partial<AssistantUi> | null;
+        if (saved)
+          restored = { open: saved.open === true, conversationId: saved.conversationId ?? null, focusRequest: 0 };
+      } catch {
+        // A corrupt entry only costs where the panel was.
+      }
+    }
+    // Reading the address and an external store once, after mount (the server cannot know the latter).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (restored) setAssistant(restored);
+  }, [projectId]);
+  useEffect(() => {
+    // The first run sees the state from before the restore above: nothing to remember yet.
+    if (!assistantRestored.current) assistantRestored.current = true;
+    else {
+      const { open, conversationId } = assistant;
+      localStorage.setItem(assistantKey(projectId), JSON.stringify({ open, conversationId }));
+    }
+  }, [assistant, projectId]);
+  const toggleAssistant = useCallback(
+    () =>
+      setAssistant((current) => ({
+        ...current,
+        open: !current.open,
+        focusRequest: current.focusRequest + (current.open ? 0 : 1),
+      })),
+    [],
+  );
+  const openAssistant = useCallback(
+    (conversationId?: string) =>
+      setAssistant((current) => ({
+        open: true,
+        conversationId: conversationId ?? current.conversationId,
+        focusRequest: current.focusRequest + 1,
+      })),
+    [],
+  );
+  const selectConversation = useCallback(
+    (conversationId: string | null) => setAssistant((current) => ({ ...current, conversationId })),
+    [],
+  );
+
   const openFile = useCallback(
     (path: string, line?: number, column?: number) => dispatch({ type: "open", path, line, column }),
     [dispatch],
   );
 
   const actions = useMemo<IdeActions>(
-    () => ({ ...files, projectId, projectName, preferences, dispatch, openFile, showSidePanel, setQuickOpen }),
-    [files, projectId, projectName, preferences, dispatch, openFile],
+    () => ({
+      ...files,
+      projectId,
+      projectName,
+      preferences,
+      dispatch,
+      openFile,
+      showSidePanel,
+      setQuickOpen,
+      toggleAssistant,
+      openAssistant,
+      selectConversation,
+    }),
+    [
+      files,
+      projectId,
+      projectName,
+      preferences,
+      dispatch,
+      openFile,
+      toggleAssistant,
+      openAssistant,
+      selectConversation,
+    ],
   );
   const value = useMemo<IdeStateValue>(
     () => ({ state, paths, sidePanel, quickOpen }),
@@ -210,7 +311,9 @@ export function IdeProvider({
   );
   return (
     <IdeActionsContext.Provider value={actions}>
-      <IdeStateContext.Provider value={value}>{children}</IdeStateContext.Provider>
+      <IdeStateContext.Provider value={value}>
+        <AssistantUiContext.Provider value={assistant}>{children}</AssistantUiContext.Provider>
+      </IdeStateContext.Provider>
     </IdeActionsContext.Provider>
   );
 }

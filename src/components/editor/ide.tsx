@@ -1,8 +1,9 @@
 "use client";
 
-import { Activity, Download, History, Save, Search } from "lucide-react";
+import { Activity, Download, History, Save, Search, Sparkles } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { LazyAssistantPanel } from "~/components/assistant/lazy";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { ResizeHandle, usePaneWidth } from "~/components/ui/resize-handle";
@@ -14,7 +15,7 @@ import { EditorArea } from "./editor-area";
 import { EditorTabs } from "./editor-tabs";
 import { FileTree } from "./file-tree/tree";
 import { HistoryPanel } from "./history-panel";
-import { IdeProvider, useIdeActions, useIdeState, useUnsaved, type SidePanel } from "./ide-provider";
+import { IdeProvider, useAssistantUi, useIdeActions, useIdeState, useUnsaved, type SidePanel } from "./ide-provider";
 import { disposeEditorModel, disposeProjectEditorModels } from "./monaco/lazy";
 import { QuickOpen } from "./quick-open";
 import { SearchPanel } from "./search-panel";
@@ -58,12 +59,15 @@ function StatusBar() {
 }
 
 function Workbench() {
-  const { dispatch, save, saveAll, showSidePanel, setQuickOpen, projectId, projectName, openFile } = useIdeActions();
+  const { dispatch, save, saveAll, showSidePanel, setQuickOpen, projectId, projectName, openFile, toggleAssistant } =
+    useIdeActions();
   const { state, sidePanel, paths } = useIdeState();
+  const assistant = useAssistantUi();
   const unsaved = useUnsaved();
   const [closing, setClosing] = useState<string | null>(null);
   const filesPane = usePaneWidth("files", 260, 160, 560);
   const sidePane = usePaneWidth("side", 340, 240, 720);
+  const assistantPane = usePaneWidth("assistant", 420, 300, 900);
   const searchParams = useSearchParams();
 
   // Links from elsewhere (a search across projects) can name a file and line to open.
@@ -84,6 +88,16 @@ function Workbench() {
     [dispatch, projectId, unsaved],
   );
 
+  // Closing the assistant with the focus inside it (its close button, Ctrl/⌘+I in the prompt) would drop the
+  // focus on the page: it goes to the toolbar button that opens it again.
+  const assistantWasOpen = useRef(assistant.open);
+  useEffect(() => {
+    if (assistantWasOpen.current && !assistant.open && document.activeElement === document.body) {
+      document.getElementById("assistant-toggle")?.focus();
+    }
+    assistantWasOpen.current = assistant.open;
+  }, [assistant.open]);
+
   // Keyboard first: these work wherever the focus is, and win over the browser's own shortcuts.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -103,11 +117,14 @@ function Workbench() {
       } else if (key === "f" && event.shiftKey) {
         event.preventDefault();
         showSidePanel("search");
+      } else if (key === "i" && !event.shiftKey && !event.altKey) {
+        event.preventDefault();
+        toggleAssistant();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [save, saveAll, setQuickOpen, showSidePanel, state.active]);
+  }, [save, saveAll, setQuickOpen, showSidePanel, state.active, toggleAssistant]);
 
   const dirtyCount = unsaved.size;
   return (
@@ -158,9 +175,21 @@ function Workbench() {
               </button>
             ))}
           </div>
+          <Button
+            variant={assistant.open ? "secondary" : "ghost"}
+            size="sm"
+            aria-pressed={assistant.open}
+            aria-controls={assistant.open ? "assistant-panel" : undefined}
+            id="assistant-toggle"
+            onClick={toggleAssistant}
+            title="Claude assistant (Ctrl/⌘+I)"
+            data-testid="assistant-toggle"
+          >
+            <Sparkles className="size-4" aria-hidden /> Claude
+          </Button>
         </div>
       </div>
-      <div className="flex min-h-0 flex-1">
+      <div className="flex min-h-0 flex-1 overflow-hidden">
         <nav aria-label="Files" className="shrink-0" style={{ width: filesPane.width }}>
           <FileTree />
         </nav>
@@ -183,6 +212,20 @@ function Workbench() {
               {sidePanel === "search" && <SearchPanel />}
               {sidePanel === "history" && <HistoryPanel />}
               {sidePanel === "activity" && <ActivityPanel />}
+            </aside>
+          </>
+        )}
+        {assistant.open && (
+          <>
+            <ResizeHandle label="Resize the assistant panel" pane={assistantPane} direction={-1} />
+            <aside
+              id="assistant-panel"
+              aria-label="Claude assistant"
+              // The one pane that gives way when the window is too narrow for all of them (never below 18 rem).
+              className="min-w-72 shrink"
+              style={{ width: assistantPane.width }}
+            >
+              <LazyAssistantPanel />
             </aside>
           </>
         )}

@@ -1,7 +1,7 @@
 "use client";
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
-import { LogOut, Mail, Settings, Shield } from "lucide-react";
+import { BarChart3, Gauge, LogOut, Mail, Settings, Shield } from "lucide-react";
 import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { Avatar } from "~/components/ui/avatar";
@@ -17,7 +17,7 @@ export interface MenuUser {
 const itemClasses =
   "flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-zinc-100 dark:data-[highlighted]:bg-zinc-800";
 
-/** The signed-in user's menu: settings, admin pages, mailbox, sign out. */
+/** The signed-in user's menu: settings, own usage, admin pages, mailbox, sign out. */
 export function UserMenu({ user, showMailbox }: { user: MenuUser; showMailbox: boolean }) {
   return (
     <DropdownMenu.Root>
@@ -46,12 +46,24 @@ export function UserMenu({ user, showMailbox }: { user: MenuUser; showMailbox: b
               <Settings className="size-4" aria-hidden /> Settings
             </Link>
           </DropdownMenu.Item>
+          <DropdownMenu.Item asChild className={itemClasses}>
+            <Link href="/usage">
+              <Gauge className="size-4" aria-hidden /> My usage
+            </Link>
+          </DropdownMenu.Item>
           {user.role === "admin" && (
-            <DropdownMenu.Item asChild className={itemClasses}>
-              <Link href="/admin/users">
-                <Shield className="size-4" aria-hidden /> Admin: users
-              </Link>
-            </DropdownMenu.Item>
+            <>
+              <DropdownMenu.Item asChild className={itemClasses}>
+                <Link href="/admin/users">
+                  <Shield className="size-4" aria-hidden /> Admin: users
+                </Link>
+              </DropdownMenu.Item>
+              <DropdownMenu.Item asChild className={itemClasses}>
+                <Link href="/admin/usage">
+                  <BarChart3 className="size-4" aria-hidden /> Admin: usage
+                </Link>
+              </DropdownMenu.Item>
+            </>
           )}
           {showMailbox && (
             <DropdownMenu.Item asChild className={itemClasses}>

@@ -1,37 +1,113 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Plus } from "lucide-react";
+import { FilePlus2, Plus, Sparkles } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
-import { ZCreateProjectInput, type TCreateProjectInput } from "~/lib/schemas/project";
+import { cn } from "~/lib/cn";
+import { ASSISTANT_MESSAGE_MAX_CHARS, ZAssistantCreateProjectInput } from "~/lib/schemas/assistant";
+import { ZCreateProjectInput } from "~/lib/schemas/project";
 import { useTRPC } from "~/trpc/react";
 
-/** Creates a project, blank or from a template, and opens it in the IDE. */
+type Mode = "files" | "prompt";
+type Errors = FieldErrors<{ name: string; description: string; templateId: string; prompt: string; model: string }>;
+
+/** The IDE of a project from a prompt, with the assistant on the conversation where Claude writes its files. */
+export function promptedProjectHref(projectId: string, conversationId: string): string {
+  return `/projects/${projectId}?assistant=${encodeURIComponent(conversationId)}`;
+}
+
+function ModeChoice(props: {
+  value: Mode;
+  checked: boolean;
+  disabled?: boolean;
+  onSelect: (mode: Mode) => void;
+  icon: ReactNode;
+  title: string;
+  detail: string;
+}) {
+  return (
+    <label
+      className={cn(
+        "flex cursor-pointer items-start gap-2.5 rounded-lg border border-zinc-200 px-3 py-2.5 transition-colors dark:border-zinc-700",
+        "hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
+        "has-checked:border-brand-500 has-checked:bg-brand-50 dark:has-checked:border-brand-500 dark:has-checked:bg-brand-700/15",
+        "has-disabled:cursor-not-allowed has-disabled:opacity-60 has-disabled:hover:bg-transparent",
+      )}
+    >
+      <input
+        type="radio"
+        name="mode"
+        value={props.value}
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={() => props.onSelect(props.value)}
+        className="mt-0.5 size-4 shrink-0 accent-brand-600"
+      />
+      <span className="min-w-0">
+        <span className="flex items-center gap-1.5 text-sm font-medium text-zinc-900 dark:text-zinc-100">
+          <span className="text-brand-600 dark:text-brand-100" aria-hidden>
+            {props.icon}
+          </span>
+          {props.title}
+        </span>
+        <span className="block text-xs text-zinc-600 dark:text-zinc-400">{props.detail}</span>
+      </span>
+    </label>
+  );
+}
+
+/**
+ * Creates a project, blank, from a template, or described to Claude (who writes its first files, then the IDE
+ * opens with the assistant on that conversation), and opens it in the IDE.
+ */
 export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(Boolean(initialTemplateId));
-  const [errors, setErrors] = useState<FieldErrors<TCreateProjectInput>>({});
+  const [mode, setMode] = useState<Mode>("files");
+  const [errors, setErrors] = useState<Errors>({});
   const templates = useQuery({ ...trpc.template.listPublic.queryOptions(), enabled: open });
+  const assistant = useQuery({ ...trpc.assistant.available.queryOptions(), enabled: open });
   const create = useMutation(trpc.project.create.mutationOptions());
+  const createWithClaude = useMutation(trpc.assistant.createProject.mutationOptions());
+  const configured = assistant.data?.configured === true;
+  const models = assistant.data?.models ?? [];
+  const prompting = mode === "prompt" && configured;
+  const failed = prompting ? createWithClaude : create;
+
+  function selectMode(next: Mode) {
+    setMode(next);
+    setErrors({});
+    create.reset();
+    createWithClaude.reset();
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
-    const parsed = ZCreateProjectInput.safeParse({ ...form, templateId: form.templateId || undefined });
-    if (!parsed.success) return setErrors(fieldErrors(parsed.error));
-    setErrors({});
     try {
-      const { id } = await create.mutateAsync(parsed.data);
-      await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
-      router.push(`/projects/${id}`);
+      if (prompting) {
+        const parsed = ZAssistantCreateProjectInput.safeParse({ ...form, model: form.model || undefined });
+        if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+        setErrors({});
+        const { projectId, conversationId } = await createWithClaude.mutateAsync(parsed.data);
+        await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
+        router.push(promptedProjectHref(projectId, conversationId));
+      } else {
+        const parsed = ZCreateProjectInput.safeParse({ ...form, templateId: form.templateId || undefined });
+        if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+        setErrors({});
+        const { id } = await create.mutateAsync(parsed.data);
+        await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
+        router.push(`/projects/${id}`);
+      }
     } catch (error) {
       setErrors(serverFieldErrors(error));
     }
@@ -46,27 +122,87 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
       </DialogTrigger>
       <DialogContent
         title="New project"
-        description="Start blank, or from a working template."
-        className="w-[min(34rem,calc(100vw-2rem))]"
+        description="Start blank, from a working template, or describe the app to Claude."
+        className="max-h-[calc(100dvh-2rem)] w-[min(36rem,calc(100vw-2rem))] overflow-y-auto"
       >
         <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
-          {create.isError && Object.keys(errors).length === 0 && <Alert tone="error">{create.error.message}</Alert>}
+          {failed.isError && Object.keys(errors).length === 0 && <Alert tone="error">{failed.error.message}</Alert>}
           <TextField label="Name" name="name" required autoFocus error={errors.name} />
           <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
-          <SelectField
-            label="Start from"
-            name="templateId"
-            defaultValue={initialTemplateId ?? ""}
-            error={errors.templateId}
-          >
-            <option value="">A blank project</option>
-            {templates.data?.map((template) => (
-              <option key={template.id} value={template.id}>
-                {template.name} ({template.category})
-              </option>
-            ))}
-          </SelectField>
-          <DialogFormActions submitLabel="Create project" pending={create.isPending} />
+          <fieldset className="space-y-1.5">
+            <legend className="mb-1.5 block text-sm font-medium text-zinc-800 dark:text-zinc-200">How to start</legend>
+            <div className="grid gap-2 sm:grid-cols-2">
+              <ModeChoice
+                value="files"
+                checked={!prompting}
+                onSelect={selectMode}
+                icon={<FilePlus2 className="size-3.5" />}
+                title="Blank or template"
+                detail="A README, or a template."
+              />
+              <ModeChoice
+                value="prompt"
+                checked={prompting}
+                disabled={!configured}
+                onSelect={selectMode}
+                icon={<Sparkles className="size-3.5" />}
+                title="Describe it"
+                detail="Claude writes the first files."
+              />
+            </div>
+            {assistant.data && !configured && (
+              <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="describe-unavailable">
+                Describing an app needs Claude, which is not configured on this server: set{" "}
+                <code className="font-mono">ANTHROPIC_API_KEY</code> in its environment and restart it.
+              </p>
+            )}
+          </fieldset>
+          {prompting ? (
+            <>
+              <TextAreaField
+                label="Describe the app"
+                name="prompt"
+                required
+                maxLength={ASSISTANT_MESSAGE_MAX_CHARS}
+                placeholder="A to-do list with due dates and tags, as a small React app built with Vite."
+                hint="What it does, who it is for, the stack you want. You can ask for more later."
+                error={errors.prompt}
+                className="min-h-24"
+              />
+              {models.length > 1 && (
+                <SelectField
+                  label="Model"
+                  name="model"
+                  defaultValue={assistant.data?.defaultModel ?? undefined}
+                  error={errors.model}
+                >
+                  {models.map((model) => (
+                    <option key={model.id} value={model.id}>
+                      {model.label}
+                    </option>
+                  ))}
+                </SelectField>
+              )}
+            </>
+          ) : (
+            <SelectField
+              label="Start from"
+              name="templateId"
+              defaultValue={initialTemplateId ?? ""}
+              error={errors.templateId}
+            >
+              <option value="">A blank project</option>
+              {templates.data?.map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name} ({template.category})
+                </option>
+              ))}
+            </SelectField>
+          )}
+          <DialogFormActions
+            submitLabel={prompting ? "Create with Claude" : "Create project"}
+            pending={create.isPending || createWithClaude.isPending}
+          />
         </form>
       </DialogContent>
     </Dialog>

@@ -7,7 +7,13 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { SelectField, TextField } from "~/components/ui/field";
 import { Switch } from "~/components/ui/switch";
-import { AUTOSAVE_MODES, THEMES, ZUpdatePreferencesInput, type TPreferences } from "~/lib/schemas/account";
+import {
+  ASSISTANT_APPLY_MODES,
+  AUTOSAVE_MODES,
+  THEMES,
+  ZUpdatePreferencesInput,
+  type TPreferences,
+} from "~/lib/schemas/account";
 import { THEME_STORAGE_KEY } from "~/lib/theme";
 import { useTRPC } from "~/trpc/react";
 
@@ -20,6 +26,11 @@ const AUTOSAVE_LABELS: Record<(typeof AUTOSAVE_MODES)[number], string> = {
   off: "Off: save with Ctrl/Cmd+S",
   afterDelay: "After a pause in typing",
   onFocusChange: "When the editor loses focus",
+};
+
+const ASSISTANT_APPLY_LABELS: Record<(typeof ASSISTANT_APPLY_MODES)[number], string> = {
+  auto: "Apply them at once (undo any turn later)",
+  review: "Wait for my review (accept or reject each file)",
 };
 
 export function PreferencesForm() {
@@ -123,6 +134,17 @@ export function PreferencesForm() {
           onChange={(event) => set("autosaveDelayMs", Number(event.target.value))}
         />
       )}
+      <SelectField
+        label="Claude's changes to files"
+        value={prefs.assistantApply}
+        onChange={(event) => set("assistantApply", event.target.value as TPreferences["assistantApply"])}
+      >
+        {ASSISTANT_APPLY_MODES.map((mode) => (
+          <option key={mode} value={mode}>
+            {ASSISTANT_APPLY_LABELS[mode]}
+          </option>
+        ))}
+      </SelectField>
       <Button type="submit" pending={save.isPending}>
         Save preferences
       </Button>

@@ -12,6 +12,11 @@ const tones = {
     classes:
       "border-emerald-200 bg-emerald-50 text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200",
   },
+  warning: {
+    icon: AlertCircle,
+    classes:
+      "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-100",
+  },
   info: {
     icon: Info,
     classes:

@@ -13,9 +13,15 @@ export const ZProjectName = z
     "Use letters, digits, spaces and . _ - ( ), starting with a letter or digit.",
   );
 
+export const ZProjectDescription = z
+  .string()
+  .trim()
+  .max(2000, "Use a description of at most 2,000 characters.")
+  .default("");
+
 export const ZCreateProjectInput = z.object({
   name: ZProjectName,
-  description: z.string().trim().max(2000, "Use a description of at most 2,000 characters.").default(""),
+  description: ZProjectDescription,
   /** Start from this template's files (a public template, or one of yours). */
   templateId: z.uuid().optional(),
 });

@@ -1,13 +1,14 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "~/server/api/routers/account";
-import { assistantRouter } from "~/server/api/routers/assistant";
 import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
+import { assistantRouter } from "~/server/api/routers/assistant";
 import { fileRouter } from "~/server/api/routers/file";
 import { mailboxRouter } from "~/server/api/routers/mailbox";
 import { projectRouter } from "~/server/api/routers/project";
 import { searchRouter } from "~/server/api/routers/search";
 import { templateRouter } from "~/server/api/routers/template";
+import { usageRouter } from "~/server/api/routers/usage";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   project: projectRouter,
   file: fileRouter,
   search: searchRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

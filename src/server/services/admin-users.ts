@@ -17,6 +17,8 @@ export interface AdminUserRow {
   emailVerified: boolean;
   createdAt: Date | null;
   lastLoginAt: Date | null;
+  /** The user's own monthly AI budget (USD, 2 decimals); null: the install default applies. */
+  aiBudgetUsd: string | null;
 }
 
 interface UserSqlRow {
@@ -31,6 +33,7 @@ interface UserSqlRow {
   email_verified: boolean;
   created_at: Date | null;
   last_login_at: Date | null;
+  ai_budget_usd: string | null;
   total: bigint;
 }
 
@@ -57,7 +60,7 @@ export async function listUsers(options: { db: Database } & TAdminListUsersInput
 
   const rows = await db.$queryRaw<UserSqlRow[]>`
     SELECT id, email::text, username::text, full_name, avatar_url, role, is_active, is_premium, email_verified,
-           created_at, last_login_at, count(*) OVER () AS total
+           created_at, last_login_at, ai_budget_usd::text, count(*) OVER () AS total
       FROM users
      WHERE ${Prisma.join(conditions, " AND ")}
      ORDER BY created_at DESC NULLS LAST, id
@@ -88,6 +91,7 @@ export async function listUsers(options: { db: Database } & TAdminListUsersInput
     emailVerified: row.email_verified,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
+    aiBudgetUsd: row.ai_budget_usd,
   }));
   return { items, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }

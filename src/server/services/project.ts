@@ -6,7 +6,7 @@ import { normalizeFilePath } from "~/lib/paths";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
-import { withWrite, type Actor } from "~/server/db/write";
+import { withWrite, type Actor, type WriteTx } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { assertConsistentTree, decodeBase64, prepareBinary, prepareText, writeFiles, type PreparedFile } from "./files";
 
@@ -72,7 +72,10 @@ function templateFiles(fileStructure: unknown): PreparedFile[] {
 /**
  * Creates a project for `userId` (its owner), written as `actor`: from a template (a public one, or the owner's
  * own), its files are copied in ONE INSERT in the same transaction; a blank project gets a README.md. Names are
- * unique per user. `id` is for the demo seed only, whose projects keep the same ids on every install.
+ * unique per user. `id` is for the demo seed (whose projects keep the same ids on every install) and for a project
+ * from a prompt (whose budget is checked under its id before it exists). `withinTransaction` runs in the same
+ * transaction once the project and its files are inserted: what it writes (a project from a prompt's conversation
+ * and first turn) exists exactly when the project does.
  */
 export async function createProject(options: {
   db: Database;
@@ -82,8 +85,9 @@ export async function createProject(options: {
   description: string;
   templateId?: string;
   id?: string;
+  withinTransaction?: (tx: WriteTx, projectId: string) => Promise<void>;
 }) {
-  const { db, actor, userId, name, description, templateId, id } = options;
+  const { db, actor, userId, name, description, templateId, id, withinTransaction } = options;
   let files: PreparedFile[];
   let techStack: Prisma.InputJsonValue = {};
   if (templateId) {
@@ -108,6 +112,7 @@ export async function createProject(options: {
           select: { id: true },
         });
         await writeFiles(tx, project.id, actor, files, false);
+        await withinTransaction?.(tx, project.id);
         return { id: project.id };
       },
       { timeout: 30_000 },

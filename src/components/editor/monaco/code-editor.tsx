@@ -30,6 +30,8 @@ export interface CodeEditorProps {
   onSave(): void;
   /** Ctrl/Cmd+Alt+S pressed in this editor. */
   onSaveAll?(): void;
+  /** Ctrl/Cmd+I pressed in this editor (Monaco keeps the key from the page, so it asks through this). */
+  onToggleAssistant?(): void;
   onBlur?(): void;
 }
 
@@ -202,6 +204,7 @@ export default function CodeEditor({
   revealLine,
   onSave,
   onSaveAll,
+  onToggleAssistant,
   onBlur,
 }: CodeEditorProps) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -212,6 +215,7 @@ export default function CodeEditor({
 
   const emitSave = useEffectEvent(() => onSave());
   const emitSaveAll = useEffectEvent(() => onSaveAll?.());
+  const emitToggleAssistant = useEffectEvent(() => onToggleAssistant?.());
 
   // Created once per mount; props are applied by the effects below, which run right after in the same commit.
   useEffect(() => {
@@ -228,6 +232,16 @@ export default function CodeEditor({
     editor.createContextKey(focusKey, true);
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => emitSave(), focusKey);
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Alt | monaco.KeyCode.KeyS, () => emitSaveAll(), focusKey);
+    // An action rather than a bare command, so it is also in the command palette (F1). It replaces Monaco's own
+    // Ctrl+I (a second binding of "trigger suggest", which Ctrl+Space still does).
+    editor.addAction({
+      id: "vaporform.toggleAssistant",
+      label: "Toggle the Claude assistant panel",
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyI],
+      precondition: focusKey,
+      keybindingContext: focusKey,
+      run: () => emitToggleAssistant(),
+    });
 
     const hook: EditorTestHook = {
       getValue: () => {

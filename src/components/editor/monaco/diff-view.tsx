@@ -20,6 +20,8 @@ export interface DiffViewProps {
   sideBySide?: boolean;
   /** The file's path: its extension tells the TypeScript worker whether to parse JSX (`.tsx`) or not. */
   path?: string;
+  /** For a narrow place (the assistant panel): no overview ruler beside the scrollbar, long lines wrapped. */
+  compact?: boolean;
 }
 
 // Without a path, guess the permissive extension so JSX in a TypeScript/JavaScript file does not turn red.
@@ -54,6 +56,7 @@ export default function DiffView({
   preferences,
   sideBySide = true,
   path,
+  compact = false,
 }: DiffViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const diffRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
@@ -160,7 +163,8 @@ export default function DiffView({
       renderSideBySide: sideBySide,
       readOnly: !editableModified,
       fontSize: editorFontSize,
-      wordWrap: wordWrap ? "on" : "off",
+      wordWrap: wordWrap || compact ? "on" : "off",
+      renderOverviewRuler: !compact,
       // Read-only sides hide squiggles anyway; an editable merge should show real errors while fixing it.
       renderValidationDecorations: editableModified ? "editable" : "off",
     });
@@ -168,7 +172,7 @@ export default function DiffView({
     diffRef.current?.getModifiedEditor().updateOptions({
       ariaLabel: editableModified ? `${modifiedLabel} (editable)` : `${modifiedLabel} (read-only)`,
     });
-  }, [sideBySide, editableModified, editorFontSize, wordWrap, originalLabel, modifiedLabel]);
+  }, [sideBySide, editableModified, editorFontSize, wordWrap, compact, originalLabel, modifiedLabel]);
 
   return (
     <div data-testid="diff-view" className="flex h-full min-h-0 w-full flex-col overflow-hidden">

@@ -1,4 +1,5 @@
 import {
+  ZAssistantCreateProjectInput,
   ZAssistantMessagesInput,
   ZAssistantReviewInput,
   ZAssistantSendInput,
@@ -6,11 +7,12 @@ import {
   ZAssistantTurnInput,
   ZAssistantUndoInput,
 } from "~/lib/schemas/assistant";
-import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, projectProcedure, protectedProcedure } from "~/server/api/trpc";
 import {
   assistantModels,
   cancelTurn,
   conversationMessages,
+  createProjectFromPrompt,
   listConversations,
   reviewTurn,
   sendMessage,
@@ -18,9 +20,19 @@ import {
   undoTurn,
 } from "~/server/services/assistant";
 
-/** Claude in the IDE; every procedure is scoped to one of the caller's projects (projectProcedure). */
+/**
+ * Claude in the IDE; every procedure is scoped to one of the caller's projects (projectProcedure), except the two
+ * of the new-project dialog, which has no project yet: `available` (what `models` answers) and `createProject`.
+ */
 export const assistantRouter = createTRPCRouter({
   models: projectProcedure.query(({ ctx }) => assistantModels({ db: ctx.db, userId: ctx.session.user.id })),
+  available: protectedProcedure.query(({ ctx }) => assistantModels({ db: ctx.db, userId: ctx.session.user.id })),
+  /** A new project whose first files Claude writes from the prompt: { projectId, interactionId, conversationId }. */
+  createProject: protectedProcedure
+    .input(ZAssistantCreateProjectInput)
+    .mutation(({ ctx, input }) =>
+      createProjectFromPrompt({ db: ctx.db, actor: ctx.actor, userId: ctx.session.user.id, input }),
+    ),
   conversations: projectProcedure.query(({ ctx }) =>
     listConversations({ db: ctx.db, userId: ctx.session.user.id, projectId: ctx.project.id }),
   ),

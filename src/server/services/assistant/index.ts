@@ -3,14 +3,21 @@
  * server-sent events, their file changes staged and saved as one write (or kept for review, review.ts), undo
  * (undo.ts), and each turn recorded as one claude_interactions row with its tokens and cost.
  */
+import { randomUUID } from "node:crypto";
 import type Anthropic from "@anthropic-ai/sdk";
 import type pg from "pg";
 import { readPreferences } from "~/lib/schemas/account";
-import type { TAssistantSendInput } from "~/lib/schemas/assistant";
+import {
+  ZAssistantCreateProjectInput,
+  type TAssistantCreateProjectInput,
+  type TAssistantSendInput,
+} from "~/lib/schemas/assistant";
 import { env } from "~/env";
 import type { Database } from "~/server/db/client";
+import type { Actor, WriteTx } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { versionContent } from "~/server/services/files";
+import { createProject } from "~/server/services/project";
 import { assertTurnAllowed, getBudgetStatus } from "~/server/services/usage/budget";
 import { assistantConfigured, configuredModels } from "./client";
 import { runningTurn } from "./registry";
@@ -210,14 +217,14 @@ async function claimTurnSlot(tx: Pick<Database, "$queryRaw" | "$executeRaw">, us
   }
 }
 
+/** The interaction types a turn is started with (the commit may record a chat turn as file_modification or debug). */
+export type TurnKind = "chat" | "project_creation";
+
 /**
- * Starts a turn: refuses before any API call without a key, with an unknown model, over budget, or while the
- * conversation has a turn running; creates the conversation when none is given and the interaction row
- * (running), then runs the turn in this process and answers at once.
+ * The refusals made before any API call or row: no key, a model that is not offered, a budget used up. Answers the
+ * model to use. `projectId` may name a project about to be created (it has no budget or spend of its own yet).
  */
-export async function sendMessage(
-  scope: Scope & { projectName: string; kind?: "chat" | "project_creation" } & TAssistantSendInput,
-) {
+async function assertCanStart(scope: Scope & { model?: string }): Promise<string> {
   const { db, userId, projectId } = scope;
   if (!assistantConfigured()) {
     throw new AppError(
@@ -231,8 +238,59 @@ export async function sendMessage(
     throw new AppError("BAD_REQUEST", `The model ${model} is not offered here; choose one of ${models.join(", ")}.`);
   }
   await assertTurnAllowed({ db, userId, projectId });
+  return model;
+}
+
+/** A new conversation titled after the message (its first 80 characters). */
+async function newConversation(tx: WriteTx, scope: Omit<Scope, "db">, message: string, model: string) {
+  const title = message.replace(/\s+/g, " ").trim().slice(0, 80);
+  const conversation = await tx.claudeConversation.create({
+    data: { projectId: scope.projectId, userId: scope.userId, title, model },
+    select: { id: true },
+  });
+  return conversation.id;
+}
+
+/** The turn's interaction row, running until the turn is recorded. */
+async function newInteraction(
+  tx: WriteTx,
+  scope: Omit<Scope, "db">,
+  turn: { conversationId: string; kind: TurnKind; message: string; model: string },
+) {
+  const interaction = await tx.claudeInteraction.create({
+    data: {
+      projectId: scope.projectId,
+      userId: scope.userId,
+      conversationId: turn.conversationId,
+      interactionType: turn.kind,
+      userMessage: turn.message,
+      claudeResponse: "",
+      model: turn.model,
+      status: "running",
+      success: null,
+      heartbeatAt: new Date(),
+      contextData: { calls: [], tools: [], capHit: false, changes: [] },
+    },
+    select: { id: true, createdAt: true },
+  });
+  return {
+    interactionId: interaction.id,
+    conversationId: turn.conversationId,
+    startedAt: interaction.createdAt ?? new Date(),
+  };
+}
+
+/**
+ * Starts a turn: refuses before any API call without a key, with an unknown model, over budget, or while the
+ * conversation has a turn running; creates the conversation when none is given and the interaction row
+ * (running), then runs the turn in this process and answers at once.
+ */
+export async function sendMessage(scope: Scope & { projectName: string; kind?: TurnKind } & TAssistantSendInput) {
+  const { db, userId, projectId } = scope;
+  const model = await assertCanStart(scope);
   const apply = await applyPreference(db, userId);
   const message = scope.message;
+  const kind = scope.kind ?? "chat";
 
   const created = await db.$transaction(async (tx) => {
     await claimTurnSlot(tx, userId);
@@ -254,28 +312,9 @@ export async function sendMessage(
       }
       await tx.claudeConversation.update({ where: { id: conversationId }, data: { updatedAt: new Date(), model } });
     } else {
-      const title = message.replace(/\s+/g, " ").trim().slice(0, 80);
-      conversationId = (
-        await tx.claudeConversation.create({ data: { projectId, userId, title, model }, select: { id: true } })
-      ).id;
+      conversationId = await newConversation(tx, scope, message, model);
     }
-    const interaction = await tx.claudeInteraction.create({
-      data: {
-        projectId,
-        userId,
-        conversationId,
-        interactionType: scope.kind ?? "chat",
-        userMessage: message,
-        claudeResponse: "",
-        model,
-        status: "running",
-        success: null,
-        heartbeatAt: new Date(),
-        contextData: { calls: [], tools: [], capHit: false, changes: [] },
-      },
-      select: { id: true, createdAt: true },
-    });
-    return { interactionId: interaction.id, conversationId, startedAt: interaction.createdAt ?? new Date() };
+    return newInteraction(tx, scope, { conversationId, kind, message, model });
   });
 
   startTurn({
@@ -285,6 +324,7 @@ export async function sendMessage(
     userId,
     projectId,
     projectName: scope.projectName,
+    kind,
     model,
     message,
     apply,
@@ -292,6 +332,63 @@ export async function sendMessage(
     history: async () => (scope.conversationId ? history(db, created.conversationId, created.interactionId) : []),
   });
   return { interactionId: created.interactionId, conversationId: created.conversationId };
+}
+
+/**
+ * A project from a prompt (issue 9, item 8): a blank project (createProject, with its README.md), a new
+ * conversation and a running `project_creation` interaction are inserted in one transaction, then the turn runs on
+ * the server, where Claude writes the app's first files through the usual commit (source claude, the interaction
+ * id, is_generated). Answers at once. The refusals of assistant.send (no key, unknown model, budget used up) come
+ * first, under the id the project will have, and a refused or invalid request leaves no project behind.
+ *
+ * The changes are applied even when the user reviews Claude's changes (assistantApply "review"): the preference
+ * protects work from being overwritten, and a brand-new project holds no work yet; the user asked for these files,
+ * sees them listed in the turn, and can still undo the turn as a whole.
+ */
+export async function createProjectFromPrompt(options: {
+  db: Database;
+  actor: Actor;
+  userId: string;
+  input: TAssistantCreateProjectInput;
+}) {
+  const { db, actor, userId } = options;
+  const input = ZAssistantCreateProjectInput.parse(options.input);
+  const projectId = randomUUID();
+  const model = await assertCanStart({ db, userId, projectId, model: input.model });
+  let created: Awaited<ReturnType<typeof newInteraction>> | undefined;
+  await createProject({
+    db,
+    actor,
+    userId,
+    id: projectId,
+    name: input.name,
+    description: input.description,
+    withinTransaction: async (tx) => {
+      await claimTurnSlot(tx, userId);
+      const conversationId = await newConversation(tx, { userId, projectId }, input.prompt, model);
+      created = await newInteraction(
+        tx,
+        { userId, projectId },
+        { conversationId, kind: "project_creation", message: input.prompt, model },
+      );
+    },
+  });
+  const turn = created!;
+  startTurn({
+    db,
+    interactionId: turn.interactionId,
+    conversationId: turn.conversationId,
+    userId,
+    projectId,
+    projectName: input.name,
+    kind: "project_creation",
+    model,
+    message: input.prompt,
+    apply: "auto",
+    startedAt: turn.startedAt,
+    history: async () => [],
+  });
+  return { projectId, interactionId: turn.interactionId, conversationId: turn.conversationId };
 }
 
 /**

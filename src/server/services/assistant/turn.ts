@@ -63,6 +63,8 @@ export interface TurnStart {
   userId: string;
   projectId: string;
   projectName: string;
+  /** project_creation: the first turn of a project from a prompt (its own system prompt and interaction type). */
+  kind: "chat" | "project_creation";
   model: string;
   message: string;
   apply: "auto" | "review";
@@ -94,7 +96,18 @@ type Outcome =
   | { status: "failed"; error: string; stopReason: string | null }
   | { status: "cancelled"; error: string };
 
-function systemPrompt(projectName: string): string {
+function systemPrompt(kind: TurnStart["kind"], projectName: string): string {
+  if (kind === "project_creation") {
+    return [
+      `You are Claude, working inside the Vaporform web IDE. The user has just created the project "${projectName}"`,
+      "and described the app they want; so far it holds only a README.md. Create the app's first files with the",
+      "tools (write_file for each file; paths are relative to the project root): a small, working starting point",
+      "with a sensible layout, the files it needs to run (a package manifest or similar, an entry point, a README.md",
+      "saying how to run it), and no placeholder files. Keep it focused on what the user described. Your files are",
+      "saved together when you finish, so the user sees them as one change they can undo. End with a short summary",
+      "of what you created and how to run it.",
+    ].join(" ");
+  }
   return [
     `You are Claude, working inside the Vaporform web IDE on the project "${projectName}".`,
     "Use the tools to look at and change the project's files; paths are relative to the project root.",
@@ -205,7 +218,9 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
         {
           model: start.model,
           max_tokens: MAX_TOKENS,
-          system: [{ type: "text", text: systemPrompt(start.projectName), cache_control: { type: "ephemeral" } }],
+          system: [
+            { type: "text", text: systemPrompt(start.kind, start.projectName), cache_control: { type: "ephemeral" } },
+          ],
           tools: TOOL_DEFINITIONS,
           messages: withCacheBreakpoints(messages),
         },
@@ -303,7 +318,8 @@ async function runTurn(start: TurnStart, turn: RunningTurn): Promise<void> {
   await recordTurn(start, turn, calls, outcome, changes);
 }
 
-function interactionType(message: string, changed: boolean): string {
+function interactionType(kind: TurnStart["kind"], message: string, changed: boolean): string {
+  if (kind === "project_creation") return kind;
   if (changed) return "file_modification";
   if (/\b(error|bug|debug|crash(es|ed)?|exception|stack ?trace|traceback|fails?|failing|broken)\b/i.test(message))
     return "debug";
@@ -492,7 +508,7 @@ function finalData(
   return {
     status: outcome.status,
     success: outcome.status === "succeeded",
-    interactionType: interactionType(start.message, fields.affected.length > 0),
+    interactionType: interactionType(start.kind, start.message, fields.affected.length > 0),
     claudeResponse: turn.text,
     errorMessage: fields.errorMessage,
     contextData: totals.context as object,

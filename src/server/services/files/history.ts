@@ -118,7 +118,24 @@ export async function readFile({
   };
 }
 
-/** Every version of a path, newest first, across the files that held the path over time. */
+/** What a Claude turn behind a version was: its prompt, model, conversation and stored cost (null: unpriced). */
+export interface VersionTurn {
+  interactionId: string;
+  conversationId: string | null;
+  prompt: string;
+  model: string;
+  /** USD as stored with the turn (6 decimals); null when the model had no price (never counted as $0). */
+  costUsd: string | null;
+}
+
+/** Longest prompt the history answers per version: enough to recognise the turn, not a second copy of it. */
+const PROMPT_PREVIEW_CHARS = 280;
+
+/**
+ * Every version of a path, newest first, across the files that held the path over time; each version Claude
+ * wrote comes with its turn, and the history with what Claude's turns that changed it cost together (each turn
+ * counted once, however many versions it wrote; unpriced turns counted apart, never as $0).
+ */
 export async function getFileHistory({ db, projectId, path }: ProjectScope & { path: string }) {
   const rows = await db.$queryRaw<
     {
@@ -131,15 +148,31 @@ export async function getFileHistory({ db, projectId, path }: ProjectScope & { p
       content_hash: string | null;
       author_id: string | null;
       author_name: string | null;
+      turn_id: string | null;
+      conversation_id: string | null;
+      prompt: string | null;
+      model: string | null;
+      cost_usd: string | null;
     }[]
   >`
     SELECT v.file_id, v.version, v.created_at, v.source_type, v.interaction_id, v.size_bytes, v.content_hash,
-           u.id AS author_id, u.full_name AS author_name
+           u.id AS author_id, u.full_name AS author_name,
+           i.id AS turn_id, i.conversation_id, left(i.user_message, ${PROMPT_PREVIEW_CHARS}) AS prompt, i.model,
+           i.cost_usd::text AS cost_usd
       FROM project_file_versions v
       LEFT JOIN users u ON u.id = v.created_by
+      LEFT JOIN claude_interactions i ON i.id = v.interaction_id AND i.project_id = v.project_id
      WHERE ${historyCondition(projectId, path)}
      ORDER BY v.created_at DESC, v.version DESC
      LIMIT 1000`;
+  const [totals] = await db.$queryRaw<{ cost_usd: string; priced_turns: number; unpriced_turns: number }[]>`
+    SELECT COALESCE(sum(t.cost_usd), 0)::numeric(14, 6)::text AS cost_usd,
+           count(t.cost_usd)::int AS priced_turns,
+           (count(*) - count(t.cost_usd))::int AS unpriced_turns
+      FROM (SELECT DISTINCT i.id, i.cost_usd
+              FROM project_file_versions v
+              JOIN claude_interactions i ON i.id = v.interaction_id AND i.project_id = v.project_id
+             WHERE ${historyCondition(projectId, path)}) t`;
   return {
     versions: rows.map((row) => ({
       fileId: row.file_id,
@@ -150,6 +183,21 @@ export async function getFileHistory({ db, projectId, path }: ProjectScope & { p
       interactionId: row.interaction_id,
       sizeBytes: row.size_bytes,
       contentHash: row.content_hash,
+      turn: row.turn_id
+        ? ({
+            interactionId: row.turn_id,
+            conversationId: row.conversation_id,
+            prompt: row.prompt ?? "",
+            model: row.model ?? "unknown",
+            costUsd: row.cost_usd,
+          } satisfies VersionTurn)
+        : null,
     })),
+    /** What Claude's turns that wrote versions of this path cost: priced ones summed, unpriced ones counted. */
+    claudeCost: {
+      costUsd: totals?.cost_usd ?? "0.000000",
+      pricedTurns: totals?.priced_turns ?? 0,
+      unpricedTurns: totals?.unpriced_turns ?? 0,
+    },
   };
 }
