@@ -15,7 +15,11 @@ vi.mock("~/server/services/usage/budget", async (importOriginal) => {
 });
 
 const suite = assistantSuite({ priced: true });
-beforeEach(() => vi.mocked(assertTurnAllowed).mockClear());
+// A block, not an arrow's value: mockClear() answers the mock, and a function beforeEach returns is run as its
+// cleanup after the test (it would call assertTurnAllowed with no arguments).
+beforeEach(() => {
+  vi.mocked(assertTurnAllowed).mockClear();
+});
 
 const uniqueName = () => `Prompted ${randomBytes(3).toString("hex")}`;
 
