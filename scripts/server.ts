@@ -45,7 +45,21 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.listen(env.PORT, () => console.log(`▸ Ready on http://localhost:${env.PORT}`));
-  const stop = () => server.close(() => process.exit(0));
+  const { stopRunningTurns } = await import("~/server/services/assistant");
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Claude's running turns are cancelled and recorded (at most 10 s) before the process ends; their event
+    // streams get `done` and close, so the server can close too.
+    void stopRunningTurns(10_000)
+      .catch((error: unknown) => console.error("[server] stopping the running turns failed:", error))
+      .finally(() => {
+        server.close(() => process.exit(0));
+        server.closeAllConnections();
+        setTimeout(() => process.exit(0), 2_000).unref();
+      });
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

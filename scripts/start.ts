@@ -64,9 +64,18 @@ runCli(async () => {
   const keyCheck = await checkEncryptionKey(pool);
   if (!database.embedded) warnAboutLocalSecrets(env, keyCheck);
   await runMaintenance(pool, { retentionMonths: env.ACTIVITY_RETENTION_MONTHS });
-  // No server runs yet, so a turn still marked running was cut off by a crash or a restart.
+  // A turn still marked running whose heartbeat stopped was cut off by a crash or a restart (turns of another
+  // live instance on the same database keep beating). Checked again every minute while the server runs.
   const interrupted = await failInterruptedTurns(pool);
   if (interrupted > 0) console.warn(`▸ ${interrupted} Claude turn(s) cut off by the last shutdown marked failed`);
+  const turnSweep = setInterval(() => {
+    failInterruptedTurns(pool)
+      .then((count) => {
+        if (count > 0) console.warn(`▸ ${count} Claude turn(s) whose server stopped marked failed`);
+      })
+      .catch((error: unknown) => console.error("▸ Checking for cut-off Claude turns failed:", error));
+  }, 60_000);
+  turnSweep.unref();
   const stopMaintenance = scheduleMaintenance(pool, {
     retentionMonths: env.ACTIVITY_RETENTION_MONTHS,
     log: (line) => console.warn(line),
@@ -123,6 +132,7 @@ runCli(async () => {
   process.on("SIGTERM", shutdown);
 
   const code = await waitFor(server);
+  clearInterval(turnSweep);
   stopMaintenance();
   await pool.end();
   await database.stop();

@@ -137,6 +137,10 @@ export const envSchema = z.object({
     ),
   /** The most model calls one assistant turn may make (its tool loop stops there, and says so). */
   ASSISTANT_MAX_MODEL_CALLS: z.coerce.number().int().min(1).max(200).default(25),
+  /** The most assistant turns one user may have running at once (a further send is refused with 429). */
+  ASSISTANT_MAX_RUNNING_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  /** The most assistant turns running at once on the whole installation (all users, all instances). */
+  ASSISTANT_MAX_RUNNING: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;

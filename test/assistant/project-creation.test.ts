@@ -15,7 +15,11 @@ vi.mock("~/server/services/usage/budget", async (importOriginal) => {
 });
 
 const suite = assistantSuite({ priced: true });
-beforeEach(() => vi.mocked(assertTurnAllowed).mockClear());
+// A block, not an arrow's value: mockClear() answers the mock, and a function beforeEach returns is run as its
+// cleanup after the test (it would call assertTurnAllowed with no arguments).
+beforeEach(() => {
+  vi.mocked(assertTurnAllowed).mockClear();
+});
 
 const uniqueName = () => `Prompted ${randomBytes(3).toString("hex")}`;
 
@@ -129,7 +133,10 @@ describe("a project from a prompt", () => {
     const first = suite.fake.requests[0]!.body as { system: { text: string }[]; messages: { content: unknown }[] };
     expect(first.system[0]!.text).toContain(`created the project "${name}"`);
     expect(first.system[0]!.text).toContain("Create the app's first files");
-    expect(first.messages).toEqual([{ role: "user", content: "A tiny Node todo app" }]);
+    // The prompt carries the prompt-caching breakpoint of the last message.
+    expect(first.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "A tiny Node todo app", cache_control: { type: "ephemeral" } }] },
+    ]);
 
     // The conversation is the project's first, titled after the prompt, and the panel reads it like any other.
     const { conversations } = await suite.api.assistant.conversations({ projectId });

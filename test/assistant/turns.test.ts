@@ -187,9 +187,11 @@ describe("a whole turn", () => {
     await settled(second.interactionId);
     const body = fake.requests[1]!.body as { messages: { role: string; content: unknown }[] };
     expect(body.messages).toEqual([
-      { role: "user", content: "Hello" },
+      // The last message and the user message before it carry the prompt-caching breakpoints (with the system
+      // prompt's, three of the four the API allows).
+      { role: "user", content: [{ type: "text", text: "Hello", cache_control: { type: "ephemeral" } }] },
       { role: "assistant", content: "First answer." },
-      { role: "user", content: "Again" },
+      { role: "user", content: [{ type: "text", text: "Again", cache_control: { type: "ephemeral" } }] },
     ]);
     const row = await interaction(second.interactionId);
     expect(row).toMatchObject({ status: "succeeded", interaction_type: "chat", cost_usd: null, price_id: null });
@@ -288,7 +290,12 @@ describe("bad tool input from the model", () => {
     );
     const { interactionId } = await turn(projectId, "Write broken");
     const row = await interaction(interactionId);
-    expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 11, output_tokens: 3 });
+    // The failing call's usage (10 in, 5 out: it ran to message_stop) is billed and recorded too.
+    expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 21, output_tokens: 8 });
+    expect((row.context_data as { calls: { partial?: boolean; stopReason: string | null }[] }).calls).toMatchObject([
+      { stopReason: "tool_use" },
+      { partial: true, stopReason: null },
+    ]);
     expect(row.error_message).toMatch(/malformed input for the tool write_file/);
     expect(await liveFile(projectId, "first.txt")).toBeUndefined();
     expect(await liveFile(projectId, "x.txt")).toBeUndefined();
@@ -311,6 +318,12 @@ describe("API failures", () => {
     expect(row).toMatchObject({ status: "failed", success: false, input_tokens: 7, output_tokens: 2, total_tokens: 9 });
     expect(row.error_message).toMatch(message);
     expect(row.cost_text).toBe("0.000034");
+    // The refused call is in the context with its request id (no tokens: the API billed none).
+    expect((row.context_data as { calls: unknown[] }).calls[1]).toMatchObject({
+      partial: true,
+      requestId: expect.stringMatching(/^req_/),
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
     expect(await liveFile(projectId, "w.txt")).toBeUndefined();
     expect(fake.requests).toHaveLength(2);
   });
@@ -323,7 +336,7 @@ describe("API failures", () => {
     );
     const { interactionId } = await turn(projectId, "Do it");
     const row = await interaction(interactionId);
-    expect(row).toMatchObject({ status: "failed", input_tokens: 5, output_tokens: 1 });
+    expect(row).toMatchObject({ status: "failed", input_tokens: 15, output_tokens: 2, total_tokens: 17 });
     expect(row.error_message).toMatch(/stopped in the middle of its answer \(overloaded_error: Overloaded\)/);
     expect(await liveFile(projectId, "w.txt")).toBeUndefined();
   });
@@ -400,24 +413,50 @@ describe("cancel", () => {
 
     expect(await api.assistant.cancel({ projectId, interactionId })).toEqual({ cancelled: true });
     const row = await interaction(interactionId);
-    expect(row).toMatchObject({ status: "cancelled", success: false, input_tokens: 9, output_tokens: 4 });
+    // The cancelled call's message_start usage (10 in, 1 out) and request id are recorded with the first call's.
+    expect(row).toMatchObject({ status: "cancelled", success: false, input_tokens: 19, output_tokens: 5 });
+    const calls = (row.context_data as { calls: { requestId: string | null; partial?: boolean }[] }).calls;
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatchObject({ partial: true, requestId: expect.stringMatching(/^req_/) });
     expect(await liveFile(projectId, "staged.txt")).toBeUndefined();
     expect(await api.assistant.cancel({ projectId, interactionId })).toEqual({ cancelled: false });
   });
 });
 
 describe("restart recovery", () => {
-  it("marks turns left running by a crash as failed", async () => {
+  it("marks turns left running by a crash (their heartbeat stopped over a minute ago) as failed", async () => {
     const projectId = await projectWith({});
     const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO claude_interactions (project_id, user_id, interaction_type, user_message, claude_response, model, status, success)
-       VALUES ($1, $2, 'chat', 'cut off', '', $3, 'running', NULL) RETURNING id`,
+      `INSERT INTO claude_interactions (project_id, user_id, interaction_type, user_message, claude_response, model,
+                                        status, success, created_at, heartbeat_at)
+       VALUES ($1, $2, 'chat', 'cut off', '', $3, 'running', NULL, now() - interval '5 minutes',
+               now() - interval '61 seconds') RETURNING id`,
       [projectId, userId, MODEL],
     );
-    expect(await failInterruptedTurns(pool)).toBeGreaterThanOrEqual(1);
+    expect(await failInterruptedTurns(pool)).toBe(1);
     const row = await interaction(rows[0]!.id);
     expect(row).toMatchObject({ status: "failed", success: false });
-    expect(row.error_message).toMatch(/server restarted during this turn/);
+    expect(row.error_message).toMatch(/server stopped or restarted during this turn; no file was changed/);
     expect(row.completed_at).not.toBeNull();
+  });
+
+  it("leaves alone a turn another live instance is running (its heartbeat is recent)", async () => {
+    const projectId = await projectWith({});
+    fake.script({ blocks: [text("long answer")], hold: true });
+    const { interactionId } = await api.assistant.send({ projectId, message: "long" });
+    await fake.held();
+    const running = await interaction(interactionId);
+    expect(running.heartbeat_at).not.toBeNull();
+    // What another instance starting on the same database does:
+    expect(await failInterruptedTurns(pool)).toBe(0);
+    expect((await interaction(interactionId)).status).toBe("running");
+    // A second turn in the conversation is still refused while it runs.
+    await expectFailure(
+      api.assistant.send({ projectId, conversationId: running.conversation_id as string, message: "again" }),
+      "CONFLICT",
+    );
+    fake.release();
+    await settled(interactionId);
+    expect((await interaction(interactionId)).status).toBe("succeeded");
   });
 });

@@ -12,6 +12,7 @@ import {
   type TAssistantCreateProjectInput,
   type TAssistantSendInput,
 } from "~/lib/schemas/assistant";
+import { env } from "~/env";
 import type { Database } from "~/server/db/client";
 import type { Actor, WriteTx } from "~/server/db/write";
 import { AppError } from "~/server/errors";
@@ -26,7 +27,7 @@ import { getTurn, readContext, toTurn, turnSelect } from "./turns";
 export { getTurn, type Turn } from "./turns";
 export { reviewTurn } from "./review";
 export { undoTurn } from "./undo";
-export { runningTurn, runningTurns } from "./registry";
+export { runningTurn, runningTurns, stopRunningTurns } from "./registry";
 
 interface Scope {
   db: Database;
@@ -118,20 +119,102 @@ export async function conversationMessages(scope: Scope & { conversationId: stri
   return { conversation, turns: rows.map(toTurn) };
 }
 
-/** The earlier turns of a conversation as the model's message history (answered turns only). */
-async function history(db: Database, conversationId: string): Promise<Anthropic.MessageParam[]> {
+/** How much of a conversation's earlier turns is sent with a new turn (characters; the newest turns first). */
+export const HISTORY_LIMITS = { turns: 50, totalChars: 200_000, responseChars: 20_000 };
+
+/** What happened to a turn's changes, told to the model with its answer (so it does not assume they exist). */
+function outcomeNote(row: {
+  status: string;
+  errorMessage: string | null;
+  reviewState: string | null;
+  undoneAt: Date | null;
+}): string | null {
+  if (row.undoneAt) return "(The user undid this turn: its file changes were reverted.)";
+  if (row.status === "cancelled") return "(The user cancelled this turn: none of its file changes were saved.)";
+  if (row.status === "failed") {
+    const reason = row.errorMessage?.trim().replace(/\.$/, "");
+    return `(This turn failed${reason ? `: ${reason}` : ""}. None of its file changes were saved.)`;
+  }
+  if (row.reviewState === "rejected") return "(The user rejected this turn's file changes: they were not applied.)";
+  if (row.reviewState === "pending") return "(This turn's file changes await the user's review: not applied yet.)";
+  if (row.reviewState === "conflict") {
+    return "(This turn's file changes were not applied: files changed meanwhile; they await the user's review.)";
+  }
+  if (row.reviewState === "partial") return "(The user accepted only some of this turn's file changes.)";
+  return null;
+}
+
+/**
+ * The earlier turns of a conversation as the model's message history: the newest ones (at most
+ * HISTORY_LIMITS.turns, and HISTORY_LIMITS.totalChars in all, each answer cut at responseChars), oldest first,
+ * each answer followed by a note when its changes were undone, rejected, not applied, or the turn failed. A turn
+ * that ended with no answer at all is left out.
+ */
+export async function history(
+  db: Database,
+  conversationId: string,
+  before?: string,
+): Promise<Anthropic.MessageParam[]> {
   const rows = await db.claudeInteraction.findMany({
-    where: { conversationId, status: "succeeded" },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { userMessage: true, claudeResponse: true },
-    take: 50,
+    where: { conversationId, status: { not: "running" }, ...(before ? { id: { not: before } } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: {
+      userMessage: true,
+      claudeResponse: true,
+      status: true,
+      errorMessage: true,
+      reviewState: true,
+      undoneAt: true,
+    },
+    take: HISTORY_LIMITS.turns,
   });
-  return rows
-    .filter((row) => row.claudeResponse.trim() !== "")
-    .flatMap((row) => [
-      { role: "user" as const, content: row.userMessage },
-      { role: "assistant" as const, content: row.claudeResponse },
+  const pairs: Anthropic.MessageParam[][] = [];
+  let chars = 0;
+  for (const row of rows) {
+    let response = row.claudeResponse.trim();
+    if (response === "" && row.status !== "succeeded") continue;
+    if (response.length > HISTORY_LIMITS.responseChars) {
+      response = `${response.slice(0, HISTORY_LIMITS.responseChars)}\n[… the rest of this answer is left out]`;
+    }
+    const note = outcomeNote(row);
+    if (note) response = response === "" ? note : `${response}\n\n${note}`;
+    if (response === "") continue;
+    chars += row.userMessage.length + response.length;
+    if (chars > HISTORY_LIMITS.totalChars) break;
+    pairs.push([
+      { role: "user", content: row.userMessage },
+      { role: "assistant", content: response },
     ]);
+  }
+  return pairs.reverse().flat();
+}
+
+/** The advisory lock (two-int form: the assistant's namespace, then 0) that serializes claiming a turn slot. */
+const TURN_SLOT_LOCK = 0x76666173;
+
+/**
+ * Refuses a turn past ASSISTANT_MAX_RUNNING_PER_USER running turns of the user, or ASSISTANT_MAX_RUNNING on the
+ * installation. Counting and creating the running row happen under one transaction-scoped advisory lock, so
+ * parallel sends (from any instance on the same database) cannot all pass the count.
+ */
+async function claimTurnSlot(tx: Pick<Database, "$queryRaw" | "$executeRaw">, userId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TURN_SLOT_LOCK}::int, 0)`;
+  const [counts] = await tx.$queryRaw<{ mine: number; all: number }[]>`
+    SELECT (count(*) FILTER (WHERE user_id = ${userId}::uuid))::int AS mine, count(*)::int AS all
+      FROM claude_interactions WHERE status = 'running'`;
+  const perUser = env.ASSISTANT_MAX_RUNNING_PER_USER;
+  if ((counts?.mine ?? 0) >= perUser) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `You already have ${perUser === 1 ? "a turn" : `${perUser} turns`} of Claude running (the most at once): wait for one to finish, or cancel one.`,
+    );
+  }
+  if ((counts?.all ?? 0) >= env.ASSISTANT_MAX_RUNNING) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      "Claude is busy on this server (too many turns are running at once). Try again in a minute.",
+    );
+  }
 }
 
 /** The interaction types a turn is started with (the commit may record a chat turn as file_modification or debug). */
@@ -185,6 +268,7 @@ async function newInteraction(
       model: turn.model,
       status: "running",
       success: null,
+      heartbeatAt: new Date(),
       contextData: { calls: [], tools: [], capHit: false, changes: [] },
     },
     select: { id: true, createdAt: true },
@@ -209,6 +293,7 @@ export async function sendMessage(scope: Scope & { projectName: string; kind?: T
   const kind = scope.kind ?? "chat";
 
   const created = await db.$transaction(async (tx) => {
+    await claimTurnSlot(tx, userId);
     let conversationId = scope.conversationId;
     if (conversationId) {
       const conversation = await tx.$queryRaw<{ id: string }[]>`
@@ -244,7 +329,7 @@ export async function sendMessage(scope: Scope & { projectName: string; kind?: T
     message,
     apply,
     startedAt: created.startedAt,
-    history: scope.conversationId ? await history(db, created.conversationId) : [],
+    history: async () => (scope.conversationId ? history(db, created.conversationId, created.interactionId) : []),
   });
   return { interactionId: created.interactionId, conversationId: created.conversationId };
 }
@@ -279,6 +364,7 @@ export async function createProjectFromPrompt(options: {
     name: input.name,
     description: input.description,
     withinTransaction: async (tx) => {
+      await claimTurnSlot(tx, userId);
       const conversationId = await newConversation(tx, { userId, projectId }, input.prompt, model);
       created = await newInteraction(
         tx,
@@ -300,16 +386,19 @@ export async function createProjectFromPrompt(options: {
     message: input.prompt,
     apply: "auto",
     startedAt: turn.startedAt,
-    history: [],
+    history: async () => [],
   });
   return { projectId, interactionId: turn.interactionId, conversationId: turn.conversationId };
 }
 
-/** Cancels a running turn of the user (nothing it staged is written); false when it is no longer running. */
+/**
+ * Cancels a running turn of the user (nothing it staged is written); false when it is no longer running, or is
+ * already saving its changes (then it ends as it would have: the panel shows its outcome).
+ */
 export async function cancelTurn(scope: Scope & { interactionId: string }) {
   await getTurn(scope);
   const turn = runningTurn(scope.interactionId);
-  if (!turn || turn.userId !== scope.userId) return { cancelled: false };
+  if (!turn || turn.userId !== scope.userId || turn.committing) return { cancelled: false };
   turn.controller.abort();
   await turn.finished;
   return { cancelled: true };
@@ -335,6 +424,9 @@ export async function turnDiff(scope: Scope & { interactionId: string; path: str
     };
   }
   const pending = row.pendingChanges[0];
+  if (pending?.status === "rejected") {
+    throw new AppError("NOT_FOUND", `Claude's change to ${path} was rejected; it is no longer kept.`);
+  }
   if (pending) {
     const before =
       pending.baseFileId && pending.baseVersion !== null
@@ -350,17 +442,27 @@ export async function turnDiff(scope: Scope & { interactionId: string; path: str
   throw new AppError("NOT_FOUND", `This turn did not change ${path}.`);
 }
 
+/** A running turn whose heartbeat is older than this was cut off (its instance stopped or crashed). */
+export const STALE_TURN_MS = 60_000;
+
 /**
- * At server start, before any turn can run: turns left running by a crash or a restart are recorded as failed
- * (none of their changes was written: a turn writes only when it ends).
+ * Turns cut off by a crash or a restart (still running, but their instance stopped beating for STALE_TURN_MS)
+ * are recorded as failed; none of their changes was written (a turn writes only when it ends). Run at start
+ * and every minute (scripts/start.ts); turns of another live instance on the same database keep beating and are
+ * left alone. Answers how many were failed.
  */
-export async function failInterruptedTurns(pool: Pick<pg.Pool, "query">): Promise<number> {
+export async function failInterruptedTurns(
+  pool: Pick<pg.Pool, "query">,
+  staleAfterMs: number = STALE_TURN_MS,
+): Promise<number> {
   const result = await pool.query(
     `UPDATE claude_interactions
         SET status = 'failed', success = false, completed_at = now(),
-            error_message = 'The server restarted during this turn; no file was changed.',
+            error_message = 'The server stopped or restarted during this turn; no file was changed.',
             execution_time_ms = LEAST(2147483647, GREATEST(0, extract(epoch FROM now() - created_at) * 1000))::int
-      WHERE status = 'running'`,
+      WHERE status = 'running'
+        AND COALESCE(heartbeat_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)`,
+    [staleAfterMs],
   );
   return result.rowCount ?? 0;
 }

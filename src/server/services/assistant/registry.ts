@@ -21,6 +21,10 @@ export interface RunningTurn {
   text: string;
   tools: ToolCallView[];
   listeners: Set<(event: TurnEvent) => void>;
+  /** Set once the tool loop has ended and the turn is being saved: a cancel can no longer stop it. */
+  committing: boolean;
+  /** Cancelled because the server is stopping (stopRunningTurns), not by the user. */
+  stopping?: boolean;
   /** Resolves when the turn has been recorded (tests and shutdown wait on it). */
   finished: Promise<void>;
 }
@@ -58,4 +62,25 @@ export function unregisterTurn(turn: RunningTurn): void {
 /** Every turn running now (tests wait for them to finish). */
 export function runningTurns(): RunningTurn[] {
   return [...registry.values()];
+}
+
+/**
+ * On shutdown: cancels every turn running in this process (nothing of theirs is written; each is recorded as
+ * cancelled, and its event streams get `done`), and waits at most `timeoutMs` for them to be recorded. Turns
+ * already saving their changes are let finish. Answers how many turns were still running.
+ */
+export async function stopRunningTurns(timeoutMs: number): Promise<number> {
+  const turns = runningTurns();
+  for (const turn of turns) {
+    if (turn.committing) continue;
+    turn.stopping = true;
+    turn.controller.abort();
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(turns.map((turn) => turn.finished)),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  return turns.length;
 }

@@ -1,7 +1,8 @@
 /**
  * Reviewing a turn's changes (preference assistantApply = "review", or a turn whose files changed under it):
  * accept all or some of them (one safe save: written only when none of their files changed since Claude read
- * them; otherwise those are marked conflicts and nothing is written), or reject them.
+ * them; otherwise those are marked conflicts and nothing is written), or reject them. A decided change keeps no
+ * content: an accepted one is in the file's versions, a rejected one is gone.
  */
 import { makeActor, withWrite, type WriteTx } from "~/server/db/write";
 import type { Database } from "~/server/db/client";
@@ -20,7 +21,7 @@ export function reviewStateOf(statuses: string[]): ReviewState | null {
   return "partial";
 }
 
-async function updateReviewState(tx: WriteTx, interactionId: string): Promise<ReviewState | null> {
+export async function updateReviewState(tx: WriteTx, interactionId: string): Promise<ReviewState | null> {
   const rows = await tx.claudePendingChange.findMany({ where: { interactionId }, select: { status: true } });
   const reviewState = reviewStateOf(rows.map((row) => row.status));
   await tx.claudeInteraction.update({ where: { id: interactionId }, data: { reviewState } });
@@ -49,6 +50,17 @@ export async function reviewTurn({
     db,
     actor,
     async (tx) => {
+      // Read in the write (undo takes the same project lock): a turn undone meanwhile is refused too.
+      const current = await tx.claudeInteraction.findUniqueOrThrow({
+        where: { id: interactionId },
+        select: { undoneAt: true },
+      });
+      if (current.undoneAt) {
+        throw new AppError(
+          "CONFLICT",
+          "This turn was undone, so its remaining changes can no longer be accepted or rejected. Ask Claude again.",
+        );
+      }
       const open = await tx.claudePendingChange.findMany({
         where: { interactionId, status: { in: ["pending", "conflict"] } },
         orderBy: { filePath: "asc" },
@@ -64,7 +76,7 @@ export async function reviewTurn({
       if (decision === "reject") {
         await tx.claudePendingChange.updateMany({
           where: { id: { in: ids } },
-          data: { status: "rejected", decidedAt: new Date() },
+          data: { status: "rejected", decidedAt: new Date(), content: null },
         });
         return { reviewState: await updateReviewState(tx, interactionId), conflicts: [] };
       }
@@ -89,7 +101,7 @@ export async function reviewTurn({
       const applied = await applyFileChanges(tx, projectId, actor, changes, { generated: true });
       await tx.claudePendingChange.updateMany({
         where: { id: { in: ids } },
-        data: { status: "accepted", decidedAt: new Date() },
+        data: { status: "accepted", decidedAt: new Date(), content: null },
       });
       const row = await tx.claudeInteraction.findUniqueOrThrow({
         where: { id: interactionId },

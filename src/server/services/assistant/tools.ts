@@ -12,9 +12,54 @@ import { SEARCH_MODES } from "~/lib/schemas/search";
 import { mib } from "~/server/services/zip";
 import type { Workspace } from "./workspace";
 
-/** What a file read answers at most, so one large file cannot fill the model's context. */
-const READ_MAX_CHARS = 200_000;
-const LIST_MAX_FILES = 2_000;
+/** The most one tool result may hold (UTF-8 bytes), so one large file or listing cannot fill the context. */
+export const TOOL_RESULT_MAX_BYTES = 64 * 1024;
+/** The most files list_files names, and search results search_files answers. */
+export const LIST_MAX_FILES = 1_000;
+export const SEARCH_MAX_FILES = 50;
+
+/** `text` cut to at most `max` UTF-8 bytes (never inside a character), and whether it was cut. */
+export function cutToBytes(text: string, max: number): { text: string; cut: boolean } {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= max) return { text, cut: false };
+  let end = max;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return { text: bytes.subarray(0, end).toString("utf8"), cut: true };
+}
+
+/** Room left for the content of a result that ends with a note of at most this many bytes. */
+const NOTE_ROOM = 300;
+
+/** Lines start..end (1-based, inclusive) of `content`, within TOOL_RESULT_MAX_BYTES, saying when it was cut. */
+function readLines(path: string, content: string, start?: number, end?: number): string {
+  const whole = start === undefined && end === undefined;
+  if (whole && Buffer.byteLength(content, "utf8") <= TOOL_RESULT_MAX_BYTES) return content;
+  const lines = content.split("\n");
+  if (content.endsWith("\n")) lines.pop();
+  const first = start ?? 1;
+  const last = Math.min(end ?? lines.length, lines.length);
+  if (first > lines.length) return `${path} has ${lines.length} lines; there is no line ${first}.`;
+  const out: string[] = [];
+  let bytes = 0;
+  let shown = first - 1;
+  for (let line = first; line <= last; line++) {
+    const size = Buffer.byteLength(lines[line - 1]!, "utf8") + 1;
+    if (bytes + size > TOOL_RESULT_MAX_BYTES - NOTE_ROOM) break;
+    out.push(lines[line - 1]!);
+    bytes += size;
+    shown = line;
+  }
+  if (shown < first) {
+    // One line alone is over the limit: its start is shown.
+    const { text } = cutToBytes(lines[first - 1]!, TOOL_RESULT_MAX_BYTES - NOTE_ROOM);
+    return `${text}\n[… cut: line ${first} of ${path} alone is larger than ${TOOL_RESULT_MAX_BYTES / 1024} KB; only its start is shown]`;
+  }
+  const body = out.join("\n") + "\n";
+  if (shown < last) {
+    return `${body}[… cut at the ${TOOL_RESULT_MAX_BYTES / 1024} KB a tool result may hold: lines ${first}-${shown} of ${lines.length} are shown; read on with start_line ${shown + 1}]`;
+  }
+  return whole ? body : `${body}[lines ${first}-${shown} of ${lines.length}]`;
+}
 
 const ZContent = z
   .string()
@@ -25,7 +70,16 @@ const ZContent = z
 
 export const TOOL_INPUTS = {
   list_files: z.object({}).strict(),
-  read_file: z.object({ path: ZFilePath }).strict(),
+  read_file: z
+    .object({
+      path: ZFilePath,
+      start_line: z.number().int().min(1).optional(),
+      end_line: z.number().int().min(1).optional(),
+    })
+    .strict()
+    .refine((input) => !input.start_line || !input.end_line || input.end_line >= input.start_line, {
+      error: "end_line must not be before start_line",
+    }),
   write_file: z.object({ path: ZFilePath, content: ZContent }).strict(),
   edit_file: z
     .object({ path: ZFilePath, old_text: z.string().min(1, "old_text cannot be empty"), new_text: z.string() })
@@ -45,10 +99,15 @@ export const TOOL_DEFINITIONS: Anthropic.Tool[] = [
   },
   {
     name: "read_file",
-    description: "Read a text file of the project. Paths are relative to the project root, like src/app.tsx.",
+    description:
+      "Read a text file of the project. Paths are relative to the project root, like src/app.tsx. A result holds at most 64 KB: for a larger file, read it in parts with start_line and end_line (1-based, inclusive).",
     input_schema: {
       type: "object",
-      properties: { path: { type: "string", description: "Path relative to the project root" } },
+      properties: {
+        path: { type: "string", description: "Path relative to the project root" },
+        start_line: { type: "integer", minimum: 1, description: "First line to read (1-based)" },
+        end_line: { type: "integer", minimum: 1, description: "Last line to read (inclusive)" },
+      },
       required: ["path"],
       additionalProperties: false,
     },
@@ -128,8 +187,18 @@ function countOccurrences(text: string, part: string): number {
   return count;
 }
 
-/** Runs one tool call against the turn's workspace; never throws for bad input (the model gets an error result). */
+/**
+ * Runs one tool call against the turn's workspace; never throws for bad input (the model gets an error result).
+ * A result never holds more than TOOL_RESULT_MAX_BYTES.
+ */
 export async function runTool(workspace: Workspace, name: string, input: unknown): Promise<ToolOutcome> {
+  const outcome = await runToolUncapped(workspace, name, input);
+  if (Buffer.byteLength(outcome.result, "utf8") <= TOOL_RESULT_MAX_BYTES) return outcome;
+  const { text } = cutToBytes(outcome.result, TOOL_RESULT_MAX_BYTES - NOTE_ROOM);
+  return { ...outcome, result: `${text}\n[… cut at the ${TOOL_RESULT_MAX_BYTES / 1024} KB a tool result may hold]` };
+}
+
+async function runToolUncapped(workspace: Workspace, name: string, input: unknown): Promise<ToolOutcome> {
   if (!(name in TOOL_INPUTS)) {
     return { result: `There is no tool named ${name}.`, ok: false, summary: `called an unknown tool ${name}` };
   }
@@ -147,26 +216,36 @@ export async function runTool(workspace: Workspace, name: string, input: unknown
     case "list_files": {
       const files = await workspace.list();
       if (files.length === 0) return done("The project has no files.");
-      const lines = files.slice(0, LIST_MAX_FILES).map((file) => `${file.path} (${file.sizeBytes} bytes)`);
-      if (files.length > LIST_MAX_FILES) lines.push(`… and ${files.length - LIST_MAX_FILES} more files`);
+      const lines: string[] = [];
+      let bytes = 0;
+      for (const file of files.slice(0, LIST_MAX_FILES)) {
+        const line = `${file.path} (${file.sizeBytes} bytes)`;
+        bytes += Buffer.byteLength(line, "utf8") + 1;
+        if (bytes > TOOL_RESULT_MAX_BYTES - NOTE_ROOM) break;
+        lines.push(line);
+      }
+      if (lines.length < files.length) {
+        lines.push(
+          `[… ${files.length - lines.length} more files not listed (${files.length} in all); use search_files to find a file]`,
+        );
+      }
       return done(lines.join("\n"));
     }
     case "read_file": {
-      const { path } = TOOL_INPUTS.read_file.parse(input);
+      const { path, start_line, end_line } = TOOL_INPUTS.read_file.parse(input);
       const file = await workspace.read(path);
       if (!file) return fail(`There is no file at ${path}.`);
       if (file.isBinary) return fail(`${path} is a binary file (${file.sizeBytes} bytes); it cannot be read as text.`);
-      if (file.content.length > READ_MAX_CHARS) {
-        return done(
-          `${file.content.slice(0, READ_MAX_CHARS)}\n[… cut: the file has ${file.content.length} characters, the first ${READ_MAX_CHARS} are shown]`,
-        );
-      }
-      return done(file.content);
+      return done(readLines(path, file.content, start_line, end_line));
     }
     case "write_file": {
       const { path, content } = TOOL_INPUTS.write_file.parse(input);
       const existing = await workspace.read(path);
       if (existing?.isBinary) return fail(`${path} is a binary file; it cannot be replaced with text.`);
+      if (!existing) {
+        const clash = await workspace.clash(path);
+        if (clash) return fail(`${clash} Nothing was changed; choose another path.`);
+      }
       const action = await workspace.write(path, content);
       return done(`${action === "created" ? "Created" : "Replaced"} ${path} (${Buffer.byteLength(content)} bytes).`);
     }
@@ -199,13 +278,17 @@ export async function runTool(workspace: Workspace, name: string, input: unknown
       try {
         const results = await workspace.search(query, mode ?? "words");
         if (results.length === 0) return done("No matches.");
-        return done(
-          results
-            .map((result) =>
-              [result.path, ...result.matches.map((match) => `  ${match.line}: ${match.preview}`)].join("\n"),
-            )
-            .join("\n"),
-        );
+        const shown = results.slice(0, SEARCH_MAX_FILES);
+        const text = shown
+          .map((result) =>
+            [result.path, ...result.matches.map((match) => `  ${match.line}: ${match.preview}`)].join("\n"),
+          )
+          .join("\n");
+        const cut = cutToBytes(text, TOOL_RESULT_MAX_BYTES - NOTE_ROOM);
+        if (cut.cut || shown.length < results.length) {
+          return done(`${cut.text}\n[… more matches not shown: make the query more precise]`);
+        }
+        return done(text);
       } catch (error) {
         if (error instanceof Error && error.name === "AppError") return fail(error.message);
         throw error;

@@ -7,6 +7,7 @@ import { makeActor, withWrite } from "~/server/db/write";
 import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { applyFileChanges, findChangeConflicts, versionContent, type FileChange } from "~/server/services/files";
+import { updateReviewState } from "./review";
 import { getTurn } from "./turns";
 import { readContext } from "./turns";
 
@@ -69,6 +70,12 @@ export async function undoTurn({
         data: { undoneAt: new Date(), undoneBy: userId },
       });
       if (marked.count === 0) throw new AppError("CONFLICT", "This turn was already undone.");
+      // Changes still waiting for review go with the undo: none of them can be accepted afterwards.
+      const dropped = await tx.claudePendingChange.updateMany({
+        where: { interactionId, status: { in: ["pending", "conflict"] } },
+        data: { status: "rejected", decidedAt: new Date(), content: null },
+      });
+      if (dropped.count > 0) await updateReviewState(tx, interactionId);
       const paths = changes.map((change) => change.path);
       await tx.projectActivity.create({
         data: {

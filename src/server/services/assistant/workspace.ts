@@ -72,6 +72,23 @@ export class Workspace {
     return existed ? "modified" : "created";
   }
 
+  /**
+   * Why a new file cannot go at `path` as the turn sees the project (a file where one of its folders would be, or
+   * files under `path` as a folder), or null; the commit would refuse it the same way.
+   */
+  async clash(path: string): Promise<string | null> {
+    const paths = (await this.list()).map((file) => file.path);
+    const parts = path.split("/");
+    for (let depth = 1; depth < parts.length; depth++) {
+      const folder = parts.slice(0, depth).join("/");
+      if (paths.includes(folder)) return `${folder} is a file, so it cannot contain other files.`;
+    }
+    if (paths.some((other) => other.startsWith(`${path}/`))) {
+      return `${path} is a folder (it holds other files), so a file cannot have its path.`;
+    }
+    return null;
+  }
+
   /** Stages the deletion of the file at `path`; false when there is none. */
   async delete(path: string): Promise<boolean> {
     if ((await this.read(path)) === null) return false;

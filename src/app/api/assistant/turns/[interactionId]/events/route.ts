@@ -9,7 +9,7 @@ const notFound = () => Response.json({ error: "Turn not found." }, { status: 404
 
 /**
  * A turn of the signed-in user as server-sent events (src/server/services/assistant/events.ts). Someone else's
- * turn, or one that does not exist, answers 404; no session, 401.
+ * turn, or one that does not exist, answers 404; no session, 401; more than STREAMS_PER_USER open streams, 429.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ interactionId: string }> }) {
   const { interactionId } = await params;
@@ -32,6 +32,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ inte
     });
   } catch (error) {
     if (error instanceof AppError && error.code === "NOT_FOUND") return notFound();
+    if (error instanceof AppError && error.code === "TOO_MANY_REQUESTS") {
+      return Response.json({ error: error.message }, { status: 429 });
+    }
     throw error;
   }
 }
