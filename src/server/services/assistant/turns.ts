@@ -5,7 +5,7 @@
 import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { runningTurn } from "./registry";
-import type { TurnContext } from "./turn";
+import type { TurnContext } from "./turn-types";
 
 export type TurnStatus = "running" | "succeeded" | "failed" | "cancelled";
 export type ReviewState = "applied" | "pending" | "partial" | "accepted" | "rejected" | "conflict";
