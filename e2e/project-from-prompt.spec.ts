@@ -102,10 +102,10 @@ test("describe an app on the new-project dialog: Claude writes its first files a
   expect(requests).toHaveLength(2);
   expect(requests[0]!.body.model).toBe("claude-haiku-5-5");
   expect(requests[0]!.body.system[0]!.text).toContain(`created the project "Recipe box"`);
-  expect(requests[0]!.body.messages[0]).toEqual({
-    role: "user",
-    content: RECIPES,
-  });
+  // The description is the turn's first message (marked as a prompt-cache breakpoint, being the last one sent).
+  expect(requests[0]!.body.messages).toEqual([
+    { role: "user", content: [{ type: "text", text: RECIPES, cache_control: { type: "ephemeral" } }] },
+  ]);
 
   // It is in the list like any other project.
   await page.goto("/projects");
