@@ -12,7 +12,8 @@ import { listOutbox } from "~/server/services/mail";
 import { listAuditLog } from "~/server/services/usage/audit";
 import { getBudgetDefaults } from "~/server/services/usage/budget";
 import { setBudgetDefaults, setUserBudget } from "~/server/services/usage/budget-admin";
-import { createPrice, listPrices, reprice } from "~/server/services/usage/prices";
+import { createPrice, listPrices } from "~/server/services/usage/prices";
+import { reprice } from "~/server/services/usage/reprice";
 
 /** Administration: users, the mail outbox, model prices and re-pricing, AI budgets, the audit log. */
 export const adminRouter = createTRPCRouter({
@@ -29,19 +30,19 @@ export const adminRouter = createTRPCRouter({
     list: adminProcedure.query(({ ctx }) => listPrices({ db: ctx.db })),
     create: adminProcedure
       .input(ZCreatePriceInput)
-      .mutation(({ ctx, input }) => createPrice({ db: ctx.db, adminId: ctx.session.user.id, ...input })),
+      .mutation(({ ctx, input }) => createPrice({ db: ctx.db, actor: ctx.actor, ...input })),
   }),
   reprice: adminProcedure
     .input(ZRepriceInput)
-    .mutation(({ ctx, input }) => reprice({ db: ctx.db, adminId: ctx.session.user.id, ...input })),
+    .mutation(({ ctx, input }) => reprice({ db: ctx.db, actor: ctx.actor, ...input })),
   auditLog: adminProcedure.input(ZListAuditLogInput).query(({ ctx, input }) => listAuditLog({ db: ctx.db, ...input })),
   budgets: createTRPCRouter({
     defaults: adminProcedure.query(({ ctx }) => getBudgetDefaults(ctx.db)),
     setDefaults: adminProcedure
       .input(ZSetBudgetDefaultsInput)
-      .mutation(({ ctx, input }) => setBudgetDefaults({ db: ctx.db, adminId: ctx.session.user.id, ...input })),
+      .mutation(({ ctx, input }) => setBudgetDefaults({ db: ctx.db, actor: ctx.actor, ...input })),
     setUser: adminProcedure
       .input(ZSetUserBudgetInput)
-      .mutation(({ ctx, input }) => setUserBudget({ db: ctx.db, adminId: ctx.session.user.id, ...input })),
+      .mutation(({ ctx, input }) => setUserBudget({ db: ctx.db, actor: ctx.actor, ...input })),
   }),
 });

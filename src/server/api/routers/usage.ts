@@ -20,7 +20,7 @@ export const usageRouter = createTRPCRouter({
   setProjectBudget: projectProcedure.input(ZSetProjectBudgetInput).mutation(({ ctx, input }) =>
     setProjectBudget({
       db: ctx.db,
-      userId: ctx.session.user.id,
+      actor: ctx.actor,
       projectId: ctx.project.id,
       budgetUsd: input.budgetUsd,
     }),
