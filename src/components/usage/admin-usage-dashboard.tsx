@@ -1,4 +1,5 @@
 "use client";
+import { TableHead } from "~/components/ui/table-head";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, BarChart3, Download } from "lucide-react";
@@ -311,25 +312,7 @@ function FiguresTable({ title, rows }: { title: string; rows: { key: string; lab
       <div className="overflow-x-auto p-2">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">{title}</caption>
-          <thead className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Turns
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Failed
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Tokens
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Cost
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Turns", "Failed", "Tokens", "Cost"]} cellClassName="px-3" />
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {rows.map(({ key, label, figures }) => (
               <tr key={key}>

@@ -1,4 +1,5 @@
 "use client";
+import { TableHead } from "~/components/ui/table-head";
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -59,25 +60,7 @@ export function MyUsage() {
           ) : (
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Usage by project</caption>
-              <thead className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
-                <tr>
-                  <th scope="col" className="py-2 font-medium">
-                    Project
-                  </th>
-                  <th scope="col" className="py-2 text-right font-medium">
-                    Turns
-                  </th>
-                  <th scope="col" className="py-2 text-right font-medium">
-                    Tokens
-                  </th>
-                  <th scope="col" className="py-2 text-right font-medium">
-                    Cost
-                  </th>
-                  <th scope="col" className="py-2 text-right font-medium">
-                    Budget
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Project", "Turns", "Tokens", "Cost", "Budget"]} />
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {byProject.map((project) => (
                   <tr key={project.projectId}>

@@ -1,4 +1,5 @@
 import { Card, CardHeader } from "~/components/ui/card";
+import { TableHead } from "~/components/ui/table-head";
 import { formatTokens, formatUsd, monthLabel } from "~/lib/charts/format";
 import { CostWithUnpriced } from "./stat-card";
 
@@ -34,22 +35,7 @@ export function UsageCard({
       ) : (
         <table className="w-full text-left text-sm">
           <caption className="sr-only">{title}</caption>
-          <thead className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
-            <tr>
-              <th scope="col" className="py-2 font-medium">
-                Month
-              </th>
-              <th scope="col" className="py-2 text-right font-medium">
-                Turns
-              </th>
-              <th scope="col" className="py-2 text-right font-medium">
-                Tokens
-              </th>
-              <th scope="col" className="py-2 text-right font-medium">
-                Cost
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Month", "Turns", "Tokens", "Cost"]} />
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {used.map((month) => (
               <tr key={month.month}>
