@@ -62,26 +62,8 @@ export function AdminUsageDashboard({ initial }: { initial: { from: string; to: 
   return (
     <div className="space-y-6">
       <form onSubmit={submit} className="flex flex-wrap items-end gap-3" aria-label="Date range">
-        <label className="space-y-1 text-sm">
-          <span className="block font-medium">From</span>
-          <input
-            type="date"
-            name="from"
-            className={cn(inputClasses, "w-auto")}
-            value={draft.from}
-            onChange={(event) => setDraft({ ...draft, from: event.target.value })}
-          />
-        </label>
-        <label className="space-y-1 text-sm">
-          <span className="block font-medium">To</span>
-          <input
-            type="date"
-            name="to"
-            className={cn(inputClasses, "w-auto")}
-            value={draft.to}
-            onChange={(event) => setDraft({ ...draft, to: event.target.value })}
-          />
-        </label>
+        <DateInput label="From" name="from" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
+        <DateInput label="To" name="to" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
         <Button type="submit" variant="secondary">
           Show
         </Button>
@@ -418,5 +400,21 @@ function BudgetDefaults() {
         </Alert>
       )}
     </Card>
+  );
+}
+
+/** A labelled date input of the range form. */
+function DateInput(props: { label: string; name: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label className="space-y-1 text-sm">
+      <span className="block font-medium">{props.label}</span>
+      <input
+        type="date"
+        name={props.name}
+        className={cn(inputClasses, "w-auto")}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </label>
   );
 }
