@@ -99,6 +99,29 @@ export async function upsertTemplates(db: pg.Pool, templates: SeedTemplate[], ad
           published,
         ],
       );
+      // Its current version, with the same files: projects made from it record exactly what they came from.
+      await client.query(
+        `INSERT INTO project_template_versions AS v (template_id, version, changelog, file_structure, tech_stack,
+                                                     file_count, total_size_bytes, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (template_id, version) DO UPDATE
+            SET changelog = EXCLUDED.changelog, file_structure = EXCLUDED.file_structure,
+                tech_stack = EXCLUDED.tech_stack, file_count = EXCLUDED.file_count,
+                total_size_bytes = EXCLUDED.total_size_bytes
+          WHERE (v.changelog, v.file_structure, v.tech_stack) IS DISTINCT FROM
+                (EXCLUDED.changelog, EXCLUDED.file_structure, EXCLUDED.tech_stack)`,
+        [
+          template.id,
+          m.version,
+          m.changelog,
+          JSON.stringify({ files: template.files }),
+          JSON.stringify(m.tech_stack),
+          template.files.length,
+          template.files.reduce((sum, file) => sum + Buffer.byteLength(file.content), 0),
+          adminId,
+          published,
+        ],
+      );
       const row = rows[0];
       if (!row) result.unchanged += 1;
       else if (row.inserted) result.inserted += 1;

@@ -90,14 +90,21 @@ export async function createProject(options: {
   const { db, actor, userId, name, description, templateId, id, withinTransaction } = options;
   let files: PreparedFile[];
   let techStack: Prisma.InputJsonValue = {};
+  let templateVersion: { id: string; version: string; templateName: string } | null = null;
   if (templateId) {
     const template = await db.projectTemplate.findFirst({
       where: { id: templateId, OR: [{ isPublic: true }, { createdById: userId }] },
-      select: { fileStructure: true, techStack: true },
+      select: { name: true, version: true, fileStructure: true, techStack: true },
     });
     if (!template) throw new AppError("NOT_FOUND", "Template not found.");
-    files = templateFiles(template.fileStructure);
-    techStack = (template.techStack ?? {}) as Prisma.InputJsonValue;
+    // The current version's own files: the project records exactly what it was made from.
+    const current = await db.projectTemplateVersion.findUnique({
+      where: { templateId_version: { templateId, version: template.version ?? "1.0.0" } },
+      select: { id: true, version: true, fileStructure: true, techStack: true },
+    });
+    files = templateFiles(current?.fileStructure ?? template.fileStructure);
+    techStack = (current?.techStack ?? template.techStack ?? {}) as Prisma.InputJsonValue;
+    if (current) templateVersion = { id: current.id, version: current.version, templateName: template.name };
   } else {
     files = [prepareText("README.md", `# ${name}\n${description ? `\n${description}\n` : ""}`)];
   }
@@ -108,10 +115,38 @@ export async function createProject(options: {
       actor,
       async (tx) => {
         const project = await tx.project.create({
-          data: { id, userId, name, description, techStack, templateId: templateId ?? null, status: "stopped" },
+          data: {
+            id,
+            userId,
+            name,
+            description,
+            techStack,
+            templateId: templateId ?? null,
+            templateVersionId: templateVersion?.id ?? null,
+            status: "stopped",
+          },
           select: { id: true },
         });
         await writeFiles(tx, project.id, actor, files, false);
+        if (templateId) {
+          await tx.projectActivity.create({
+            data: {
+              projectId: project.id,
+              userId: actor.userId,
+              activityType: "template_used",
+              description: templateVersion
+                ? `Created from template ${templateVersion.templateName} ${templateVersion.version}`
+                : "Created from a template",
+              metadata: {
+                template_id: templateId,
+                template_version_id: templateVersion?.id ?? null,
+                version: templateVersion?.version ?? null,
+              },
+              sourceType: actor.source,
+              sourceId: actor.interactionId,
+            },
+          });
+        }
         await withinTransaction?.(tx, project.id);
         return { id: project.id };
       },
