@@ -220,8 +220,9 @@ const CONTENT_CEILING = 64 * 1024 * 1024;
 
 /**
  * template.upgradeApply: the version the preview was made for, and the user's decision for each file that
- * collided (its resolved content, or `delete: true`). `expected` carries, for every path the preview showed, the
- * project file's version then (null: absent), so a file changed since the preview is a CONFLICT, never overwritten.
+ * collided (its resolved content, `delete: true`, or `take` one side as it is: the only choice for a binary file or
+ * one too large to show). `expected` carries, for every path the preview showed, the project file's version then
+ * (null: absent), so a file changed since the preview is a CONFLICT, never overwritten.
  */
 export const ZUpgradeApplyInput = z.object({
   projectId: z.uuid(),
@@ -234,11 +235,13 @@ export const ZUpgradeApplyInput = z.object({
       z.union([
         z.object({ path: ZFilePath, content: z.string().max(CONTENT_CEILING, "This file is too large.") }),
         z.object({ path: ZFilePath, delete: z.literal(true) }),
+        z.object({ path: ZFilePath, take: z.enum(["ours", "theirs"]) }),
       ]),
     )
     .max(10_000),
 });
 export type TUpgradeApplyInput = z.input<typeof ZUpgradeApplyInput>;
+export type TUpgradeResolution = TUpgradeApplyInput["resolutions"][number];
 
 export const ZCountPublicTemplatesInput = z
   .object({ category: z.string().trim().min(1).max(100).optional() })

@@ -54,8 +54,8 @@ const ZTemplateFiles = z.object({
     .max(10_000),
 });
 
-/** A template's `file_structure.files`, validated like any upload. */
-function templateFiles(fileStructure: unknown): PreparedFile[] {
+/** A template's (or template version's) `file_structure.files`, validated like any upload. */
+export function templateFiles(fileStructure: unknown): PreparedFile[] {
   const parsed = ZTemplateFiles.safeParse(fileStructure);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "This template's files are damaged; choose another template.");
   const files = parsed.data.files.map((file) => {
