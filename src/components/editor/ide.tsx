@@ -4,6 +4,7 @@ import { Activity, Download, History, Save, Search, Sparkles } from "lucide-reac
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { LazyAssistantPanel } from "~/components/assistant/lazy";
+import { TemplateUpgradeBanner } from "~/components/templates/upgrade/upgrade-banner";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { ResizeHandle, usePaneWidth } from "~/components/ui/resize-handle";
@@ -191,6 +192,7 @@ function Workbench() {
           </Button>
         </div>
       </div>
+      <TemplateUpgradeBanner projectId={projectId} />
       <div className="flex min-h-0 flex-1 overflow-hidden">
         <nav aria-label="Files" className="shrink-0" style={{ width: filesPane.width }}>
           <FileTree />
