@@ -24,6 +24,19 @@ export interface DiffViewProps {
   compact?: boolean;
 }
 
+/** The last mounted diff's editable side, for end-to-end tests (as `window.__vaporformEditor` for the editor). */
+export interface DiffTestHook {
+  getValue(): string;
+  /** Replaces the right side's text as a user edit would (onModifiedChange fires). */
+  setValue(value: string): void;
+}
+
+declare global {
+  interface Window {
+    __vaporformDiffEditor?: DiffTestHook;
+  }
+}
+
 // Without a path, guess the permissive extension so JSX in a TypeScript/JavaScript file does not turn red.
 const FALLBACK_EXTENSION: Record<string, string> = { typescript: ".tsx", javascript: ".jsx" };
 let diffCount = 0;
@@ -118,7 +131,14 @@ export default function DiffView({
       emitChange(text);
     });
 
+    const hook: DiffTestHook = {
+      getValue: () => bufferText(models.modified),
+      setValue: (text) => modifiedEditor.executeEdits("test", [{ range: models.modified.getFullModelRange(), text }]),
+    };
+    window.__vaporformDiffEditor = hook;
+
     return () => {
+      if (window.__vaporformDiffEditor === hook) delete window.__vaporformDiffEditor;
       subscription.dispose();
       diffRef.current = null;
       // The editor first, then the models: a diff editor must not outlive its models.
