@@ -50,7 +50,7 @@ async function snapshotProject(
   if (size > env.TEMPLATE_MAX_BYTES) {
     throw new AppError(
       "BAD_REQUEST",
-      `This project holds ${formatBytes(size)}; a template holds at most ${formatBytes(env.TEMPLATE_MAX_BYTES)}.`,
+      `This project's files take ${formatBytes(size)}, over the template limit of ${formatBytes(env.TEMPLATE_MAX_BYTES)}.`,
     );
   }
   const files = await db.projectFile.findMany({
