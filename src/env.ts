@@ -110,6 +110,19 @@ export const envSchema = z.object({
     .max(4 * 1024 * 1024 * 1024)
     .default(50 * 1024 * 1024),
   IMPORT_MAX_FILES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** A published template (each version) holds at most this many files and bytes. */
+  TEMPLATE_MAX_FILES: z.coerce.number().int().min(1).max(100_000).default(500),
+  TEMPLATE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /**
+   * The prior weight m of "top rated": a template's score is (m·C + sum of its ratings) / (m + its count), C the
+   * mean of all ratings, so a few votes barely move a template away from the mean and many votes decide.
+   */
+  TEMPLATE_RATING_PRIOR_WEIGHT: z.coerce.number().min(0).max(100_000).default(10),
   /**
    * Serves the pages that exist only for benchmarks (`/bench/...`, e.g. the bare Monaco page of `npm run
    * bench:typing`); off, they answer 404. Read at server start; never set it on an install people use.

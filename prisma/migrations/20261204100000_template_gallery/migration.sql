@@ -116,7 +116,7 @@ AS $$
                                             / (COALESCE(rating_count, 0) + (p_new IS NOT NULL)::int
                                                - (p_old IS NOT NULL)::int), 2)
                                  ELSE 0 END,
-           rating_histogram = ARRAY(SELECT rating_histogram[s] + (s = p_new)::int - (s = p_old)::int
+           rating_histogram = ARRAY(SELECT rating_histogram[s] + (s IS NOT DISTINCT FROM p_new)::int - (s IS NOT DISTINCT FROM p_old)::int
                                       FROM generate_series(1, 5) s ORDER BY s)
      WHERE id = p_template_id;
 $$;

@@ -122,7 +122,16 @@ export const ZSetProjectBudgetInput = z.object({ projectId: z.uuid(), budgetUsd:
 export type TSetProjectBudgetInput = z.infer<typeof ZSetProjectBudgetInput>;
 
 /** The things admins do on purpose that `admin_audit_log` records. */
-export const AUDIT_ACTIONS = ["price.create", "usage.reprice", "budget.defaults", "budget.user"] as const;
+export const AUDIT_ACTIONS = [
+  "price.create",
+  "usage.reprice",
+  "budget.defaults",
+  "budget.user",
+  "template.flags",
+  "template.update",
+  "template.delete",
+  "review.hide",
+] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 /** The most audit rows one page of the log shows. */
 export const MAX_AUDIT_ROWS = 50;

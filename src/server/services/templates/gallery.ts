@@ -1,0 +1,165 @@
+/**
+ * The gallery: public templates (and the caller's own) filtered by category, tags and ranked full-text search,
+ * sorted by use, by a fair "top rated" score, by date or by relevance, a page at a time.
+ */
+import { TEMPLATE_PAGE_SIZE, ZListTemplatesInput, type TemplateSort } from "~/lib/schemas/template";
+import { Prisma } from "~/generated/prisma/client";
+import { env } from "~/env";
+import type { Database } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+import type { z } from "zod";
+import { techStackLabels } from "./format";
+
+/** Counts the templates anyone can see, optionally in one category. */
+export async function countPublicTemplates(options: { db: Database; category?: string }): Promise<number> {
+  return options.db.projectTemplate.count({
+    where: { isPublic: true, ...(options.category ? { category: options.category } : {}) },
+  });
+}
+
+/** The templates anyone may start a project from, official and featured first (for the new-project dialog). */
+export async function listPublicTemplates(options: { db: Database }) {
+  return options.db.projectTemplate.findMany({
+    where: { isPublic: true },
+    orderBy: [{ isOfficial: "desc" }, { isFeatured: "desc" }, { usageCount: "desc" }, { name: "asc" }],
+    select: { id: true, name: true, description: true, category: true, tags: true, isOfficial: true },
+    take: 200,
+  });
+}
+
+/**
+ * A prefix query over the words of `q` (letters and digits; at most 10 words), so "reac vit" finds "React + Vite"
+ * while the user types; null when `q` has no word. Built from the words only: to_tsquery's own syntax never
+ * reaches it, so no input can make it fail.
+ */
+export function prefixQuery(q: string | undefined): string | null {
+  const words = (q ?? "")
+    .normalize("NFC")
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, 10)
+    .map((word) => `${word.slice(0, 64)}:*`)
+    .join(" & ");
+}
+
+interface GalleryRow {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  tags: string[] | null;
+  tech_stack: unknown;
+  rating_average: Prisma.Decimal | null;
+  rating_count: number | null;
+  usage_count: number | null;
+  is_official: boolean | null;
+  is_featured: boolean | null;
+  is_public: boolean | null;
+  version: string | null;
+  published_at: Date | null;
+  updated_at: Date | null;
+  author_name: string | null;
+  score: Prisma.Decimal;
+  total: bigint;
+}
+
+function orderBy(sort: TemplateSort): Prisma.Sql {
+  switch (sort) {
+    case "popular":
+      return Prisma.sql`t.usage_count DESC NULLS LAST, t.id`;
+    case "top-rated":
+      return Prisma.sql`score DESC, t.rating_count DESC NULLS LAST, t.id`;
+    case "newest":
+      return Prisma.sql`t.published_at DESC NULLS LAST, t.id`;
+    case "relevance":
+      return Prisma.sql`rank DESC, t.usage_count DESC NULLS LAST, t.id`;
+  }
+}
+
+/**
+ * One page of the gallery. "Top rated" orders by the Bayesian average (m·C + sum) / (m + count), m the configured
+ * prior weight and C the mean of every public rating, so one 5-star vote does not beat two hundred good ones; the
+ * card still shows the plain average and the count. Anonymous callers see public templates; `mine` lists the
+ * caller's own, private ones too.
+ */
+export async function listTemplates(options: {
+  db: Database;
+  userId: string | null;
+  input: z.output<typeof ZListTemplatesInput>;
+}) {
+  const { db, userId, input } = options;
+  if (input.mine && !userId) throw new AppError("UNAUTHORIZED", "Sign in to see your templates.");
+  const query = prefixQuery(input.q);
+  const sort: TemplateSort =
+    input.sort === "relevance" && !query ? "popular" : (input.sort ?? (query ? "relevance" : "popular"));
+  const m = env.TEMPLATE_RATING_PRIOR_WEIGHT;
+  const where: Prisma.Sql[] = [input.mine ? Prisma.sql`t.created_by = ${userId}::uuid` : Prisma.sql`t.is_public`];
+  if (input.category) where.push(Prisma.sql`t.category = ${input.category}`);
+  if (input.tags.length > 0) where.push(Prisma.sql`t.tags @> ${input.tags}::text[]`);
+  if (query) where.push(Prisma.sql`t.search_vector @@ to_tsquery('english', ${query})`);
+  const offset = (input.page - 1) * TEMPLATE_PAGE_SIZE;
+
+  const rows = await db.$queryRaw<GalleryRow[]>`
+    WITH prior AS (
+      SELECT COALESCE(sum(rating_sum)::numeric / NULLIF(sum(rating_count), 0), 0) AS mean
+        FROM project_templates WHERE is_public
+    )
+    SELECT t.id, t.name, t.description, t.category, t.tags, t.tech_stack, t.rating_average, t.rating_count,
+           t.usage_count, t.is_official, t.is_featured, t.is_public, t.version, t.published_at, t.updated_at,
+           COALESCE(u.full_name, u.username) AS author_name,
+           (${m}::numeric * prior.mean + t.rating_sum) / NULLIF(${m}::numeric + COALESCE(t.rating_count, 0), 0) AS score,
+           ${query ? Prisma.sql`ts_rank_cd(t.search_vector, to_tsquery('english', ${query}))` : Prisma.sql`0`} AS rank,
+           count(*) OVER () AS total
+      FROM project_templates t
+      CROSS JOIN prior
+      LEFT JOIN users u ON u.id = t.created_by
+     WHERE ${Prisma.join(where, " AND ")}
+     ORDER BY ${orderBy(sort)}
+     LIMIT ${TEMPLATE_PAGE_SIZE} OFFSET ${offset}`;
+
+  const total = Number(rows[0]?.total ?? 0);
+  return {
+    sort,
+    page: input.page,
+    pageSize: TEMPLATE_PAGE_SIZE,
+    total,
+    pages: Math.max(1, Math.ceil(total / TEMPLATE_PAGE_SIZE)),
+    templates: rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      category: row.category,
+      tags: row.tags ?? [],
+      techStack: techStackLabels(row.tech_stack),
+      ratingAverage: Number(row.rating_average ?? 0),
+      ratingCount: row.rating_count ?? 0,
+      usageCount: row.usage_count ?? 0,
+      isOfficial: row.is_official === true,
+      isFeatured: row.is_featured === true,
+      isPublic: row.is_public === true,
+      version: row.version ?? "1.0.0",
+      publishedAt: row.published_at,
+      updatedAt: row.updated_at,
+      authorName: row.author_name,
+    })),
+  };
+}
+
+/** The gallery's filters: categories and the most used tags of public templates, with how many have each. */
+export async function templateFacets({ db }: { db: Database }) {
+  const [categories, tags] = await Promise.all([
+    db.$queryRaw<{ category: string; count: bigint }[]>`
+      SELECT category, count(*) AS count FROM project_templates WHERE is_public GROUP BY category ORDER BY count DESC, category`,
+    db.$queryRaw<{ tag: string; count: bigint }[]>`
+      SELECT tag, count(*) AS count
+        FROM project_templates t, unnest(t.tags) AS tag
+       WHERE t.is_public
+       GROUP BY tag ORDER BY count DESC, tag LIMIT 40`,
+  ]);
+  return {
+    categories: categories.map((row) => ({ category: row.category, count: Number(row.count) })),
+    tags: tags.map((row) => ({ tag: row.tag, count: Number(row.count) })),
+  };
+}
