@@ -356,6 +356,17 @@ async function main() {
     // -----------------------------------------------------------------------------------------------------------
     type Input = z.output<typeof ZListTemplatesInput>;
     const run = (input: Input) => listTemplates({ db: app.db, userId: null, input });
+    // BENCH_EXPLAIN=1: the plan of each row over the target, from the very SQL and values the service sent.
+    let lastGallerySql: { text: string; values: unknown[] } | undefined;
+    if (process.env.BENCH_EXPLAIN) {
+      const appPool = app.getPool();
+      const query = appPool.query.bind(appPool) as (...args: unknown[]) => unknown;
+      (appPool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const config = args[0] as { text?: string; values?: unknown[] };
+        if (config.text?.includes("WITH prior AS")) lastGallerySql = { text: config.text, values: config.values ?? [] };
+        return query(...args);
+      };
+    }
     const cases: { sort: string; filter: string; input: TListTemplatesInput }[] = [];
     for (const sort of SORTS)
       for (const filter of FILTERS)
@@ -388,6 +399,13 @@ async function main() {
         allFast &&= p95 < TARGET_MS;
         const line = `  ${c.sort.padEnd(10)} ${c.filter.padEnd(18)} ${probe.total.toString().padStart(7)} ${page.toString().padStart(5)} ${percentile(times, 50).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)}  ${verdict(p95 < TARGET_MS)}`;
         console.log(line);
+        if (process.env.BENCH_EXPLAIN && lastGallerySql && (p95 >= TARGET_MS || process.env.BENCH_EXPLAIN === "all")) {
+          const plan = await pool.query<{ "QUERY PLAN": string }>(
+            `EXPLAIN (ANALYZE, BUFFERS) ${lastGallerySql.text}`,
+            lastGallerySql.values,
+          );
+          console.log(plan.rows.map((r) => `      ${r["QUERY PLAN"]}`).join("\n"));
+        }
       }
     }
 
