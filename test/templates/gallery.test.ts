@@ -69,6 +69,11 @@ describe("template.list", () => {
     const second = await anon.template.list({ tags: [tag], sort: "popular", page: 2 });
     expect(second.templates).toHaveLength(2);
     expect(new Set([...popular.templates, ...second.templates].map((t) => t.id)).size).toBe(26);
+    expect(await anon.template.list({ tags: [tag], sort: "popular", page: 9 })).toMatchObject({
+      templates: [],
+      total: 26,
+      pages: 2,
+    });
     const newest = await anon.template.list({ tags: [tag], sort: "newest" });
     expect(newest.templates[0]!.id).toBe(ids[7]);
   });

@@ -79,7 +79,10 @@ ALTER TABLE project_templates ADD COLUMN search_vector tsvector
     GENERATED ALWAYS AS (vf_template_document(name, tags, description)) STORED;
 CREATE INDEX idx_project_templates_search ON project_templates USING gin (search_vector);
 
-CREATE INDEX idx_project_templates_public_usage ON project_templates(usage_count DESC, id) WHERE is_public;
+CREATE INDEX idx_project_templates_public_usage ON project_templates(usage_count DESC NULLS LAST, id) WHERE is_public;
+-- The prior mean C of "top rated" (sum of rating_sum / sum of rating_count over public templates), read from this
+-- index alone instead of the table.
+CREATE INDEX idx_project_templates_public_ratings ON project_templates(rating_sum, rating_count) WHERE is_public;
 CREATE INDEX idx_project_templates_public_newest ON project_templates(published_at DESC NULLS LAST, id)
     WHERE is_public;
 

@@ -137,7 +137,16 @@ export async function listTemplates(options: {
       LEFT JOIN users u ON u.id = t.created_by
      ORDER BY ${orderBy(sort, "p")}`;
 
-  const total = Number(rows[0]?.total ?? 0);
+  // A page past the end (an old link) has no row to carry the total: count it, so the pager can lead back.
+  const total =
+    rows.length > 0 || input.page === 1
+      ? Number(rows[0]?.total ?? 0)
+      : Number(
+          (
+            await db.$queryRaw<{ total: bigint }[]>`
+              SELECT count(*) AS total FROM project_templates t WHERE ${Prisma.join(where, " AND ")}`
+          )[0]?.total ?? 0,
+        );
   return {
     sort,
     page: input.page,
