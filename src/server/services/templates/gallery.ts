@@ -61,6 +61,7 @@ interface GalleryRow {
   published_at: Date | null;
   updated_at: Date | null;
   author_name: string | null;
+  source_project_id: string | null;
   score: Prisma.Decimal;
   total: bigint;
 }
@@ -108,7 +109,7 @@ export async function listTemplates(options: {
     )
     SELECT t.id, t.name, t.description, t.category, t.tags, t.tech_stack, t.rating_average, t.rating_count,
            t.usage_count, t.is_official, t.is_featured, t.is_public, t.version, t.published_at, t.updated_at,
-           COALESCE(u.full_name, u.username) AS author_name,
+           COALESCE(u.full_name, u.username) AS author_name, t.source_project_id,
            (${m}::numeric * prior.mean + t.rating_sum) / NULLIF(${m}::numeric + COALESCE(t.rating_count, 0), 0) AS score,
            ${query ? Prisma.sql`ts_rank_cd(t.search_vector, to_tsquery('english', ${query}))` : Prisma.sql`0`} AS rank,
            count(*) OVER () AS total
@@ -143,6 +144,8 @@ export async function listTemplates(options: {
       publishedAt: row.published_at,
       updatedAt: row.updated_at,
       authorName: row.author_name,
+      /** The author's project it was last published from: only in the caller's own list (`mine`). */
+      sourceProjectId: input.mine ? row.source_project_id : null,
     })),
   };
 }
