@@ -220,13 +220,6 @@ export const demoProjects: DemoProjectSpec[] = [
     events: [
       {
         daysAgo: 58,
-        time: "09:14",
-        type: "project_created",
-        description: "Created project from template React + Vite",
-        by: "owner",
-      },
-      {
-        daysAgo: 58,
         time: "09:15",
         type: "container_started",
         description: "Container task-board-web started",
@@ -315,13 +308,6 @@ export const demoProjects: DemoProjectSpec[] = [
       },
     ],
     events: [
-      {
-        daysAgo: 44,
-        time: "14:02",
-        type: "project_created",
-        description: "Created project from template Express REST API",
-        by: "owner",
-      },
       {
         daysAgo: 44,
         time: "14:03",
@@ -449,13 +435,6 @@ export const demoProjects: DemoProjectSpec[] = [
       },
     ],
     events: [
-      {
-        daysAgo: 59,
-        time: "08:30",
-        type: "project_created",
-        description: "Created project from template Static Site",
-        by: "owner",
-      },
       {
         daysAgo: 59,
         time: "08:31",

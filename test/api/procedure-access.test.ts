@@ -56,6 +56,7 @@ describe("every procedure of the app router", () => {
   let owner: Session;
   let stranger: Session;
   let ownersProject: string;
+  let ownersTemplate: string;
 
   beforeAll(async () => {
     owner = await makeUser("user");
@@ -65,14 +66,21 @@ describe("every procedure of the app router", () => {
       [owner.user.id],
     );
     ownersProject = rows[0]!.id;
+    const template = await pool.query<{ id: string }>(
+      `INSERT INTO project_templates (created_by, name, description, category, tech_stack, file_structure, is_public)
+       VALUES ($1, 'Theirs', 'not yours', 'web-app', '{}', '{"files": []}', true) RETURNING id`,
+      [owner.user.id],
+    );
+    ownersTemplate = template.rows[0]!.id;
   });
 
   it("declares who may call it, through its procedure type", () => {
     expect(procedures.length).toBeGreaterThan(0);
     for (const [path, procedure] of procedures) {
-      expect(["public", "protected", "project", "optionalProject", "admin"], `${path} has no access level`).toContain(
-        procedure._def.meta?.access,
-      );
+      expect(
+        ["public", "protected", "project", "optionalProject", "templateAuthor", "admin"],
+        `${path} has no access level`,
+      ).toContain(procedure._def.meta?.access);
     }
   });
 
@@ -88,9 +96,12 @@ describe("every procedure of the app router", () => {
     const guarded = procedures.filter(([, procedure]) => procedure._def.meta?.access !== "public");
     expect(guarded.length).toBeGreaterThan(0);
     for (const [path, procedure] of guarded) {
-      const input = PROJECT_SCOPED.includes(procedure._def.meta?.access ?? "")
+      const access = procedure._def.meta?.access ?? "";
+      const input = PROJECT_SCOPED.includes(access)
         ? { projectId: ownersProject }
-        : undefined;
+        : access === "templateAuthor"
+          ? { templateId: ownersTemplate }
+          : undefined;
       expect(await errorCode(call(path, null, input)), path).toBe("UNAUTHORIZED");
     }
   });
@@ -106,6 +117,19 @@ describe("every procedure of the app router", () => {
     }
   });
 
+  it("answers NOT_FOUND to anyone but the author on every template-author procedure, and to a made-up template", async () => {
+    const scoped = procedures.filter(([, procedure]) => procedure._def.meta?.access === "templateAuthor");
+    expect(scoped.map(([path]) => path)).toEqual(expect.arrayContaining(["template.update", "template.delete"]));
+    for (const [path] of scoped) {
+      expect(await errorCode(call(path, stranger, { templateId: ownersTemplate })), path).toBe("NOT_FOUND");
+      expect(await errorCode(call(path, owner, { templateId: randomUUID() })), path).toBe("NOT_FOUND");
+    }
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM project_templates WHERE id = $1`, [
+      ownersTemplate,
+    ]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it("refuses a non-admin on every admin procedure", async () => {
     const adminOnly = procedures.filter(([, procedure]) => procedure._def.meta?.access === "admin");
     expect(adminOnly.map(([path]) => path)).toEqual(
@@ -118,6 +142,8 @@ describe("every procedure of the app router", () => {
         "admin.budgets.defaults",
         "admin.budgets.setDefaults",
         "admin.budgets.setUser",
+        "template.setFlags",
+        "template.hideReview",
       ]),
     );
     for (const [path] of adminOnly) {

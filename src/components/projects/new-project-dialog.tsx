@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FilePlus2, Plus, Sparkles } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
@@ -190,6 +191,15 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
               name="templateId"
               defaultValue={initialTemplateId ?? ""}
               error={errors.templateId}
+              hint={
+                <>
+                  Compare them, with ratings and reviews, in the{" "}
+                  <Link href="/templates" className="font-medium text-brand-700 underline dark:text-brand-100">
+                    template gallery
+                  </Link>
+                  .
+                </>
+              }
             >
               <option value="">A blank project</option>
               {templates.data?.map((template) => (

@@ -128,6 +128,7 @@ export const AUDIT_ACTIONS = [
   "budget.defaults",
   "budget.user",
   "template.flags",
+  "template.update",
   "template.delete",
   "review.hide",
 ] as const;

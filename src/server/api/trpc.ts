@@ -45,7 +45,7 @@ export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Who may call a procedure; set by its builder, read by the test that walks every procedure. */
-export type ProcedureAccess = "public" | "protected" | "project" | "optionalProject" | "admin";
+export type ProcedureAccess = "public" | "protected" | "project" | "optionalProject" | "templateAuthor" | "admin";
 export interface ProcedureMeta {
   access: ProcedureAccess;
 }
@@ -155,6 +155,26 @@ async function ownProject(ctx: Context & { session: Session }, projectId: string
   if (!project) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found." });
   return project;
 }
+
+/**
+ * A procedure on a template the caller wrote (or any template, for an admin): the input carries `templateId`,
+ * checked here; `ctx.template` says whose it is. Anyone else's template answers NOT_FOUND, as does one that does
+ * not exist.
+ */
+export const templateAuthorProcedure = protectedProcedure
+  .meta({ access: "templateAuthor" })
+  .input(z.object({ templateId: z.uuid() }))
+  .use(async ({ ctx, input, next }) => {
+    const template = await ctx.db.projectTemplate.findFirst({
+      where: {
+        id: input.templateId,
+        ...(ctx.session.user.role === "admin" ? {} : { createdById: ctx.session.user.id }),
+      },
+      select: { id: true, createdById: true },
+    });
+    if (!template) throw new TRPCError({ code: "NOT_FOUND", message: "Template not found." });
+    return next({ ctx: { template: { id: template.id, isOwn: template.createdById === ctx.session.user.id } } });
+  });
 
 /** An administrator. */
 export const adminProcedure = protectedProcedure.meta({ access: "admin" }).use(({ ctx, next }) => {

@@ -21,6 +21,7 @@ import {
   projectProcedure,
   protectedProcedure,
   publicProcedure,
+  templateAuthorProcedure,
 } from "~/server/api/trpc";
 import type { Viewer } from "~/server/services/templates/access";
 import {
@@ -91,12 +92,16 @@ export const templateRouter = createTRPCRouter({
         ? publishTemplate({ db: ctx.db, userId: ctx.session.user.id, input })
         : publishTemplateVersion({ db: ctx.db, userId: ctx.session.user.id, input }),
     ),
-  update: protectedProcedure
+  update: templateAuthorProcedure
     .input(ZUpdateTemplateInput)
-    .mutation(({ ctx, input }) => updateTemplate({ db: ctx.db, userId: ctx.session.user.id, input })),
-  delete: protectedProcedure
+    .mutation(({ ctx, input }) =>
+      updateTemplate({ db: ctx.db, adminId: ctx.template.isOwn ? null : ctx.session.user.id, input }),
+    ),
+  delete: templateAuthorProcedure
     .input(ZDeleteTemplateInput)
-    .mutation(({ ctx, input }) => deleteTemplate({ db: ctx.db, viewer: viewerOf(ctx.session)!, ...input })),
+    .mutation(({ ctx, input }) =>
+      deleteTemplate({ db: ctx.db, adminId: ctx.template.isOwn ? null : ctx.session.user.id, ...input }),
+    ),
   setFlags: adminProcedure
     .input(ZSetTemplateFlagsInput)
     .mutation(({ ctx, input }) => setTemplateFlags({ db: ctx.db, adminId: ctx.session.user.id, ...input })),

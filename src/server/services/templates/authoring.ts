@@ -9,7 +9,6 @@ import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { formatBytes } from "~/lib/bytes";
 import { recordAudit } from "../usage/audit";
-import type { Viewer } from "./access";
 
 type PublishInput = Extract<TPublishTemplateInput, { mode: "new" }> & {
   version: string;
@@ -50,7 +49,7 @@ async function snapshotProject(
   if (size > env.TEMPLATE_MAX_BYTES) {
     throw new AppError(
       "BAD_REQUEST",
-      `This project holds ${formatBytes(size)}; a template holds at most ${formatBytes(env.TEMPLATE_MAX_BYTES)}.`,
+      `This project's files take ${formatBytes(size)}, over the template limit of ${formatBytes(env.TEMPLATE_MAX_BYTES)}.`,
     );
   }
   const files = await db.projectFile.findMany({
@@ -155,15 +154,15 @@ export async function publishTemplateVersion(options: { db: Database; userId: st
   });
 }
 
-/** Edits the metadata of one of the caller's templates; making it public the first time dates its publication. */
-export async function updateTemplate(options: { db: Database; userId: string; input: TUpdateTemplateInput }) {
-  const { db, userId, input } = options;
+/**
+ * Edits a template's metadata (the caller is its author, checked by the procedure, or an admin: `adminId`, recorded
+ * in the audit log); making it public the first time dates its publication. The files change only by publishing.
+ */
+export async function updateTemplate(options: { db: Database; adminId: string | null; input: TUpdateTemplateInput }) {
+  const { db, adminId, input } = options;
   const { templateId, ...fields } = input;
   return db.$transaction(async (tx) => {
-    const template = await tx.projectTemplate.findFirst({
-      where: { id: templateId, createdById: userId },
-      select: { publishedAt: true },
-    });
+    const template = await tx.projectTemplate.findUnique({ where: { id: templateId }, select: { publishedAt: true } });
     if (!template) throw new AppError("NOT_FOUND", "Template not found.");
     await tx.projectTemplate.update({
       where: { id: templateId },
@@ -173,30 +172,28 @@ export async function updateTemplate(options: { db: Database; userId: string; in
         ...(fields.isPublic && !template.publishedAt ? { publishedAt: new Date() } : {}),
       },
     });
+    if (adminId) await recordAudit(tx, { adminId, action: "template.update", target: { templateId }, details: fields });
     return { templateId };
   });
 }
 
 /**
- * Deletes a template (its author, or an admin: recorded in the audit log), with its versions and ratings.
- * Projects made from it keep their files; they only forget where they came from.
+ * Deletes a template (its author, or an admin: `adminId`, recorded in the audit log), with its versions and
+ * ratings. Projects made from it keep their files; they only forget where they came from.
  */
-export async function deleteTemplate({ db, viewer, templateId }: { db: Database; viewer: Viewer; templateId: string }) {
+export async function deleteTemplate({
+  db,
+  adminId,
+  templateId,
+}: {
+  db: Database;
+  adminId: string | null;
+  templateId: string;
+}) {
   return db.$transaction(async (tx) => {
-    const template = await tx.projectTemplate.findFirst({
-      where: { id: templateId, ...(viewer.role === "admin" ? {} : { createdById: viewer.id }) },
-      select: { name: true, createdById: true },
-    });
-    if (!template) throw new AppError("NOT_FOUND", "Template not found.");
-    await tx.projectTemplate.delete({ where: { id: templateId } });
-    if (template.createdById !== viewer.id) {
-      await recordAudit(tx, {
-        adminId: viewer.id,
-        action: "template.delete",
-        target: { templateId },
-        details: { name: template.name },
-      });
-    }
+    const deleted = await tx.projectTemplate.deleteMany({ where: { id: templateId } });
+    if (deleted.count === 0) throw new AppError("NOT_FOUND", "Template not found.");
+    if (adminId) await recordAudit(tx, { adminId, action: "template.delete", target: { templateId }, details: {} });
     return { deleted: true };
   });
 }

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { pool } from "../db";
+import { adminCaller, expectFailure, publishedTemplate, signedInUser } from "./support";
+
+async function ratingRows(templateId: string) {
+  const { rows } = await pool.query(
+    `SELECT user_id, rating, review, hidden_at, helpful_count FROM template_ratings WHERE template_id = $1 ORDER BY user_id`,
+    [templateId],
+  );
+  return rows;
+}
+
+describe("template.rate and template.unrate", () => {
+  it("keeps one rating per user: rating again changes it, unrate removes it, aggregates follow", async () => {
+    const { api: author } = await signedInUser();
+    const { api: rater } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+
+    expect(await rater.template.rate({ templateId, rating: 4, review: "Solid start." })).toMatchObject({
+      ratingAverage: 4,
+      ratingCount: 1,
+      ratingHistogram: [0, 0, 0, 1, 0],
+    });
+    expect(await rater.template.rate({ templateId, rating: 2 })).toMatchObject({
+      ratingCount: 1,
+      ratingHistogram: [0, 1, 0, 0, 0],
+    });
+    // Changing the stars only keeps the review written before.
+    expect((await ratingRows(templateId))[0]).toMatchObject({ rating: 2, review: "Solid start." });
+    const page = await rater.template.byId({ templateId });
+    expect(page.viewer.myRating).toMatchObject({ rating: 2, review: "Solid start." });
+
+    expect(await rater.template.unrate({ templateId })).toMatchObject({ deleted: true, ratingCount: 0 });
+    expect(await ratingRows(templateId)).toEqual([]);
+  });
+
+  it("refuses a rating outside 1 to 5, a review over 2,000 characters and an author rating their own template", async () => {
+    const { api: author } = await signedInUser();
+    const { api: rater } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+
+    await expectFailure(rater.template.rate({ templateId, rating: 0 }), "BAD_REQUEST", /1 to 5 stars/);
+    await expectFailure(rater.template.rate({ templateId, rating: 6 }), "BAD_REQUEST", /1 to 5 stars/);
+    await expectFailure(rater.template.rate({ templateId, rating: 4.5 }), "BAD_REQUEST", /1 to 5 stars/);
+    await expectFailure(
+      rater.template.rate({ templateId, rating: 5, review: "x".repeat(2001) }),
+      "BAD_REQUEST",
+      /at most 2,000 characters/,
+    );
+    await expectFailure(
+      rater.template.rate({ templateId, rating: 5, review: "bell\u0007" }),
+      "BAD_REQUEST",
+      /control characters/,
+    );
+    await expectFailure(author.template.rate({ templateId, rating: 5 }), "FORBIDDEN", /your own template/);
+    expect(await ratingRows(templateId)).toEqual([]);
+  });
+
+  it("stores HTML in a review as the text it is", async () => {
+    const { api: author } = await signedInUser();
+    const { api: rater } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+    const review = `<script>alert("x")</script> & <b>bold</b>`;
+    await rater.template.rate({ templateId, rating: 5, review });
+    const page = await rater.template.reviews({ templateId });
+    expect(page.reviews[0]!.review).toBe(review);
+  });
+
+  it("does not let anyone rate a private template", async () => {
+    const { api: author } = await signedInUser();
+    const { api: rater } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+    await author.template.update({ templateId, isPublic: false });
+    await expectFailure(rater.template.rate({ templateId, rating: 5 }), "NOT_FOUND");
+  });
+});
+
+describe("template.reviews, template.voteHelpful and hiding", () => {
+  it("pages reviews newest or most helpful first, one helpful vote per user, never on one's own review", async () => {
+    const { api: author } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+    const raters = await Promise.all(Array.from({ length: 12 }, () => signedInUser()));
+    for (const [i, { api }] of raters.entries()) {
+      await api.template.rate({ templateId, rating: (i % 5) + 1, review: `Review ${i}` });
+    }
+    await raters[11]!.api.template.rate({ templateId, rating: 3 }); // stars only: keeps its review
+    await pool.query(
+      `UPDATE template_ratings SET created_at = now() - make_interval(mins => 100 - substring(review from 8)::int)
+        WHERE template_id = $1`,
+      [templateId],
+    );
+
+    const newest = await author.template.reviews({ templateId });
+    expect(newest).toMatchObject({ total: 12, pages: 2 });
+    expect(newest.reviews.map((r) => r.review)).toEqual(Array.from({ length: 10 }, (_, i) => `Review ${11 - i}`));
+    expect((await author.template.reviews({ templateId, page: 2 })).reviews.map((r) => r.review)).toEqual([
+      "Review 1",
+      "Review 0",
+    ]);
+
+    const target = newest.reviews.find((r) => r.review === "Review 2")!;
+    const voters = [author, raters[0]!.api, raters[1]!.api];
+    for (const voter of voters) await voter.template.voteHelpful({ ratingId: target.id, helpful: true });
+    expect(await raters[0]!.api.template.voteHelpful({ ratingId: target.id, helpful: true })).toMatchObject({
+      helpfulCount: 3,
+    });
+    expect(await raters[1]!.api.template.voteHelpful({ ratingId: target.id, helpful: false })).toMatchObject({
+      helpfulCount: 2,
+    });
+    await expectFailure(
+      raters[2]!.api.template.voteHelpful({ ratingId: target.id, helpful: true }),
+      "BAD_REQUEST",
+      /your own review/,
+    );
+    const helpful = await raters[0]!.api.template.reviews({ templateId, order: "helpful" });
+    expect(helpful.reviews[0]).toMatchObject({ id: target.id, helpfulCount: 2, votedHelpful: true });
+  });
+
+  it("lets an admin hide a review: others no longer see it, its stars still count, its writer sees it marked", async () => {
+    const { api: author } = await signedInUser();
+    const { api: writer } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+    await writer.template.rate({ templateId, rating: 1, review: "Spam spam spam" });
+    const [review] = (await writer.template.reviews({ templateId })).reviews;
+    const admin = await adminCaller();
+
+    await expectFailure(author.template.hideReview({ ratingId: review!.id, hidden: true }), "FORBIDDEN");
+    await admin.template.hideReview({ ratingId: review!.id, hidden: true });
+    expect((await author.template.reviews({ templateId })).total).toBe(0);
+    expect((await writer.template.reviews({ templateId })).reviews[0]).toMatchObject({ hidden: true, isMine: true });
+    expect((await admin.template.reviews({ templateId })).reviews[0]).toMatchObject({ hidden: true });
+    expect(await author.template.byId({ templateId })).toMatchObject({ ratingCount: 1, ratingAverage: 1 });
+    await expectFailure(author.template.voteHelpful({ ratingId: review!.id, helpful: true }), "NOT_FOUND");
+    const { rows } = await pool.query(`SELECT action FROM admin_audit_log WHERE target->>'ratingId' = $1`, [
+      review!.id,
+    ]);
+    expect(rows).toEqual([{ action: "review.hide" }]);
+
+    await admin.template.hideReview({ ratingId: review!.id, hidden: false });
+    expect((await author.template.reviews({ templateId })).total).toBe(1);
+  });
+});
