@@ -163,7 +163,11 @@ export function PublishTemplateDialog({ projectId, projectName }: { projectId: s
         description="Publishes the saved files of this project. Save your changes first."
         className="max-h-[calc(100dvh-2rem)] w-[min(38rem,calc(100vw-2rem))] overflow-y-auto"
       >
-        {published ? (
+        {!mine.data && !mine.isError ? (
+          <p role="status" aria-busy="true" className="mt-4 text-sm text-zinc-500 dark:text-zinc-400">
+            Loading your templates…
+          </p>
+        ) : published ? (
           <div className="mt-4 space-y-4">
             <Alert tone="success">
               <span data-testid="publish-success">

@@ -177,7 +177,7 @@ function DeleteTemplateButton({ template }: { template: TemplateDetail }) {
   );
 }
 
-/** The author's buttons: edit the details, delete the template. */
+/** The author's buttons (an admin's too): edit the details, delete the template. */
 export function AuthorControls({ template }: { template: TemplateDetail }) {
   return (
     <>
@@ -187,8 +187,8 @@ export function AuthorControls({ template }: { template: TemplateDetail }) {
   );
 }
 
-/** Admins: the featured and official badges (saved at once), and delete for someone else's template. */
-export function AdminControls({ template, showDelete }: { template: TemplateDetail; showDelete: boolean }) {
+/** Admins: the featured and official badges, each saved as soon as it is switched. */
+export function AdminControls({ template }: { template: TemplateDetail }) {
   const trpc = useTRPC();
   const refresh = useRefreshTemplate(template.id);
   const flags = useMutation(trpc.template.setFlags.mutationOptions({ onSettled: () => refresh() }));
@@ -210,7 +210,6 @@ export function AdminControls({ template, showDelete }: { template: TemplateDeta
         disabled={flags.isPending}
         onCheckedChange={(isOfficial) => flags.mutate({ templateId: template.id, isOfficial })}
       />
-      {showDelete && <DeleteTemplateButton template={template} />}
       {flags.isError && (
         <Alert tone="error" className="basis-full">
           {flags.error.message}

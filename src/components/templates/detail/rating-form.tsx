@@ -48,7 +48,7 @@ export function StarPicker({
         {[1, 2, 3, 4, 5].map((stars) => (
           <label
             key={stars}
-            className="cursor-pointer rounded p-0.5 has-focus-visible:ring-2 has-focus-visible:ring-brand-500"
+            className="relative cursor-pointer rounded p-0.5 has-focus-visible:ring-2 has-focus-visible:ring-brand-500"
             onMouseEnter={() => setHover(stars)}
           >
             <input
@@ -58,7 +58,8 @@ export function StarPicker({
               checked={value === stars}
               onChange={() => onChange(stars)}
               aria-label={stars === 1 ? "1 star" : `${stars} stars`}
-              className="sr-only"
+              // Transparent over its star rather than sr-only: a click or tap lands on the radio itself.
+              className="absolute inset-0 m-0 cursor-pointer opacity-0"
             />
             <Star
               aria-hidden

@@ -178,6 +178,8 @@ function FilePreview({
     ...trpc.template.files.queryOptions({ templateId, version, path }),
     enabled: !isBinary,
     staleTime: Infinity,
+    // The previous file stays on screen while the next one loads, so the editor is not torn down in between.
+    placeholderData: (previous) => previous,
   });
   if (isBinary) {
     return (
@@ -201,12 +203,13 @@ function FilePreview({
       </div>
     );
   }
+  const shown = file.data.file;
   return (
     <LazyReadOnlyView
-      path={path}
-      value={file.data.file.content}
-      language={languageForPath(path)}
-      ariaLabel={`Preview of ${path} (read-only)`}
+      path={shown.path}
+      value={shown.content}
+      language={languageForPath(shown.path)}
+      ariaLabel={`Preview of ${shown.path} (read-only)`}
     />
   );
 }

@@ -118,11 +118,10 @@ export function TemplatePage({ templateId, signedIn }: { templateId: string; sig
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
           <UseTemplateButton template={template} signedIn={signedIn} />
-          {viewer.isAuthor && <AuthorControls template={template} />}
-          {!viewer.isAuthor && viewer.isAdmin && <AdminControls template={template} showDelete />}
+          {(viewer.isAuthor || viewer.isAdmin) && <AuthorControls template={template} />}
         </div>
       </header>
-      {viewer.isAuthor && viewer.isAdmin && <AdminControls template={template} showDelete={false} />}
+      {viewer.isAdmin && <AdminControls template={template} />}
 
       <Card className="space-y-4">
         <h2 className="sr-only">About this template</h2>
