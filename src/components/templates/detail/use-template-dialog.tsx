@@ -10,28 +10,13 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
 import { TextAreaField, TextField } from "~/components/ui/field";
+import { projectNameFrom } from "~/lib/schemas/project";
 import { ZUseTemplateInput } from "~/lib/schemas/template";
 import { useTRPC } from "~/trpc/react";
 import type { TemplateDetail } from "./template-page";
 import { signInHref, useRefreshTemplate } from "./use-template-cache";
 
 type Errors = FieldErrors<{ name: string; description: string }>;
-
-/**
- * A project name proposed from a template's name: project names allow letters, digits, spaces and . _ - ( ), so
- * "React + Vite" becomes "React Vite".
- */
-export function projectNameFrom(templateName: string): string {
-  const cleaned = templateName
-    .normalize("NFC")
-    .replace(/[^\p{L}\p{N} ._()-]/gu, " ")
-    .replace(/\s+/g, " ")
-    .replace(/^[^\p{L}\p{N}]+/u, "")
-    .trim()
-    .slice(0, 100)
-    .trim();
-  return cleaned || "My project";
-}
 
 /** "Use this template": asks for the new project's name and description, creates it, and opens it in the IDE. */
 export function UseTemplateButton({ template, signedIn }: { template: TemplateDetail; signedIn: boolean }) {
