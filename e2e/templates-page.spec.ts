@@ -124,7 +124,7 @@ test("publish a project as a template from the IDE, then a new version, and find
   let dialog = page.getByRole("dialog", { name: "Publish as template" });
   await expect(dialog.getByRole("radio", { name: /New template/ })).toBeChecked();
   await expect(dialog.getByRole("radio", { name: /New version/ })).toBeDisabled();
-  await dialog.getByLabel("Name").fill(templateName);
+  await dialog.getByRole("textbox", { name: "Name" }).fill(templateName);
   await dialog.getByLabel("Description").fill("A blank project with a README, for the e2e gallery test.");
   await dialog.getByLabel("Category").selectOption({ label: "Static site" });
   const tags = dialog.getByTestId("tags-input");
@@ -134,7 +134,7 @@ test("publish a project as a template from the IDE, then a new version, and find
   await expect(dialog.getByRole("button", { name: "Remove tag starter" })).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Remove tag e2e" })).toBeVisible();
   await expect(dialog.getByRole("switch", { name: "Public" })).toBeChecked();
-  await expect(dialog.getByLabel("Version")).toHaveValue("1.0.0");
+  await expect(dialog.getByRole("textbox", { name: "Version" })).toHaveValue("1.0.0");
   await expect(dialog.getByLabel("Changelog")).toHaveValue("First release.");
   await dialog.getByRole("button", { name: "Publish template" }).click();
   await expect(dialog.getByTestId("publish-success")).toHaveText(`Published ${templateName} 1.0.0.`);
@@ -151,13 +151,13 @@ test("publish a project as a template from the IDE, then a new version, and find
   await page.getByRole("button", { name: "Publish as template" }).click();
   dialog = page.getByRole("dialog", { name: "Publish as template" });
   await expect(dialog.getByRole("radio", { name: `New version of ${templateName}` })).toBeChecked();
-  await expect(dialog.getByLabel("Version")).toHaveValue("1.1.0");
+  await expect(dialog.getByRole("textbox", { name: "Version" })).toHaveValue("1.1.0");
   // A version that is not above the current one is refused, with the reason on the field.
-  await dialog.getByLabel("Version").fill("1.0.0");
+  await dialog.getByRole("textbox", { name: "Version" }).fill("1.0.0");
   await dialog.getByLabel("Changelog").fill("A second look at the README.\n\n- nothing else");
   await dialog.getByRole("button", { name: "Publish version" }).click();
-  await expect(dialog.getByLabel("Version")).toHaveAccessibleDescription(/above the current one, 1\.0\.0/);
-  await dialog.getByLabel("Version").fill("1.1.0");
+  await expect(dialog.getByRole("textbox", { name: "Version" })).toHaveAccessibleDescription(/above the current one, 1\.0\.0/);
+  await dialog.getByRole("textbox", { name: "Version" }).fill("1.1.0");
   await dialog.getByRole("button", { name: "Publish version" }).click();
   await expect(dialog.getByTestId("publish-success")).toHaveText(`Published ${templateName} 1.1.0.`);
 

@@ -23,7 +23,7 @@ export function RatingSummary({
           {count === 0 ? "–" : average.toFixed(1)}
         </span>
         <div className="space-y-0.5">
-          <StarsDisplay average={average} count={count} />
+          {count > 0 && <StarsDisplay average={average} count={count} />}
           <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="rating-count">
             {count === 0 ? "No ratings yet" : `${count.toLocaleString("en-US")} ${count === 1 ? "rating" : "ratings"}`}
           </p>
