@@ -156,7 +156,9 @@ test("publish a project as a template from the IDE, then a new version, and find
   await dialog.getByRole("textbox", { name: "Version" }).fill("1.0.0");
   await dialog.getByLabel("Changelog").fill("A second look at the README.\n\n- nothing else");
   await dialog.getByRole("button", { name: "Publish version" }).click();
-  await expect(dialog.getByRole("textbox", { name: "Version" })).toHaveAccessibleDescription(/above the current one, 1\.0\.0/);
+  await expect(dialog.getByRole("textbox", { name: "Version" })).toHaveAccessibleDescription(
+    /above the current one, 1\.0\.0/,
+  );
   await dialog.getByRole("textbox", { name: "Version" }).fill("1.1.0");
   await dialog.getByRole("button", { name: "Publish version" }).click();
   await expect(dialog.getByTestId("publish-success")).toHaveText(`Published ${templateName} 1.1.0.`);
