@@ -182,3 +182,11 @@ test("publish a project as a template from the IDE, then a new version, and find
     .click();
   await expect(page).toHaveURL(templateUrl);
 });
+
+test("a template that does not exist is the app's 404", async ({ page }) => {
+  for (const path of ["/templates/00000000-0000-4000-8000-000000000000", "/templates/not-a-uuid"]) {
+    const visit = await page.goto(path);
+    expect(visit?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
+  }
+});
