@@ -4,6 +4,7 @@ import { Activity, Download, History, Save, Search, Sparkles } from "lucide-reac
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { LazyAssistantPanel } from "~/components/assistant/lazy";
+import { PublishTemplateDialog } from "~/components/templates/publish-template-dialog";
 import { TemplateUpgradeBanner } from "~/components/templates/upgrade/upgrade-banner";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
@@ -154,6 +155,7 @@ function Workbench() {
               <Download className="size-4" aria-hidden /> Export zip
             </a>
           </Button>
+          <PublishTemplateDialog projectId={projectId} projectName={projectName} />
           <ProjectBudgetDialog projectId={projectId} projectName={projectName} />
           <div
             role="group"

@@ -13,6 +13,22 @@ export const ZProjectName = z
     "Use letters, digits, spaces and . _ - ( ), starting with a letter or digit.",
   );
 
+/**
+ * A project name proposed from a template's name: project names allow letters, digits, spaces and . _ - ( ), so
+ * "React + Vite" becomes "React Vite".
+ */
+export function projectNameFrom(templateName: string): string {
+  const cleaned = templateName
+    .normalize("NFC")
+    .replace(/[^\p{L}\p{N} ._()-]/gu, " ")
+    .replace(/\s+/g, " ")
+    .replace(/^[^\p{L}\p{N}]+/u, "")
+    .trim()
+    .slice(0, 100)
+    .trim();
+  return cleaned || "My project";
+}
+
 export const ZProjectDescription = z
   .string()
   .trim()

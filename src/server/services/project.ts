@@ -154,7 +154,9 @@ export async function createProject(options: {
     );
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", `You already have a project named “${name}”. Choose another name.`);
+      throw new AppError("CONFLICT", `You already have a project named “${name}”. Choose another name.`, {
+        field: "name",
+      });
     }
     throw error;
   }

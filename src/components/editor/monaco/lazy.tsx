@@ -58,6 +58,9 @@ export const LazyCodeEditor = dynamic(
 /** The diff editor, loaded the same way (it shares Monaco's chunk with LazyCodeEditor). */
 export const LazyDiffView = dynamic(() => import("./diff-view"), { ssr: false, loading: EditorSkeleton });
 
+/** A read-only view of a file outside any project (a template's preview), loaded the same way. */
+export const LazyReadOnlyView = dynamic(() => import("./read-only-view"), { ssr: false, loading: EditorSkeleton });
+
 /** Forgets the buffer of a closed tab (or of every file under a deleted folder): text, undo history, view state. */
 export function disposeEditorModel(projectId: string, path: string) {
   editorModule?.disposeEditorModel(projectId, path);
@@ -80,3 +83,4 @@ export function readBuffer(projectId: string, path: string): { text: string; ver
 
 export type { CodeEditorProps, EditorPreferences } from "./code-editor";
 export type { DiffViewProps } from "./diff-view";
+export type { ReadOnlyViewProps } from "./read-only-view";

@@ -124,7 +124,9 @@ export async function publishTemplateVersion(options: { db: Database; userId: st
     if (!current) throw new AppError("NOT_FOUND", "Template not found.");
     const currentVersion = current.version ?? "1.0.0";
     if (compareSemver(input.version, currentVersion) <= 0) {
-      throw new AppError("BAD_REQUEST", `Use a version above the current one, ${currentVersion}.`);
+      throw new AppError("BAD_REQUEST", `Use a version above the current one, ${currentVersion}.`, {
+        field: "version",
+      });
     }
     await tx.projectTemplateVersion.create({
       data: {

@@ -61,6 +61,7 @@ interface GalleryRow {
   published_at: Date | null;
   updated_at: Date | null;
   author_name: string | null;
+  source_project_id: string | null;
   score: number | null;
   total: bigint;
 }
@@ -131,7 +132,7 @@ export async function listTemplates(options: {
     )
     SELECT t.id, t.name, t.description, t.category, t.tags, t.tech_stack, t.rating_average, t.rating_count,
            t.usage_count, t.is_official, t.is_featured, t.is_public, t.version, t.published_at, t.updated_at,
-           COALESCE(u.full_name, u.username) AS author_name, p.score, p.total
+           COALESCE(u.full_name, u.username) AS author_name, t.source_project_id, p.score, p.total
       FROM p
       JOIN project_templates t ON t.id = p.id
       LEFT JOIN users u ON u.id = t.created_by
@@ -170,6 +171,8 @@ export async function listTemplates(options: {
       publishedAt: row.published_at,
       updatedAt: row.updated_at,
       authorName: row.author_name,
+      /** The author's project it was last published from: only in the caller's own list (`mine`). */
+      sourceProjectId: input.mine ? row.source_project_id : null,
     })),
   };
 }
