@@ -33,14 +33,19 @@ export const EMPTY_FILTERS: GalleryFilters = { q: "", category: null, tags: [], 
 /** What Next hands a page as `searchParams`, or the browser's URLSearchParams. */
 export type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
+// Duck-typed: Next's ReadonlyURLSearchParams need not be an instance of this realm's URLSearchParams.
+function isSearchParams(params: RawParams): params is URLSearchParams {
+  return typeof (params as URLSearchParams).getAll === "function";
+}
+
 function first(params: RawParams, key: string): string | undefined {
-  if (params instanceof URLSearchParams) return params.get(key) ?? undefined;
+  if (isSearchParams(params)) return params.get(key) ?? undefined;
   const value = params[key];
   return Array.isArray(value) ? value[0] : value;
 }
 
 function all(params: RawParams, key: string): string[] {
-  if (params instanceof URLSearchParams) return params.getAll(key);
+  if (isSearchParams(params)) return params.getAll(key);
   const value = params[key];
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

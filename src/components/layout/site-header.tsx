@@ -8,14 +8,15 @@ import { UserMenu } from "./user-menu";
 export function SiteHeader({ user, mailboxOpen }: { user: SessionUser | null; mailboxOpen: boolean }) {
   return (
     <header className="border-b border-zinc-200 dark:border-zinc-800">
-      <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-4 px-4">
-        <div className="flex items-center gap-4">
+      <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-2 px-4 sm:gap-4">
+        <div className="flex items-center gap-2 sm:gap-4">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
             <span
               aria-hidden
               className="inline-block size-6 rounded-md bg-gradient-to-br from-brand-400 to-brand-700"
             />
-            Vaporform
+            {/* On a phone the mark alone leaves room for the nav; the name stays for screen readers. */}
+            <span className="max-sm:sr-only">Vaporform</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1">
             <Button asChild variant="ghost" size="sm">
@@ -28,7 +29,7 @@ export function SiteHeader({ user, mailboxOpen }: { user: SessionUser | null; ma
             )}
           </nav>
         </div>
-        <nav aria-label="Account" className="flex items-center gap-2">
+        <nav aria-label="Account" className="flex items-center gap-1 sm:gap-2">
           <ThemeToggle signedIn={Boolean(user)} />
           {user ? (
             <UserMenu

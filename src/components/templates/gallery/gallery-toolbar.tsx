@@ -65,38 +65,44 @@ export function GalleryToolbar({
           )}
         </FieldShell>
       </div>
-      <div className="sm:w-60">
-        <FieldShell
-          label="Sort by"
-          hint="Top rated weighs the number of ratings, so one 5-star vote does not beat many good ones."
-        >
-          {({ id, describedBy }) => (
-            <select
-              id={id}
-              aria-describedby={describedBy}
-              className={inputClasses}
-              value={sort}
-              onChange={(event) => onSort(event.target.value as TemplateSort)}
-            >
-              {sorts.map((option) => (
-                <option key={option} value={option}>
-                  {SORT_LABELS[option]}
-                </option>
-              ))}
-            </select>
-          )}
-        </FieldShell>
-      </div>
-      {signedIn && (
-        <div className="space-y-1.5">
-          <label htmlFor="gallery-mine" className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
-            My templates
-          </label>
-          <div className="flex h-[38px] items-center">
-            <Switch id="gallery-mine" checked={mine} onCheckedChange={onMine} />
-          </div>
+      {/* On a phone the sort and "My templates" share a row; from sm up, all three do. */}
+      <div className="flex items-start gap-4 sm:contents">
+        <div className="min-w-0 flex-1 sm:w-60 sm:flex-none">
+          <FieldShell
+            label="Sort by"
+            hint="Top rated weighs the number of ratings, so one 5-star vote does not beat many good ones."
+          >
+            {({ id, describedBy }) => (
+              <select
+                id={id}
+                aria-describedby={describedBy}
+                className={inputClasses}
+                value={sort}
+                onChange={(event) => onSort(event.target.value as TemplateSort)}
+              >
+                {sorts.map((option) => (
+                  <option key={option} value={option}>
+                    {SORT_LABELS[option]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FieldShell>
         </div>
-      )}
+        {signedIn && (
+          <div className="shrink-0 space-y-1.5">
+            <label
+              htmlFor="gallery-mine"
+              className="block whitespace-nowrap text-sm font-medium text-zinc-800 dark:text-zinc-200"
+            >
+              My templates
+            </label>
+            <div className="flex h-[38px] items-center">
+              <Switch id="gallery-mine" checked={mine} onCheckedChange={onMine} />
+            </div>
+          </div>
+        )}
+      </div>
     </div>
   );
 }

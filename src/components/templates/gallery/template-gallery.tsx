@@ -1,8 +1,8 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { ChevronLeft, ChevronRight } from "lucide-react";
-import { useRef } from "react";
+import { ChevronLeft, ChevronRight, SlidersHorizontal } from "lucide-react";
+import { useRef, useState } from "react";
 import { Button } from "~/components/ui/button";
 import { cn } from "~/lib/cn";
 import {
@@ -46,6 +46,9 @@ export function TemplateGallery({ signedIn }: { signedIn: boolean }) {
   });
   const facets = useQuery(trpc.template.facets.queryOptions());
   const resultsRef = useRef<HTMLElement>(null);
+  // On a phone the category and tag filters fold away, so the cards are not a screen of chips away.
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const narrowing = (filters.category ? 1 : 0) + filters.tags.length;
 
   const clear = () => setFilters({ ...EMPTY_FILTERS, sort: filters.sort });
   const goToPage = (page: number) => {
@@ -74,8 +77,21 @@ export function TemplateGallery({ signedIn }: { signedIn: boolean }) {
         onMine={(mine) => setFilters({ mine })}
       />
 
-      <div className="grid gap-8 lg:grid-cols-[15rem_minmax(0,1fr)]">
-        <aside aria-label="Filters" className="space-y-6">
+      <div className="grid gap-4 lg:grid-cols-[15rem_minmax(0,1fr)] lg:gap-8">
+        <div className="lg:hidden">
+          <Button
+            variant="secondary"
+            size="sm"
+            aria-expanded={filtersOpen}
+            aria-controls="gallery-filters"
+            onClick={() => setFiltersOpen(!filtersOpen)}
+          >
+            <SlidersHorizontal className="size-4" aria-hidden />
+            {filtersOpen ? "Hide categories and tags" : "Categories and tags"}
+            {narrowing > 0 && <span className="tabular-nums">({narrowing})</span>}
+          </Button>
+        </div>
+        <aside id="gallery-filters" aria-label="Filters" className={cn("space-y-6", !filtersOpen && "max-lg:hidden")}>
           {facets.data ? (
             <>
               <CategoryFilter
