@@ -80,9 +80,15 @@ export function useGalleryFilters({ signedIn }: { signedIn: boolean }) {
       setText(q);
       latestText.current = q;
     };
+    // Following a link (a card) while a search is still pending: the late URL update would cancel that navigation.
+    const onClick = (event: MouseEvent) => {
+      if (event.target instanceof Element && event.target.closest("a[href]")) flushSearch();
+    };
     window.addEventListener("popstate", onPopState);
+    document.addEventListener("click", onClick, true);
     return () => {
       window.removeEventListener("popstate", onPopState);
+      document.removeEventListener("click", onClick, true);
       flushSearch();
     };
   }, [flushSearch, signedIn]);
