@@ -8,6 +8,7 @@ import {
   TEMPLATE_MAX_TAGS,
   TEMPLATE_SORTS,
   ZListTemplatesInput,
+  ZTemplateFacetsInput,
   ZTemplateCategory,
   ZTemplateTag,
   type TemplateSort,
@@ -121,6 +122,15 @@ export function toListInput(filters: GalleryFilters): z.input<typeof ZListTempla
     sort: effectiveSort(filters),
     mine: filters.mine,
     page: filters.page,
+  };
+}
+
+/** The facets' input for the filters: counts among what the search, category and tags leave. */
+export function toFacetsInput(filters: GalleryFilters): z.input<typeof ZTemplateFacetsInput> {
+  return {
+    ...(filters.q ? { q: filters.q } : {}),
+    ...(filters.category ? { category: filters.category } : {}),
+    tags: filters.tags,
   };
 }
 

@@ -103,6 +103,32 @@ describe("template.list", () => {
     await expectFailure(anon.template.list({ sort: "random" as "newest" }), "BAD_REQUEST");
   });
 
+  it("counts facets among what the other filters leave, so a count is what clicking it gives", async () => {
+    const { api } = await signedInUser();
+    const [a, b, c] = [uniqueWord(), uniqueWord(), uniqueWord()];
+    await publishedTemplate(api, { tags: [a, b], category: "api" });
+    await publishedTemplate(api, { tags: [a, c], category: "api" });
+    await publishedTemplate(api, { tags: [a, b], category: "cli" });
+    const anon = await anonymousCaller();
+    const withA = await anon.template.facets({ tags: [a] });
+    expect(withA.categories).toEqual([
+      { category: "api", count: 2 },
+      { category: "cli", count: 1 },
+    ]);
+    const inApi = await anon.template.facets({ tags: [a], category: "api" });
+    expect(inApi.tags[0]).toEqual({ tag: a, count: 2 });
+    expect(inApi.tags.slice(1)).toEqual(
+      [
+        { tag: b, count: 1 },
+        { tag: c, count: 1 },
+      ].sort((x, y) => (x.tag < y.tag ? -1 : 1)),
+    );
+    for (const facet of inApi.tags) {
+      const tags = facet.tag === a ? [a] : [a, facet.tag];
+      expect((await anon.template.list({ tags, category: "api" })).total).toBe(facet.count);
+    }
+  });
+
   it("lists the facets: categories and tags of public templates with their counts", async () => {
     const { api } = await signedInUser();
     await publishedTemplate(api, { tags: ["react"], category: "web-app" });

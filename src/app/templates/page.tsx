@@ -1,7 +1,7 @@
 import { Suspense } from "react";
 import { GallerySkeleton } from "~/components/templates/gallery/gallery-states";
 import { TemplateGallery } from "~/components/templates/gallery/template-gallery";
-import { parseGalleryParams, toListInput } from "~/lib/template-gallery";
+import { parseGalleryParams, toFacetsInput, toListInput } from "~/lib/template-gallery";
 import { getSession } from "~/server/auth/session";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
@@ -21,7 +21,7 @@ export default async function TemplatesPage({
   const queryClient = getQueryClient();
   await Promise.all([
     queryClient.prefetchQuery(trpc.template.list.queryOptions(toListInput(filters))),
-    queryClient.prefetchQuery(trpc.template.facets.queryOptions()),
+    queryClient.prefetchQuery(trpc.template.facets.queryOptions(toFacetsInput(filters))),
   ]);
   return (
     <HydrateClient>

@@ -118,6 +118,16 @@ export const ZListTemplatesInput = z.object({
 });
 export type TListTemplatesInput = z.input<typeof ZListTemplatesInput>;
 
+/** template.facets: the counts of categories and tags among the templates the other filters leave. */
+export const ZTemplateFacetsInput = z
+  .object({
+    q: ZListTemplatesInput.shape.q,
+    category: ZListTemplatesInput.shape.category,
+    tags: ZListTemplatesInput.shape.tags,
+  })
+  .default({ tags: [] });
+export type TTemplateFacetsInput = z.input<typeof ZTemplateFacetsInput>;
+
 export const ZTemplateByIdInput = z.object({ templateId: ZTemplateId });
 export type TTemplateByIdInput = z.infer<typeof ZTemplateByIdInput>;
 

@@ -10,6 +10,7 @@ import {
   effectiveSort,
   EMPTY_FILTERS,
   hasActiveFilters,
+  toFacetsInput,
   toListInput,
   type GalleryFilters,
 } from "~/lib/template-gallery";
@@ -44,7 +45,10 @@ export function TemplateGallery({ signedIn }: { signedIn: boolean }) {
     ...trpc.template.list.queryOptions(toListInput(filters)),
     placeholderData: keepPreviousData,
   });
-  const facets = useQuery(trpc.template.facets.queryOptions());
+  const facets = useQuery({
+    ...trpc.template.facets.queryOptions(toFacetsInput(filters)),
+    placeholderData: keepPreviousData,
+  });
   const resultsRef = useRef<HTMLElement>(null);
   // On a phone the category and tag filters fold away, so the cards are not a screen of chips away.
   const [filtersOpen, setFiltersOpen] = useState(false);

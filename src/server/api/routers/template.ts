@@ -7,6 +7,7 @@ import {
   ZRateTemplateInput,
   ZSetTemplateFlagsInput,
   ZTemplateByIdInput,
+  ZTemplateFacetsInput,
   ZTemplateFilesInput,
   ZTemplateReviewsInput,
   ZUnrateTemplateInput,
@@ -66,7 +67,7 @@ export const templateRouter = createTRPCRouter({
   list: publicProcedure
     .input(ZListTemplatesInput)
     .query(({ ctx, input }) => listTemplates({ db: ctx.db, userId: ctx.session?.user.id ?? null, input })),
-  facets: publicProcedure.query(({ ctx }) => templateFacets({ db: ctx.db })),
+  facets: publicProcedure.input(ZTemplateFacetsInput).query(({ ctx, input }) => templateFacets({ db: ctx.db, input })),
   byId: publicProcedure
     .input(ZTemplateByIdInput)
     .query(({ ctx, input }) =>

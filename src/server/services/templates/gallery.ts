@@ -2,7 +2,12 @@
  * The gallery: public templates (and the caller's own) filtered by category, tags and ranked full-text search,
  * sorted by use, by a fair "top rated" score, by date or by relevance, a page at a time.
  */
-import { TEMPLATE_PAGE_SIZE, ZListTemplatesInput, type TemplateSort } from "~/lib/schemas/template";
+import {
+  TEMPLATE_PAGE_SIZE,
+  ZListTemplatesInput,
+  ZTemplateFacetsInput,
+  type TemplateSort,
+} from "~/lib/schemas/template";
 import { Prisma } from "~/generated/prisma/client";
 import { env } from "~/env";
 import type { Database } from "~/server/db/client";
@@ -177,16 +182,26 @@ export async function listTemplates(options: {
   };
 }
 
-/** The gallery's filters: categories and the most used tags of public templates, with how many have each. */
-export async function templateFacets({ db }: { db: Database }) {
+/**
+ * The gallery's filters with how many public templates each would show: categories counted among the templates
+ * the search and tags leave, tags among those the search, category and chosen tags leave (so a count is what
+ * clicking it gives). At most 40 tags, the most used first, plus the chosen ones.
+ */
+export async function templateFacets({ db, input }: { db: Database; input: z.output<typeof ZTemplateFacetsInput> }) {
+  const query = prefixQuery(input.q);
+  const search = query ? Prisma.sql`AND t.search_vector @@ to_tsquery('english', ${query})` : Prisma.empty;
+  const tagged = input.tags.length > 0 ? Prisma.sql`AND t.tags @> ${input.tags}::text[]` : Prisma.empty;
+  const inCategory = input.category ? Prisma.sql`AND t.category = ${input.category}` : Prisma.empty;
   const [categories, tags] = await Promise.all([
     db.$queryRaw<{ category: string; count: bigint }[]>`
-      SELECT category, count(*) AS count FROM project_templates WHERE is_public GROUP BY category ORDER BY count DESC, category`,
+      SELECT t.category, count(*) AS count FROM project_templates t
+       WHERE t.is_public ${search} ${tagged}
+       GROUP BY t.category ORDER BY count DESC, t.category`,
     db.$queryRaw<{ tag: string; count: bigint }[]>`
       SELECT tag, count(*) AS count
         FROM project_templates t, unnest(t.tags) AS tag
-       WHERE t.is_public
-       GROUP BY tag ORDER BY count DESC, tag LIMIT 40`,
+       WHERE t.is_public ${search} ${tagged} ${inCategory}
+       GROUP BY tag ORDER BY tag = ANY(${input.tags}::text[]) DESC, count DESC, tag LIMIT ${40 + input.tags.length}`,
   ]);
   return {
     categories: categories.map((row) => ({ category: row.category, count: Number(row.count) })),
