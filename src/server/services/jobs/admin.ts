@@ -76,18 +76,15 @@ export async function listJobs(options: { db: Database; pool: pg.Pool }) {
 
 /**
  * Queues a run of a job now ("Run now"), for the first instance that polls; `queued: false` when one already
- * waits. An unknown name is NOT_FOUND.
+ * waits. An unknown name is NOT_FOUND; SERVICE_UNAVAILABLE while no instance has started the queue.
  */
 export async function runJobNow(options: { pool: pg.Pool; actor: Actor } & TRunJobInput) {
   const { pool, actor, name } = options;
   if (!findJobDefinition(name)) throw new AppError("NOT_FOUND", "There is no such job.");
   if (!actor.userId) throw new AppError("UNAUTHORIZED", "Please sign in.");
-  try {
-    return { queued: await enqueueJob({ pool, name, requestedBy: actor.userId }) };
-  } catch (error) {
-    if (error instanceof Error && /not found|does not exist/i.test(error.message)) {
-      throw new AppError("SERVICE_UNAVAILABLE", "The job queue is not set up yet: start the app with `npm start`.");
-    }
-    throw error;
+  const outcome = await enqueueJob({ pool, name, requestedBy: actor.userId });
+  if (outcome === "no-queue") {
+    throw new AppError("SERVICE_UNAVAILABLE", "No instance has started the job queue yet: start the app with `npm start`.");
   }
+  return { queued: outcome === "queued" };
 }

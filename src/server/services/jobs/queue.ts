@@ -179,12 +179,17 @@ export async function countWaitingJobs(pool: pg.Pool, names: string[]): Promise<
 }
 
 /**
- * Queues a run of `name` now, for whichever instance polls first. Answers false when one is already waiting
- * (the queue keeps at most one waiting run, so clicks do not pile up). Needs no running worker in this process.
+ * Queues a run of `name` now, for whichever instance polls first: `queued`, or `waiting` when one already waits
+ * (the queue keeps at most one, so clicks do not pile up), or `no-queue` when no instance has created the job's
+ * queue yet. Needs no running worker in this process.
  */
-export async function enqueueJob(options: { pool: pg.Pool; name: string; requestedBy: string }): Promise<boolean> {
+export async function enqueueJob(options: {
+  pool: pg.Pool;
+  name: string;
+  requestedBy: string;
+}): Promise<"queued" | "waiting" | "no-queue"> {
   const boss = createBoss(options.pool, { migrate: false, schedule: false, supervise: false }, console.warn);
+  if (!(await boss.getQueue(options.name))) return "no-queue";
   const data: JobData = { trigger: "manual", requestedBy: options.requestedBy };
-  const id = await boss.send(options.name, data);
-  return id !== null;
+  return (await boss.send(options.name, data)) === null ? "waiting" : "queued";
 }
