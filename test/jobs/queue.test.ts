@@ -90,7 +90,10 @@ describe("the job queue on two instances of one database", () => {
     const ticks = await runsOf("test.tick");
     const perMinute = new Map<string, number>();
     for (const run of ticks) perMinute.set(run.created_minute, (perMinute.get(run.created_minute) ?? 0) + 1);
-    expect([...perMinute.values()].every((count) => count === 1), JSON.stringify(ticks)).toBe(true);
+    expect(
+      [...perMinute.values()].every((count) => count === 1),
+      JSON.stringify(ticks),
+    ).toBe(true);
     expect(ticks.every((run) => run.triggered_by === "schedule" && run.status === "succeeded")).toBe(true);
     expect(ticks[0]?.result).toEqual({ ticked: true });
 

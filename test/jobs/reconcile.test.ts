@@ -59,7 +59,9 @@ describe("counter reconciliation", () => {
 /** The rollups as rows to compare: claude_usage_daily and the three coarse tables, in a stable order. */
 async function snapshot() {
   return {
-    daily: (await pool.query("SELECT * FROM claude_usage_daily ORDER BY day, user_id, project_id, model, interaction_type")).rows,
+    daily: (
+      await pool.query("SELECT * FROM claude_usage_daily ORDER BY day, user_id, project_id, model, interaction_type")
+    ).rows,
     models: (await pool.query("SELECT * FROM claude_usage_daily_models ORDER BY day, model, interaction_type")).rows,
     users: (await pool.query("SELECT * FROM claude_usage_daily_users ORDER BY day, user_id")).rows,
     projects: (await pool.query("SELECT * FROM claude_usage_daily_projects ORDER BY day, project_id")).rows,

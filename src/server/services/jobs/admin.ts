@@ -84,7 +84,10 @@ export async function runJobNow(options: { pool: pg.Pool; actor: Actor } & TRunJ
   if (!actor.userId) throw new AppError("UNAUTHORIZED", "Please sign in.");
   const outcome = await enqueueJob({ pool, name, requestedBy: actor.userId });
   if (outcome === "no-queue") {
-    throw new AppError("SERVICE_UNAVAILABLE", "No instance has started the job queue yet: start the app with `npm start`.");
+    throw new AppError(
+      "SERVICE_UNAVAILABLE",
+      "No instance has started the job queue yet: start the app with `npm start`.",
+    );
   }
   return { queued: outcome === "queued" };
 }

@@ -65,7 +65,10 @@ async function repairProject(pool: pg.Pool, projectId: string): Promise<CounterR
       [projectId],
     );
     const before = { totalFiles: Number(project.total_files), totalSizeBytes: Number(project.total_size_bytes) };
-    const after = { totalFiles: Number(counted.rows[0]?.files ?? 0), totalSizeBytes: Number(counted.rows[0]?.bytes ?? 0) };
+    const after = {
+      totalFiles: Number(counted.rows[0]?.files ?? 0),
+      totalSizeBytes: Number(counted.rows[0]?.bytes ?? 0),
+    };
     if (before.totalFiles === after.totalFiles && before.totalSizeBytes === after.totalSizeBytes) {
       await client.query("ROLLBACK");
       return undefined;

@@ -108,7 +108,10 @@ const COARSE: CoarseRollup[] = [
 function expectedCoarse(rollup: CoarseRollup, daysFilter: string): string {
   const key = ["day", ...rollup.key].join(", ");
   const sums = SUMS.split(",")
-    .map((column) => `sum(${column.trim()})${column.trim().startsWith("cost") ? "::numeric(18,6)" : ""} AS ${column.trim()}`)
+    .map(
+      (column) =>
+        `sum(${column.trim()})${column.trim().startsWith("cost") ? "::numeric(18,6)" : ""} AS ${column.trim()}`,
+    )
     .join(", ");
   const histogram = rollup.histogram
     ? `, (SELECT array_agg(t.s ORDER BY t.i) FROM (
@@ -155,10 +158,7 @@ function rebuildCoarseDays(rollup: CoarseRollup): string[] {
  * vf_claude_usage_rollups_rebuild does) and check and repair again inside that lock, so a turn finishing during the
  * check is never "repaired" away.
  */
-export async function reconcileUsageRollups(options: {
-  pool: pg.Pool;
-  days?: number;
-}): Promise<RollupReconciliation> {
+export async function reconcileUsageRollups(options: { pool: pg.Pool; days?: number }): Promise<RollupReconciliation> {
   const { pool, days = DEFAULT_ROLLUP_DAYS } = options;
   const { rows: start } = await pool.query<{ day: string }>(
     "SELECT to_char(vf_utc_day(now()) - ($1::int - 1), 'YYYY-MM-DD') AS day",
