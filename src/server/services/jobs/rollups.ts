@@ -12,6 +12,8 @@ export interface RollupReconciliation {
   coarseDaysRepaired: { models: string[]; users: string[]; projects: string[] };
 }
 
+// The SQL below is assembled from these constants only (column and table names fixed in this file); every value
+// (the first day, the days to rebuild) is a bound parameter.
 const SUMS = `interactions, failures, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
               cache_write_1h_tokens, execution_time_ms, cost_usd, unpriced_interactions, unpriced_tokens`;
 
