@@ -1,4 +1,7 @@
-/** `npm run db:migrate`: applies prisma/migrations to DATABASE_URL (or the embedded database) and runs maintenance. */
+/**
+ * `npm run db:migrate`: applies prisma/migrations to DATABASE_URL (or the embedded database), creates or upgrades
+ * the job queue's own schema (pg-boss, `pgboss`) and runs maintenance.
+ */
 import { runCli } from "./cli";
 
 runCli(async () => {
@@ -8,10 +11,12 @@ runCli(async () => {
   const { migrateDatabase } = await import("~/server/db/migrator");
   const { runMaintenance } = await import("~/server/db/maintenance");
   const { createPool } = await import("~/server/db/pool");
+  const { installJobQueue } = await import("~/server/services/jobs/queue");
   const database = await ensureDatabase();
   try {
     const result = await migrateDatabase(database.url, { log: (line) => console.log(line) });
     const pool = createPool(database.url, 2);
+    await installJobQueue(pool);
     await runMaintenance(pool, { retentionMonths: env.ACTIVITY_RETENTION_MONTHS });
     await pool.end();
     console.log(

@@ -45,7 +45,8 @@ runCli(async () => {
   const { env } = await import("~/env");
   const { ensureDatabase, readOrCreateSecret } = await import("~/server/db/runtime");
   const { migrateDatabase } = await import("~/server/db/migrator");
-  const { runMaintenance, scheduleMaintenance } = await import("~/server/db/maintenance");
+  const { runMaintenance } = await import("~/server/db/maintenance");
+  const { installJobQueue, startJobQueue } = await import("~/server/services/jobs/queue");
   const { createPool } = await import("~/server/db/pool");
   const { checkEncryptionKey } = await import("~/server/db/key-check");
   const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
@@ -60,7 +61,9 @@ runCli(async () => {
   );
   const migrated = await migrateDatabase(database.url, { log: (line) => console.log(`  ${line}`) });
   console.log(`▸ Migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied.length} already there`);
-  const pool = createPool(database.url, 4);
+  // This process also runs the background jobs (a few polling queries and one job at a time per queue).
+  const pool = createPool(database.url, 8);
+  await installJobQueue(pool);
   const keyCheck = await checkEncryptionKey(pool);
   if (!database.embedded) warnAboutLocalSecrets(env, keyCheck);
   await runMaintenance(pool, { retentionMonths: env.ACTIVITY_RETENTION_MONTHS });
@@ -76,10 +79,13 @@ runCli(async () => {
       .catch((error: unknown) => console.error("▸ Checking for cut-off Claude turns failed:", error));
   }, 60_000);
   turnSweep.unref();
-  const stopMaintenance = scheduleMaintenance(pool, {
+  // Daily maintenance, reconciliations and any registered job, from the PostgreSQL queue shared by all instances.
+  const jobQueue = await startJobQueue({
+    pool,
     retentionMonths: env.ACTIVITY_RETENTION_MONTHS,
     log: (line) => console.warn(line),
   });
+  console.log("▸ Background jobs started (admins see them at /admin/jobs)");
   const summary = await seedDatabase(pool, {
     log: (line) => console.log(`  ${line}`),
     ...seedAccounts(),
@@ -133,7 +139,7 @@ runCli(async () => {
 
   const code = await waitFor(server);
   clearInterval(turnSweep);
-  stopMaintenance();
+  await jobQueue.stop();
   await pool.end();
   await database.stop();
   if (code !== 0 && !stopping) throw new Error(`The server exited with code ${code}.`);

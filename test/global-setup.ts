@@ -4,7 +4,9 @@ import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "~/server/db/migrator";
+import { createPool } from "~/server/db/pool";
 import { ensureDatabase } from "~/server/db/runtime";
+import { installJobQueue } from "~/server/services/jobs/queue";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -40,6 +42,10 @@ export default async function setup(project: TestProject) {
     if (!/vf_ensure_activity_partitions/.test(error.message)) throw error;
   });
   await maintenance.end();
+  // The job queue's own schema (pg-boss), as `npm run db:migrate` creates it: every clone has it.
+  const queuePool = createPool(templateUrl, 2);
+  await installJobQueue(queuePool);
+  await queuePool.end();
 
   project.provide("templateDatabaseUrl", templateUrl);
   project.provide("databasePrefix", prefix);

@@ -142,6 +142,8 @@ describe("every procedure of the app router", () => {
         "admin.budgets.defaults",
         "admin.budgets.setDefaults",
         "admin.budgets.setUser",
+        "admin.jobs.list",
+        "admin.jobs.run",
         "template.setFlags",
         "template.hideReview",
       ]),

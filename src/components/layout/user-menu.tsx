@@ -1,7 +1,7 @@
 "use client";
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
-import { BarChart3, Gauge, LogOut, Mail, Settings, Shield, Tags } from "lucide-react";
+import { BarChart3, Gauge, LogOut, Mail, Settings, Shield, Tags, Timer } from "lucide-react";
 import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { Avatar } from "~/components/ui/avatar";
@@ -66,6 +66,11 @@ export function UserMenu({ user, showMailbox }: { user: MenuUser; showMailbox: b
               <DropdownMenu.Item asChild className={itemClasses}>
                 <Link href="/admin/prices">
                   <Tags className="size-4" aria-hidden /> Admin: prices
+                </Link>
+              </DropdownMenu.Item>
+              <DropdownMenu.Item asChild className={itemClasses}>
+                <Link href="/admin/jobs">
+                  <Timer className="size-4" aria-hidden /> Admin: jobs
                 </Link>
               </DropdownMenu.Item>
             </>

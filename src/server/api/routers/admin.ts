@@ -1,3 +1,4 @@
+import { ZRunJobInput } from "~/lib/schemas/jobs";
 import { ZAdminListUsersInput, ZAdminUpdateUserInput, ZListOutboxInput } from "~/lib/schemas/account";
 import {
   ZCreatePriceInput,
@@ -7,7 +8,9 @@ import {
   ZSetUserBudgetInput,
 } from "~/lib/schemas/usage";
 import { adminProcedure, createTRPCRouter } from "~/server/api/trpc";
+import { getPool } from "~/server/db/pool";
 import { listUsers, updateUser } from "~/server/services/admin-users";
+import { listJobs, runJobNow } from "~/server/services/jobs/admin";
 import { listOutbox } from "~/server/services/mail";
 import { listAuditLog } from "~/server/services/usage/audit";
 import { getBudgetDefaults } from "~/server/services/usage/budget";
@@ -15,7 +18,7 @@ import { setBudgetDefaults, setUserBudget } from "~/server/services/usage/budget
 import { createPrice, listPrices } from "~/server/services/usage/prices";
 import { reprice } from "~/server/services/usage/reprice";
 
-/** Administration: users, the mail outbox, model prices and re-pricing, AI budgets, the audit log. */
+/** Administration: users, the mail outbox, model prices and re-pricing, AI budgets, the audit log, background jobs. */
 export const adminRouter = createTRPCRouter({
   users: createTRPCRouter({
     list: adminProcedure.input(ZAdminListUsersInput).query(({ ctx, input }) => listUsers({ db: ctx.db, ...input })),
@@ -44,5 +47,11 @@ export const adminRouter = createTRPCRouter({
     setUser: adminProcedure
       .input(ZSetUserBudgetInput)
       .mutation(({ ctx, input }) => setUserBudget({ db: ctx.db, actor: ctx.actor, ...input })),
+  }),
+  jobs: createTRPCRouter({
+    list: adminProcedure.query(({ ctx }) => listJobs({ db: ctx.db, pool: getPool() })),
+    run: adminProcedure
+      .input(ZRunJobInput)
+      .mutation(({ ctx, input }) => runJobNow({ pool: getPool(), actor: ctx.actor, ...input })),
   }),
 });
