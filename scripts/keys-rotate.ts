@@ -33,7 +33,7 @@ runCli(async () => {
     if (total === 0 && keyVersions().length === 1) {
       console.log(
         `  Everything was already under version ${version}. To rotate to a new key, add it first, e.g.\n` +
-          `  ENCRYPTION_KEYS="${version + 1}:${randomBytes(32).toString("base64")}" (keep version ${version} until this has run).`,
+          `  ENCRYPTION_KEYS="${version + 1}:${randomBytes(32).toString("base64")}" (keep version ${version} configured until keys:rotate has run under the new one).`,
       );
     } else if (keyVersions().length > 1) {
       console.log(

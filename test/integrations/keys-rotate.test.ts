@@ -168,7 +168,9 @@ describe("npm run keys:rotate", () => {
 
     // An instance still on version 1 only would write secrets the others re-encrypt away from, and cannot read theirs.
     setEncryptionKeysForTests(new Map([[1, KEY_1]]));
-    await expect(checkEncryptionKey(pool)).rejects.toThrow(/key version 2, which this instance lacks/);
+    await expect(checkEncryptionKey(pool)).rejects.toThrow(
+      /key version 2 \(an instance holding it has run here\), which this instance lacks/,
+    );
     // Another key claiming to be version 2 is refused.
     setEncryptionKeysForTests(
       new Map([

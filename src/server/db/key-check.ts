@@ -53,8 +53,8 @@ export async function checkEncryptionKey(pool: pg.Pool): Promise<"recorded" | "m
   );
   if (newest > currentKeyVersion()) {
     throw new DatabaseSetupError(
-      `Another instance encrypts this database's secrets with key version ${newest}, which this instance lacks ` +
-        `(its newest is ${currentKeyVersion()}). Give every instance the same ENCRYPTION_KEYS.`,
+      `This database's secrets may be encrypted with key version ${newest} (an instance holding it has run here), ` +
+        `which this instance lacks (its newest is ${currentKeyVersion()}). Give every instance the same ENCRYPTION_KEYS.`,
     );
   }
   return recorded ? "recorded" : "matches";
