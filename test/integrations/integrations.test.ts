@@ -296,3 +296,42 @@ describe("integration.test", () => {
     expect(await storedRow(id)).toMatchObject({ request_count: 0, last_tested_at: null });
   });
 });
+
+describe("integration changes in the activity log", () => {
+  it("logs adding, changing and deleting as the user, naming what changed but never a secret", async () => {
+    const { api, userId } = await signedInUser();
+    const projectId = await newProject(api);
+    const { id } = await api.integration.create({
+      projectId,
+      serviceName: "Logged",
+      serviceType: "github",
+      apiKey: API_KEY,
+    });
+    await api.integration.update({
+      projectId,
+      integrationId: id,
+      serviceName: "Logged 2",
+      apiKey: "another-key-000000",
+      isActive: false,
+    });
+    await api.integration.update({ projectId, integrationId: id, serviceName: "Logged 2" });
+    await api.integration.delete({ projectId, integrationId: id });
+    const { rows } = await pool.query(
+      `SELECT activity_type, description, source_type, user_id, metadata::text AS metadata FROM project_activity
+        WHERE project_id = $1 AND source_id = $2 ORDER BY created_at`,
+      [projectId, id],
+    );
+    expect(rows.map((row) => [row.activity_type, row.description, row.source_type, row.user_id])).toEqual([
+      ["integration_created", 'Integration "Logged" added (GitHub)', "user", userId],
+      [
+        "integration_updated",
+        'Integration "Logged 2" changed: renamed to "Logged 2", API key replaced, disabled',
+        "user",
+        userId,
+      ],
+      ["integration_deleted", 'Integration "Logged 2" deleted', "user", userId],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(API_KEY);
+    expect(JSON.stringify(rows)).not.toContain("another-key-000000");
+  });
+});

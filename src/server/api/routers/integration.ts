@@ -20,15 +20,28 @@ export const integrationRouter = createTRPCRouter({
   create: projectProcedure
     .input(ZCreateIntegrationInput)
     .mutation(({ ctx, input }) =>
-      createIntegration({ db: ctx.db, ...input, projectId: ctx.project.id, userId: ctx.session.user.id }),
+      createIntegration({
+        db: ctx.db,
+        actor: ctx.actor,
+        ...input,
+        projectId: ctx.project.id,
+        userId: ctx.session.user.id,
+      }),
     ),
   update: projectProcedure
     .input(ZUpdateIntegrationInput)
-    .mutation(({ ctx, input }) => updateIntegration({ db: ctx.db, ...input, projectId: ctx.project.id })),
+    .mutation(({ ctx, input }) =>
+      updateIntegration({ db: ctx.db, actor: ctx.actor, ...input, projectId: ctx.project.id }),
+    ),
   delete: projectProcedure
     .input(ZIntegrationRefInput)
     .mutation(({ ctx, input }) =>
-      deleteIntegration({ db: ctx.db, projectId: ctx.project.id, integrationId: input.integrationId }),
+      deleteIntegration({
+        db: ctx.db,
+        actor: ctx.actor,
+        projectId: ctx.project.id,
+        integrationId: input.integrationId,
+      }),
     ),
   test: projectProcedure.input(ZIntegrationRefInput).mutation(({ ctx, input }) =>
     testIntegration({

@@ -1,4 +1,5 @@
 import {
+  INTEGRATION_TYPE_LABELS,
   ZIntegrationConfiguration,
   ZIntegrationTestResult,
   type IntegrationType,
@@ -9,6 +10,7 @@ import {
 import { Prisma } from "~/generated/prisma/client";
 import { currentKeyVersion, decryptSecret, encryptSecret, maskSecret } from "~/server/crypto";
 import type { Database } from "~/server/db/client";
+import type { Actor, WriteTx } from "~/server/db/write";
 import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
 
@@ -92,6 +94,75 @@ function nameTaken(name: string): AppError {
   return new AppError("CONFLICT", `This project already has an integration named "${name}".`);
 }
 
+/**
+ * The activity entry of a change to an integration, by the user who made it. Names what changed, never a secret's
+ * value (only "replaced" or "cleared").
+ */
+async function logChange(
+  tx: WriteTx,
+  options: {
+    actor: Actor;
+    projectId: string;
+    integrationId: string;
+    serviceName: string;
+    type: string;
+    description: string;
+    changes?: Record<string, string>;
+  },
+) {
+  await tx.projectActivity.create({
+    data: {
+      projectId: options.projectId,
+      userId: options.actor.userId,
+      activityType: options.type,
+      description: options.description,
+      metadata: {
+        integrationId: options.integrationId,
+        serviceName: options.serviceName,
+        ...(options.changes ? { changes: options.changes } : {}),
+      },
+      sourceType: options.actor.source,
+      sourceId: options.integrationId,
+    },
+    select: { id: true },
+  });
+}
+
+/** What an update changes, as words for the activity log. */
+function describeChanges(
+  current: StoredIntegration,
+  update: Omit<TUpdateIntegrationInput, "projectId">,
+  configuration: TIntegrationConfiguration,
+): Record<string, string> {
+  const changes: Record<string, string> = {};
+  if (update.serviceName !== undefined && update.serviceName !== current.serviceName) changes.name = update.serviceName;
+  if (update.serviceType !== undefined && update.serviceType !== current.serviceType) changes.type = update.serviceType;
+  if (update.configuration && JSON.stringify(configuration) !== JSON.stringify(configurationOf(current))) {
+    changes.configuration = "changed";
+  }
+  if (update.apiKey !== undefined) changes.apiKey = update.apiKey === null ? "cleared" : "replaced";
+  if (update.webhookSecret !== undefined)
+    changes.webhookSecret = update.webhookSecret === null ? "cleared" : "replaced";
+  if (update.isActive !== undefined && update.isActive !== (current.isActive ?? true)) {
+    changes.status = update.isActive ? "enabled" : "disabled";
+  }
+  return changes;
+}
+
+function changeWords(changes: Record<string, string>): string {
+  const words: Record<string, (how: string) => string> = {
+    name: (how) => `renamed to "${how}"`,
+    type: (how) => `type ${how}`,
+    configuration: () => "configuration changed",
+    apiKey: (how) => `API key ${how}`,
+    webhookSecret: (how) => `webhook secret ${how}`,
+    status: (how) => how,
+  };
+  return Object.entries(changes)
+    .map(([what, how]) => words[what]?.(how) ?? what)
+    .join(", ");
+}
+
 /** A project's integrations, oldest first. */
 export async function listIntegrations(options: { db: Database; projectId: string }): Promise<IntegrationView[]> {
   const rows = await options.db.projectIntegration.findMany({
@@ -104,7 +175,10 @@ export async function listIntegrations(options: { db: Database; projectId: strin
 
 /** Adds an integration; its secrets are encrypted under the current key version. */
 export async function createIntegration(
-  options: { db: Database; projectId: string; userId: string } & Omit<TCreateIntegrationInput, "projectId">,
+  options: { db: Database; actor: Actor; projectId: string; userId: string } & Omit<
+    TCreateIntegrationInput,
+    "projectId"
+  >,
 ): Promise<IntegrationView> {
   const configuration = ZIntegrationConfiguration.parse(options.configuration ?? {});
   try {
@@ -123,6 +197,14 @@ export async function createIntegration(
           isConfigured: configured(configuration, options.webhookSecret !== undefined),
         },
         select: { id: true },
+      });
+      await logChange(tx, {
+        actor: options.actor,
+        projectId: options.projectId,
+        integrationId: row.id,
+        serviceName: options.serviceName,
+        type: "integration_created",
+        description: `Integration "${options.serviceName}" added (${INTEGRATION_TYPE_LABELS[options.serviceType]})`,
       });
       return tx.projectIntegration.update({
         where: { id: row.id },
@@ -148,7 +230,7 @@ async function findOwn(db: Database, projectId: string, integrationId: string) {
 
 /** Changes an integration: omitted fields stay; a secret given replaces the stored one, null clears it. */
 export async function updateIntegration(
-  options: { db: Database; projectId: string } & Omit<TUpdateIntegrationInput, "projectId">,
+  options: { db: Database; actor: Actor; projectId: string } & Omit<TUpdateIntegrationInput, "projectId">,
 ): Promise<IntegrationView> {
   const current = await findOwn(options.db, options.projectId, options.integrationId);
   const configuration = options.configuration
@@ -164,19 +246,34 @@ export async function updateIntegration(
   const apiKeyEncrypted = next(options.apiKey, current.apiKeyEncrypted);
   const webhookSecretEncrypted = next(options.webhookSecret, current.webhookSecretEncrypted);
   try {
-    const updated = await options.db.projectIntegration.update({
-      where: { id: current.id, projectId: options.projectId },
-      data: {
-        serviceName: options.serviceName,
-        serviceType: options.serviceType,
-        configuration,
-        apiKeyEncrypted,
-        webhookSecretEncrypted,
-        keyVersion: rewrites ? currentKeyVersion() : current.keyVersion,
-        isActive: options.isActive,
-        isConfigured: configured(configuration, webhookSecretEncrypted !== null),
-      },
-      select: STORED,
+    const changes = describeChanges(current, options, configuration);
+    const updated = await options.db.$transaction(async (tx) => {
+      const row = await tx.projectIntegration.update({
+        where: { id: current.id, projectId: options.projectId },
+        data: {
+          serviceName: options.serviceName,
+          serviceType: options.serviceType,
+          configuration,
+          apiKeyEncrypted,
+          webhookSecretEncrypted,
+          keyVersion: rewrites ? currentKeyVersion() : current.keyVersion,
+          isActive: options.isActive,
+          isConfigured: configured(configuration, webhookSecretEncrypted !== null),
+        },
+        select: STORED,
+      });
+      if (Object.keys(changes).length > 0) {
+        await logChange(tx, {
+          actor: options.actor,
+          projectId: options.projectId,
+          integrationId: row.id,
+          serviceName: row.serviceName,
+          type: "integration_updated",
+          description: `Integration "${row.serviceName}" changed: ${changeWords(changes)}`,
+          changes,
+        });
+      }
+      return row;
     });
     return present(updated);
   } catch (error) {
@@ -185,13 +282,30 @@ export async function updateIntegration(
   }
 }
 
-/** Deletes an integration (its delivery records go with it). */
-export async function deleteIntegration(options: { db: Database; projectId: string; integrationId: string }) {
-  const { count } = await options.db.projectIntegration.deleteMany({
-    where: { id: options.integrationId, projectId: options.projectId },
+/** Deletes an integration (its delivery records go with it; its activity stays). */
+export async function deleteIntegration(options: {
+  db: Database;
+  actor: Actor;
+  projectId: string;
+  integrationId: string;
+}) {
+  return options.db.$transaction(async (tx) => {
+    const row = await tx.projectIntegration.findFirst({
+      where: { id: options.integrationId, projectId: options.projectId },
+      select: { id: true, serviceName: true },
+    });
+    const { count } = row ? await tx.projectIntegration.deleteMany({ where: { id: row.id } }) : { count: 0 };
+    if (!row || count === 0) throw new AppError("NOT_FOUND", "Integration not found.");
+    await logChange(tx, {
+      actor: options.actor,
+      projectId: options.projectId,
+      integrationId: row.id,
+      serviceName: row.serviceName,
+      type: "integration_deleted",
+      description: `Integration "${row.serviceName}" deleted`,
+    });
+    return { id: row.id };
   });
-  if (count === 0) throw new AppError("NOT_FOUND", "Integration not found.");
-  return { id: options.integrationId };
 }
 
 export { findOwn as findIntegration, present as presentIntegration, type StoredIntegration };
