@@ -162,7 +162,8 @@ function IntegrationRow({
             <span className="text-zinc-600 dark:text-zinc-400">
               {last.status !== null && `HTTP ${last.status} · `}
               {last.durationMs} ms · {timeAgo(new Date(integration.lastTestedAt))}
-              {last.error && ` · ${last.error}`}
+              {/* With a status, the status says it; without one (refused, timed out), the error does. */}
+              {last.status === null && last.error && ` · ${last.error}`}
             </span>
           </>
         ) : (
