@@ -12,7 +12,7 @@ const STORED_BODY_CHARS = 8 * 1024;
 export class WebhookRefusal extends Error {
   override name = "WebhookRefusal";
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 410 | 413,
+    readonly status: 400 | 401 | 404 | 409 | 410 | 413 | 503,
     readonly code: string,
     message: string,
   ) {
@@ -83,7 +83,16 @@ export async function receiveWebhook(options: {
       `The timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS / 60} minutes from the server's clock: sign each delivery when you send it.`,
     );
   }
-  const secret = decryptSecret(integration.webhookSecretEncrypted);
+  let secret: string;
+  try {
+    secret = decryptSecret(integration.webhookSecretEncrypted);
+  } catch {
+    // A key version this instance lacks: the operator's problem, not the sender's; nothing is recorded.
+    console.error(
+      `[webhooks] the secret of integration ${integration.id} cannot be decrypted with the configured keys`,
+    );
+    throw new WebhookRefusal(503, "unavailable", "This webhook cannot be verified right now; try again later.");
+  }
   if (!verifyWebhookSignature(secret, options.timestamp, options.body, options.signature)) {
     throw new WebhookRefusal(
       401,
