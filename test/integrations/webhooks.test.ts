@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { POST } from "~/app/api/webhooks/[integrationId]/route";
-import { signWebhook } from "~/server/services/integrations";
+import { receiveWebhook, signWebhook, WebhookRefusal } from "~/server/services/integrations";
+import { db } from "~/server/db/client";
 import { newProject, signedInUser } from "../files/support";
 import { pool } from "../db";
 
@@ -99,8 +100,8 @@ describe("the inbound webhook", () => {
       [{ ...signed(body), "X-Vaporform-Signature": "sha256=" + "0".repeat(64) }, 401, "bad_signature"],
       [{ ...signed(body), "X-Vaporform-Signature": "not a signature" }, 401, "bad_signature"],
       [signed(body, now, "another-secret-of-16+"), 401, "bad_signature"],
-      [signed(body, now - 301), 401, "stale_timestamp"],
-      [signed(body, now + 301), 401, "stale_timestamp"],
+      [signed(body, now - 400), 401, "stale_timestamp"],
+      [signed(body, now + 400), 401, "stale_timestamp"],
       // Signed for another body.
       [signed('{"event":"y"}', now), 401, "bad_signature"],
     ];
@@ -151,5 +152,24 @@ describe("the inbound webhook", () => {
     );
     expect(rows[0]?.metadata.bodyTruncated).toBe(true);
     expect(rows[0]?.metadata.body.length).toBe(8192);
+  });
+
+  it("accepts a timestamp exactly five minutes off, and refuses one a second more", async () => {
+    const { id } = await integrationWithSecret();
+    const body = Buffer.from("{}");
+    const at = 1_900_000_000;
+    const attempt = (offset: number) =>
+      receiveWebhook({
+        db,
+        integrationId: id,
+        timestamp: String(at),
+        signature: signWebhook(SECRET, at, body),
+        event: null,
+        body,
+        now: new Date((at + offset) * 1000),
+      });
+    await expect(attempt(301)).rejects.toMatchObject({ status: 401, code: "stale_timestamp" });
+    await expect(attempt(-301)).rejects.toBeInstanceOf(WebhookRefusal);
+    await expect(attempt(300)).resolves.toEqual({ received: true, event: "webhook" });
   });
 });
