@@ -121,13 +121,15 @@ export const templateRouter = createTRPCRouter({
   upgradePreview: projectProcedure
     .input(ZUpgradePreviewInput)
     .query(({ ctx }) => previewTemplateUpgrade({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
-  upgradeApply: projectProcedure.input(ZUpgradeApplyInput).mutation(({ ctx, input }) =>
-    applyTemplateUpgrade({
-      db: ctx.db,
-      actor: ctx.actor,
-      projectId: ctx.project.id,
-      userId: ctx.session.user.id,
-      input,
-    }),
-  ),
+  upgradeApply: projectProcedure
+    .input(ZUpgradeApplyInput)
+    .mutation(({ ctx, input }) =>
+      applyTemplateUpgrade({
+        db: ctx.db,
+        actor: ctx.actor,
+        projectId: ctx.project.id,
+        userId: ctx.session.user.id,
+        input,
+      }),
+    ),
 });
