@@ -79,6 +79,8 @@ export default defineConfig({
         // Claude is the fake API (never the internet); specs script its answers with POST /__script on it.
         ANTHROPIC_BASE_URL: fakeAnthropicURL,
         ANTHROPIC_API_KEY: "sk-ant-e2e-dummy",
+        // Integration tests call endpoints on this machine (the app itself); installs refuse those by default.
+        OUTBOUND_ALLOW_PRIVATE: "true",
         // The app's default models (the first is the default), and one without a price.
         ANTHROPIC_MODELS: `claude-sonnet-5-5,claude-opus-5-5,claude-haiku-5-5,${process.env.E2E_UNPRICED_MODEL}`,
       },

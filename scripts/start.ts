@@ -25,12 +25,20 @@ function waitFor(child: ChildProcess): Promise<number> {
  * ENCRYPTION_KEY (or secrets written by one cannot be read by another); generated ones live in one machine's .data/.
  */
 function warnAboutLocalSecrets(
-  env: { NEXTAUTH_SECRET?: string; ENCRYPTION_KEY?: string; VAPORFORM_DATA_DIR: string },
+  env: {
+    NEXTAUTH_SECRET?: string;
+    ENCRYPTION_KEY?: string;
+    ENCRYPTION_KEYS?: Map<number, string>;
+    VAPORFORM_DATA_DIR: string;
+  },
   keyCheck: string,
 ) {
   const generated = [
     !env.NEXTAUTH_SECRET && `NEXTAUTH_SECRET (${path.join(env.VAPORFORM_DATA_DIR, "nextauth.secret")})`,
-    !env.ENCRYPTION_KEY && `ENCRYPTION_KEY (${path.join(env.VAPORFORM_DATA_DIR, "encryption.key")})`,
+    // Version 1 comes from the file only when neither variable gives it.
+    !env.ENCRYPTION_KEY &&
+      !env.ENCRYPTION_KEYS?.has(1) &&
+      `ENCRYPTION_KEY (${path.join(env.VAPORFORM_DATA_DIR, "encryption.key")})`,
   ].filter(Boolean);
   if (generated.length === 0) return;
   console.warn(

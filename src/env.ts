@@ -49,6 +49,41 @@ export const envSchema = z.object({
       .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes encoded as base64")
       .optional(),
   ),
+  /**
+   * Key rotation: `<version>:<32 bytes base64>` entries, comma-separated (e.g. `2:...,1:...`). The highest version
+   * encrypts new secrets; every listed version still decrypts. ENCRYPTION_KEY (or the generated key file) is version
+   * 1. `npm run keys:rotate` re-encrypts everything under the highest version, after which older ones may go.
+   */
+  ENCRYPTION_KEYS: optionalString.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const keys = new Map<number, string>();
+        for (const entry of value.split(",").map((part) => part.trim())) {
+          const match = /^(\d{1,5}):([A-Za-z0-9+/]+={0,2})$/.exec(entry);
+          const version = Number(match?.[1]);
+          if (!match || version < 1 || version > 32767 || Buffer.from(match[2] ?? "", "base64").length !== 32) {
+            ctx.addIssue({ code: "custom", message: "each entry: <version 1-32767>:<32 bytes as base64>" });
+            return z.NEVER;
+          }
+          if (keys.has(version)) {
+            ctx.addIssue({ code: "custom", message: `version ${version} is listed twice` });
+            return z.NEVER;
+          }
+          keys.set(version, match[2] ?? "");
+        }
+        return keys;
+      })
+      .optional(),
+  ),
+  /**
+   * Outbound requests to user-given URLs (integration tests, webhooks, Git imports) refuse loopback, private,
+   * link-local and metadata addresses; `true` allows them (tests, or an install whose integrations live on its LAN).
+   */
+  OUTBOUND_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
   /** Unset: the activity log is kept forever. Otherwise whole months older than this are dropped daily. */
   ACTIVITY_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
   NEXTAUTH_URL: optionalString.pipe(z.url().optional()),

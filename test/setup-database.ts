@@ -19,3 +19,5 @@ const cloneUrl = new URL(templateUrl);
 cloneUrl.pathname = `/${cloneName}`;
 process.env.DATABASE_URL = cloneUrl.toString();
 process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+// Tests call endpoints on 127.0.0.1; test/integrations/outbound.test.ts turns the guard back on where it is the subject.
+process.env.OUTBOUND_ALLOW_PRIVATE ??= "true";

@@ -4,6 +4,7 @@
  */
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { env } from "~/env";
+import { WEBHOOK_MAX_BODY_BYTES } from "~/lib/schemas/integration";
 import { AppError } from "~/server/errors";
 import { mib } from "~/server/services/zip";
 
@@ -34,6 +35,9 @@ function callAllowance(procedure: string): number {
   return SMALL_BODY_BYTES;
 }
 
+/** Inbound webhooks (src/app/api/webhooks/[integrationId]/route.ts): anonymous, bounded by WEBHOOK_MAX_BODY_BYTES. */
+export const WEBHOOK_ROUTE = /^\/api\/webhooks\/[^/]+$/;
+
 /** The raw archive upload route (src/app/api/projects/[projectId]/import/route.ts), outside the proxy too. */
 export const IMPORT_ROUTE = /^\/api\/projects\/[^/]+\/import$/;
 
@@ -41,6 +45,11 @@ export interface BodyLimit {
   maxBytes: number;
   /** What is too large, for the 413's message. */
   what: string;
+}
+
+/** An inbound webhook's bound. */
+export function webhookBodyLimit(): BodyLimit {
+  return { maxBytes: WEBHOOK_MAX_BODY_BYTES, what: "A webhook delivery" };
 }
 
 /** The raw archive upload's bound: the archive itself, IMPORT_MAX_ARCHIVE_BYTES. */
@@ -62,6 +71,7 @@ export function bodyLimitFor(pathname: string, signedIn: boolean): BodyLimit {
     return { maxBytes: Math.min(allowed, trpcBodyMaxBytes()), what: "This request" };
   }
   if (IMPORT_ROUTE.test(pathname)) return signedIn ? archiveUploadLimit() : anonymous;
+  if (WEBHOOK_ROUTE.test(pathname)) return webhookBodyLimit();
   return { maxBytes: PROXIED_BODY_MAX_BYTES, what: "This request" };
 }
 

@@ -23,6 +23,12 @@ describe("request body bounds", () => {
     });
     expect(bodyLimitFor("/api/auth/callback/credentials", false).maxBytes).toBe(PROXIED_BODY_MAX_BYTES);
     expect(bodyLimitFor("/api/projects/x/import/more", true).maxBytes).toBe(PROXIED_BODY_MAX_BYTES);
+    // Inbound webhooks: anonymous senders, 1 MiB whoever asks.
+    expect(bodyLimitFor("/api/webhooks/0b0e5d3c-1111-4222-8333-944445555666", false)).toEqual({
+      maxBytes: 1024 * 1024,
+      what: "A webhook delivery",
+    });
+    expect(bodyLimitFor("/api/webhooks/x", true).maxBytes).toBe(1024 * 1024);
   });
 
   it("lets only signed-in people send large bodies, and only to procedures that carry files", () => {

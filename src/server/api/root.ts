@@ -4,6 +4,7 @@ import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
 import { assistantRouter } from "~/server/api/routers/assistant";
 import { fileRouter } from "~/server/api/routers/file";
+import { integrationRouter } from "~/server/api/routers/integration";
 import { mailboxRouter } from "~/server/api/routers/mailbox";
 import { projectRouter } from "~/server/api/routers/project";
 import { searchRouter } from "~/server/api/routers/search";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   mailbox: mailboxRouter,
   project: projectRouter,
   file: fileRouter,
+  integration: integrationRouter,
   search: searchRouter,
   usage: usageRouter,
 });
