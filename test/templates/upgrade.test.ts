@@ -414,3 +414,60 @@ describe("template.upgradePreview and template.upgradeApply", () => {
     );
   });
 });
+
+describe("template upgrade: bounds and binary collisions", () => {
+  it("refuses text typed in for a binary file's collision: BAD_REQUEST, the binary file stays", async () => {
+    const { api } = await signedInUser();
+    const png = (n: number) => ({ base64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, n]).toString("base64") });
+    const { templateId } = await makeTemplate({ "logo.png": png(1) });
+    const projectId = await projectFrom(api, templateId);
+    await pool.query(`UPDATE project_files SET content = $2 WHERE project_id = $1 AND file_path = 'logo.png'`, [
+      projectId,
+      png(3).base64,
+    ]);
+    const toVersionId = await addVersion(templateId, "1.1.0", { "logo.png": png(2) }, "A new logo.");
+    const preview = await api.template.upgradePreview({ projectId });
+    expect(preview.files).toMatchObject([{ path: "logo.png", status: "conflict", isBinary: true }]);
+    const before = await projectState(projectId);
+    await expectFailure(
+      api.template.upgradeApply({
+        projectId,
+        toVersionId,
+        expected: expectedOf(preview),
+        resolutions: [{ path: "logo.png", content: "not a picture" }],
+      }),
+      "BAD_REQUEST",
+      /binary file/,
+    );
+    expect(await projectState(projectId)).toEqual(before);
+    expect(await templateVersionOf(projectId)).not.toBe(toVersionId);
+    // Taking a side still works.
+    await api.template.upgradeApply({
+      projectId,
+      toVersionId,
+      expected: expectedOf(preview),
+      resolutions: [{ path: "logo.png", take: "theirs" }],
+    });
+    expect(await liveFiles(projectId)).toEqual({ "logo.png": png(2).base64 });
+  });
+
+  it("carries the changelogs of the newest versions only, however many an author publishes, and counts the rest", async () => {
+    const { api } = await signedInUser();
+    const { templateId } = await makeTemplate({ "a.txt": "a\n" });
+    const projectId = await projectFrom(api, templateId);
+    await pool.query(
+      `INSERT INTO project_template_versions (template_id, version, changelog, file_structure, file_count, total_size_bytes)
+       SELECT $1, '2.' || g || '.0', repeat('x', 5000), '{"files": [{"path": "a.txt", "content": "b\\n"}]}', 1, 2
+         FROM generate_series(1, 300) g`,
+      [templateId],
+    );
+    await pool.query(`UPDATE project_templates SET version = '2.300.0' WHERE id = $1`, [templateId]);
+    const status = await api.template.upgradeStatus({ projectId });
+    expect(status).toMatchObject({ toVersion: "2.300.0", changelogOmitted: 280 });
+    expect(status!.changelog.map((entry) => entry.version).slice(0, 2)).toEqual(["2.300.0", "2.299.0"]);
+    expect(status!.changelog).toHaveLength(20);
+    const preview = await api.template.upgradePreview({ projectId });
+    expect(preview).toMatchObject({ toVersion: "2.300.0", changelogOmitted: 280, cleanCount: 1 });
+    expect(preview.changelog).toHaveLength(20);
+  });
+});

@@ -255,6 +255,12 @@ function Review({
                 </li>
               ))}
             </ol>
+            {preview.changelogOmitted > 0 && (
+              <p className="mt-2 text-zinc-600 dark:text-zinc-400">
+                And {preview.changelogOmitted.toLocaleString("en-US")} earlier{" "}
+                {preview.changelogOmitted === 1 ? "version" : "versions"}.
+              </p>
+            )}
           </details>
         </nav>
 

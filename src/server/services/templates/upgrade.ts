@@ -22,6 +22,11 @@ const PREVIEW_FILE_TEXT_MAX_BYTES = 1024 * 1024;
 const PREVIEW_TOTAL_TEXT_MAX_BYTES = 24 * 1024 * 1024;
 /** How many paths the activity row names (the counts cover the rest). */
 const ACTIVITY_MAX_PATHS = 100;
+/**
+ * How many newer versions the status carries with their changelogs (the newest ones): an author may publish any
+ * number of versions, and the status is read on every page of every project made from the template.
+ */
+export const UPGRADE_CHANGELOG_MAX_VERSIONS = 20;
 
 interface ProjectTemplateRow {
   template_id: string | null;
@@ -35,6 +40,8 @@ interface VersionRow {
   version: string;
   changelog: string;
   created_at: Date;
+  /** How many versions are above the project's in all (the rows are the newest of them only). */
+  newer_count: bigint;
 }
 
 interface UpgradeState {
@@ -42,7 +49,7 @@ interface UpgradeState {
   templateName: string;
   fromVersionId: string;
   fromVersion: string;
-  /** The versions above the project's, newest first (empty: it is at the newest). */
+  /** The newest versions above the project's, newest first, at most UPGRADE_CHANGELOG_MAX_VERSIONS (empty: it is at the newest). */
   newer: VersionRow[];
 }
 
@@ -81,10 +88,11 @@ async function loadState(
     };
   }
   const newer = await q.$queryRaw<VersionRow[]>`
-    SELECT id, version, changelog, created_at FROM project_template_versions
+    SELECT id, version, changelog, created_at, count(*) OVER () AS newer_count FROM project_template_versions
      WHERE template_id = ${row.template_id}::uuid
        AND version_key > (SELECT version_key FROM project_template_versions WHERE id = ${row.template_version_id}::uuid)
-     ORDER BY version_key DESC`;
+     ORDER BY version_key DESC
+     LIMIT ${UPGRADE_CHANGELOG_MAX_VERSIONS}`;
   return {
     state: {
       templateId: row.template_id,
@@ -110,12 +118,14 @@ function describeStatus(state: UpgradeState) {
       changelog: version.changelog,
       createdAt: version.created_at,
     })),
+    /** Older versions above the project's whose changelogs are left out. */
+    changelogOmitted: Number(to.newer_count) - state.newer.length,
   };
 }
 
 export type TemplateUpgradeStatus = ReturnType<typeof describeStatus>;
 
-/** Whether a newer version of the project's template exists, with the changelog of every version above its own. */
+/** Whether a newer version of the project's template exists, with the changelogs of the newest versions above its own. */
 export async function templateUpgradeStatus(options: {
   db: Database;
   projectId: string;
@@ -302,6 +312,14 @@ export async function applyTemplateUpgrade(options: {
         }
         if (resolutions.has(resolution.path)) {
           throw new AppError("BAD_REQUEST", `${quote(resolution.path)} is resolved more than once.`);
+        }
+        // A binary file cannot hold text edited by hand (the preview offers no editor for it): a side, or delete.
+        const entry = conflicts.get(resolution.path)!;
+        if ("content" in resolution && [entry.base, entry.theirs, entry.ours].some((side) => side?.isBinary)) {
+          throw new AppError(
+            "BAD_REQUEST",
+            `${quote(resolution.path)} is a binary file: keep yours, take the template's, or delete it.`,
+          );
         }
         resolutions.set(resolution.path, resolution);
       }
