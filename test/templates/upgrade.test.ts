@@ -471,3 +471,49 @@ describe("template upgrade: bounds and binary collisions", () => {
     expect(preview.changelog).toHaveLength(20);
   });
 });
+
+describe("template upgrade: a file the template adds where the project's tree has no room", () => {
+  it("is a collision, named with the path in the way, never a clean change the apply refuses", async () => {
+    const { api } = await signedInUser();
+    const { templateId } = await makeTemplate({ "a.txt": "a\n", "old/file.txt": "old\n" });
+    const projectId = await projectFrom(api, templateId);
+    await api.file.create({ projectId, path: "lib", content: "my lib\n" });
+    await api.file.create({ projectId, path: "docs/mine.md", content: "# Mine\n" });
+    // The template's own file/folder swap ("old" was a folder of theirs, now a file) makes room for itself.
+    const toVersionId = await addVersion(
+      templateId,
+      "1.1.0",
+      { "a.txt": "a2\n", "lib/x.ts": "x\n", docs: "a file\n", old: "now a file\n" },
+      "lib, docs, old.",
+    );
+    const preview = await api.template.upgradePreview({ projectId });
+    expect(preview.files.map(({ path, status, clash }) => ({ path, status, clash }))).toEqual([
+      { path: "a.txt", status: "clean", clash: null },
+      { path: "docs", status: "conflict", clash: "docs/mine.md" },
+      { path: "lib/x.ts", status: "conflict", clash: "lib" },
+      { path: "old", status: "clean", clash: null },
+      { path: "old/file.txt", status: "clean", clash: null },
+    ]);
+    await expectFailure(
+      api.template.upgradeApply({ projectId, toVersionId, expected: expectedOf(preview), resolutions: [] }),
+      "CONFLICT",
+      /Resolve every conflict/,
+    );
+    await api.template.upgradeApply({
+      projectId,
+      toVersionId,
+      expected: expectedOf(preview),
+      resolutions: [
+        { path: "docs", take: "ours" },
+        { path: "lib/x.ts", take: "ours" },
+      ],
+    });
+    expect(await liveFiles(projectId)).toEqual({
+      "a.txt": "a2\n",
+      "docs/mine.md": "# Mine\n",
+      lib: "my lib\n",
+      old: "now a file\n",
+    });
+    expect(await templateVersionOf(projectId)).toBe(toVersionId);
+  });
+});

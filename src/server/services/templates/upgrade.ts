@@ -5,6 +5,7 @@
  * writes only when nothing changed since the preview and every collision has the user's resolution.
  */
 import { Prisma } from "~/generated/prisma/client";
+import { ancestorPaths } from "~/lib/paths";
 import type { TUpgradeApplyInput, TUpgradeResolution } from "~/lib/schemas/template";
 import type { Database } from "~/server/db/client";
 import { makeActor, withWrite, type Actor } from "~/server/db/write";
@@ -171,13 +172,52 @@ async function liveFiles(q: Queryable, projectId: string, paths: string[], lock:
   );
 }
 
-/** The merge of the template's changes from the project's version to `to` into the project's files now. */
+/**
+ * The files the upgrade would create where the project's tree has no room for them, each with the path in the
+ * way: a file of the user's where the new file needs a folder (`lib` for `lib/x.ts`), or files of theirs under
+ * the new file's path. Files the upgrade deletes cleanly (`leaving`) make way, as they are deleted first.
+ */
+async function treeClashes(q: Queryable, projectId: string, creates: string[], leaving: string[]) {
+  if (creates.length === 0) return new Map<string, string>();
+  const pairs = creates.flatMap((path) => ancestorPaths(path).map((ancestor) => [path, ancestor] as const));
+  const rows = await q.$queryRaw<{ path: string; in_the_way: string }[]>`
+    SELECT a.path, f.file_path AS in_the_way
+      FROM unnest(${pairs.map(([path]) => path)}::text[], ${pairs.map(([, ancestor]) => ancestor)}::text[])
+           AS a(path, ancestor)
+      JOIN project_files f ON f.project_id = ${projectId}::uuid AND f.file_path = a.ancestor
+     WHERE NOT f.file_path = ANY(${leaving}::text[])
+     UNION ALL
+    SELECT c.path, f.file_path
+      FROM unnest(${creates}::text[]) AS c(path)
+     CROSS JOIN LATERAL (
+           SELECT file_path FROM project_files
+            WHERE project_id = ${projectId}::uuid AND starts_with(file_path, c.path || '/')
+              AND NOT file_path = ANY(${leaving}::text[])
+            LIMIT 1) f`;
+  return new Map(rows.map((row) => [row.path, row.in_the_way]));
+}
+
+/**
+ * The merge of the template's changes from the project's version to `to` into the project's files now. A file
+ * the template adds where the project's tree has no room for it is a collision (`clash`: the path in the way), not a
+ * clean change the apply could only refuse.
+ */
 async function computeMerge(q: Queryable, projectId: string, state: UpgradeState, to: VersionRow, lock: boolean) {
   const base = await versionFileSet(q, state.fromVersionId);
   const theirs = await versionFileSet(q, to.id);
   const paths = [...new Set([...base.keys(), ...theirs.keys()])];
   const live = await liveFiles(q, projectId, paths, lock);
-  const entries = mergeFileSets(base, theirs, live, { theirsVersion: to.version });
+  const merged = mergeFileSets(base, theirs, live, { theirsVersion: to.version });
+  const clashes = await treeClashes(
+    q,
+    projectId,
+    merged.filter((entry) => entry.merged !== null && entry.ours === null).map((entry) => entry.path),
+    merged.filter((entry) => entry.status === "clean" && entry.merged === null).map((entry) => entry.path),
+  );
+  const entries: (MergeEntry & { clash: string | null })[] = merged.map((entry) => {
+    const clash = clashes.get(entry.path) ?? null;
+    return clash === null ? { ...entry, clash } : { ...entry, status: "conflict", clash };
+  });
   return { entries, live };
 }
 
@@ -214,6 +254,8 @@ export async function previewTemplateUpgrade(options: { db: Database; projectId:
       theirs: text(entry.theirs),
       ours: text(entry.ours),
       merged: text(entry.merged),
+      /** A file of the project in the way of the file the template adds here (a collision), or null. */
+      clash: entry.clash,
       /** The project's file the merge was computed from (null: none at this path). */
       fileId: ours?.fileId ?? null,
       version: ours?.version ?? null,
