@@ -120,6 +120,18 @@ describe("template.publish", () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it("lets only one of two concurrent publishes of the same version through; the other is a clear error", async () => {
+    const { api } = await signedInUser();
+    const { templateId, projectId } = await publishedTemplate(api);
+    const publish = (changelog: string) =>
+      api.template.publish({ mode: "version", projectId, templateId, version: "1.1.0", changelog });
+    const results = await Promise.allSettled([publish("First."), publish("Second.")]);
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/above the current/) });
+    expect((await versions(templateId)).map((v) => v.version)).toEqual(["1.0.0", "1.1.0"]);
+  });
+
   it("checks the limits on the files it snapshots too, not only on the counters read before them", async () => {
     const { api } = await signedInUser();
     const projectId = (await api.project.create({ name: "Grows while publishing" })).id;

@@ -517,3 +517,31 @@ describe("template upgrade: a file the template adds where the project's tree ha
     expect(await templateVersionOf(projectId)).toBe(toVersionId);
   });
 });
+
+describe("template upgrade: two applies at once", () => {
+  it("applies one and refuses the other, writing the project's files once", async () => {
+    const { api, projectId, toVersionId } = await upgradableProject();
+    const preview = await api.template.upgradePreview({ projectId });
+    const apply = () =>
+      api.template.upgradeApply({
+        projectId,
+        toVersionId,
+        expected: expectedOf(preview),
+        resolutions: [{ path: "src/config.ts", take: "ours" }],
+      });
+    const results = await Promise.allSettled([apply(), apply()]);
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: "CONFLICT" });
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM project_activity WHERE project_id = $1 AND activity_type = 'template_upgraded'`,
+      [projectId],
+    );
+    expect(rows[0].n).toBe(1);
+    const { rows: readme } = await pool.query(
+      `SELECT version FROM project_files WHERE project_id = $1 AND file_path = 'README.md'`,
+      [projectId],
+    );
+    expect(readme[0].version).toBe(2);
+  });
+});
