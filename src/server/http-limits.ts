@@ -22,16 +22,24 @@ export const SMALL_BODY_BYTES = 1024 * 1024;
 
 /**
  * The largest tRPC request body: file.importZip's archive in base64 (4/3 of IMPORT_MAX_ARCHIVE_BYTES), or a file
- * of FILE_MAX_BYTES whose every character JSON escapes to six bytes (`\u001f`), whichever is larger.
+ * of FILE_MAX_BYTES (or a template upgrade's resolutions, about TEMPLATE_MAX_BYTES) whose every character JSON
+ * escapes to six bytes (`\u001f`), whichever is larger.
  */
 export function trpcBodyMaxBytes(): number {
-  return Math.max(Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3), env.FILE_MAX_BYTES * 6) + ENVELOPE_BYTES;
+  return (
+    Math.max(
+      Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3),
+      Math.max(env.FILE_MAX_BYTES, env.TEMPLATE_MAX_BYTES) * 6,
+    ) + ENVELOPE_BYTES
+  );
 }
 
 /** What one call of a procedure may send: the large inputs of the few procedures that carry files, else 1 MiB. */
 function callAllowance(procedure: string): number {
   if (procedure === "file.importZip") return Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3);
   if (procedure === "file.save" || procedure === "file.create") return env.FILE_MAX_BYTES * 6;
+  // The texts of the collisions resolved by hand: each at most a file, together about a template's files.
+  if (procedure === "template.upgradeApply") return Math.max(env.FILE_MAX_BYTES, env.TEMPLATE_MAX_BYTES) * 6;
   return SMALL_BODY_BYTES;
 }
 

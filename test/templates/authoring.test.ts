@@ -120,6 +120,48 @@ describe("template.publish", () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it("lets only one of two concurrent publishes of the same version through; the other is a clear error", async () => {
+    const { api } = await signedInUser();
+    const { templateId, projectId } = await publishedTemplate(api);
+    const publish = (changelog: string) =>
+      api.template.publish({ mode: "version", projectId, templateId, version: "1.1.0", changelog });
+    const results = await Promise.allSettled([publish("First."), publish("Second.")]);
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/above the current/) });
+    expect((await versions(templateId)).map((v) => v.version)).toEqual(["1.0.0", "1.1.0"]);
+  });
+
+  it("checks the limits on the files it snapshots too, not only on the counters read before them", async () => {
+    const { api } = await signedInUser();
+    const projectId = (await api.project.create({ name: "Grows while publishing" })).id;
+    // Files that arrive after the counters were read (an import running beside the publish): the counters still
+    // say one small file, as they did when the publish read them.
+    await pool.query(
+      `INSERT INTO project_files (project_id, file_path, file_name, file_type, mime_type, content, content_hash,
+                                  encoding, size_bytes, line_count, is_binary)
+       SELECT project_id, 'f' || g || '.txt', 'f' || g || '.txt', file_type, mime_type, content, content_hash,
+              encoding, size_bytes, line_count, is_binary
+         FROM project_files, generate_series(1, $2::int) g WHERE project_id = $1`,
+      [projectId, env.TEMPLATE_MAX_FILES],
+    );
+    await pool.query(`UPDATE projects SET total_files = 1, total_size_bytes = 10 WHERE id = $1`, [projectId]);
+    const input = {
+      mode: "new" as const,
+      projectId,
+      name: `Grown ${uniqueWord()}`,
+      description: "More files than a template holds.",
+      category: "web-app" as const,
+      tags: [],
+      isPublic: true,
+    };
+    await expectFailure(api.template.publish(input), "BAD_REQUEST", /a template holds at most 500/);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM project_templates WHERE source_project_id = $1`, [
+      projectId,
+    ]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it("keeps HTML in names and descriptions as text", async () => {
     const { api } = await signedInUser();
     const projectId = (await api.project.create({ name: "Html source" })).id;

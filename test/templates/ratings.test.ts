@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "../db";
-import { adminCaller, expectFailure, publishedTemplate, signedInUser } from "./support";
+import { adminCaller, anonymousCaller, expectFailure, publishedTemplate, signedInUser } from "./support";
 
 async function ratingRows(templateId: string) {
   const { rows } = await pool.query(
-    `SELECT user_id, rating, review, hidden_at, helpful_count FROM template_ratings WHERE template_id = $1 ORDER BY user_id`,
+    `SELECT id, user_id, rating, review, hidden_at, helpful_count FROM template_ratings WHERE template_id = $1 ORDER BY user_id`,
     [templateId],
   );
   return rows;
@@ -138,5 +138,58 @@ describe("template.reviews, template.voteHelpful and hiding", () => {
 
     await admin.template.hideReview({ ratingId: review!.id, hidden: false });
     expect((await author.template.reviews({ templateId })).total).toBe(1);
+  });
+});
+
+describe("a template gone private", () => {
+  it("lets a rater still delete their own rating and review, which its author could otherwise read for good", async () => {
+    const { api: author } = await signedInUser();
+    const { api: rater } = await signedInUser();
+    const { api: stranger } = await signedInUser();
+    const { templateId } = await publishedTemplate(author);
+    await rater.template.rate({ templateId, rating: 1, review: "My own words." });
+    await author.template.update({ templateId, isPublic: false });
+
+    await expectFailure(stranger.template.unrate({ templateId }), "NOT_FOUND");
+    expect(await rater.template.unrate({ templateId })).toEqual({ deleted: true });
+    expect(await ratingRows(templateId)).toEqual([]);
+    expect((await author.template.reviews({ templateId })).reviews).toEqual([]);
+    expect(await author.template.byId({ templateId })).toMatchObject({ ratingCount: 0 });
+    // Nothing left to delete: the private template is not found, as it is for anyone.
+    await expectFailure(rater.template.unrate({ templateId }), "NOT_FOUND");
+  });
+
+  it("is not found by anyone but its author on every procedure that reads or acts on it", async () => {
+    const { api: author } = await signedInUser();
+    const { api: rater } = await signedInUser();
+    const { api: stranger } = await signedInUser();
+    const anonymous = await anonymousCaller();
+    const { templateId } = await publishedTemplate(author, { files: { "src/secret.ts": "export const s = 1;\n" } });
+    await rater.template.rate({ templateId, rating: 5, review: "Great." });
+    const ratingId = (await ratingRows(templateId))[0]!.id as string;
+    await author.template.update({ templateId, isPublic: false });
+
+    for (const api of [stranger, anonymous]) {
+      await expectFailure(api.template.byId({ templateId }), "NOT_FOUND");
+      await expectFailure(api.template.files({ templateId }), "NOT_FOUND");
+      await expectFailure(api.template.files({ templateId, path: "src/secret.ts" }), "NOT_FOUND");
+      await expectFailure(api.template.files({ templateId, version: "1.0.0", path: "src/secret.ts" }), "NOT_FOUND");
+      await expectFailure(api.template.reviews({ templateId }), "NOT_FOUND");
+    }
+    await expectFailure(stranger.template.rate({ templateId, rating: 5 }), "NOT_FOUND");
+    await expectFailure(stranger.template.voteHelpful({ ratingId, helpful: true }), "NOT_FOUND");
+    await expectFailure(stranger.template.use({ templateId, name: "Stolen", description: "" }), "NOT_FOUND");
+    await expectFailure(stranger.template.update({ templateId, name: "Mine now" }), "NOT_FOUND");
+    await expectFailure(stranger.template.delete({ templateId }), "NOT_FOUND");
+    await expectFailure(anonymous.template.list({ mine: true }), "UNAUTHORIZED");
+    const name = (await author.template.byId({ templateId })).name;
+    expect((await stranger.template.list({ q: name })).templates.map((t) => t.id)).not.toContain(templateId);
+    expect((await stranger.template.listPublic()).map((t) => t.id)).not.toContain(templateId);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM projects WHERE template_id = $1`, [templateId]);
+    expect(rows[0].n).toBe(0);
+    expect(await ratingRows(templateId)).toMatchObject([{ rating: 5, helpful_count: 0 }]);
+    expect((await author.template.files({ templateId, path: "src/secret.ts" })).file?.content).toBe(
+      "export const s = 1;\n",
+    );
   });
 });

@@ -414,3 +414,134 @@ describe("template.upgradePreview and template.upgradeApply", () => {
     );
   });
 });
+
+describe("template upgrade: bounds and binary collisions", () => {
+  it("refuses text typed in for a binary file's collision: BAD_REQUEST, the binary file stays", async () => {
+    const { api } = await signedInUser();
+    const png = (n: number) => ({ base64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, n]).toString("base64") });
+    const { templateId } = await makeTemplate({ "logo.png": png(1) });
+    const projectId = await projectFrom(api, templateId);
+    await pool.query(`UPDATE project_files SET content = $2 WHERE project_id = $1 AND file_path = 'logo.png'`, [
+      projectId,
+      png(3).base64,
+    ]);
+    const toVersionId = await addVersion(templateId, "1.1.0", { "logo.png": png(2) }, "A new logo.");
+    const preview = await api.template.upgradePreview({ projectId });
+    expect(preview.files).toMatchObject([{ path: "logo.png", status: "conflict", isBinary: true }]);
+    const before = await projectState(projectId);
+    await expectFailure(
+      api.template.upgradeApply({
+        projectId,
+        toVersionId,
+        expected: expectedOf(preview),
+        resolutions: [{ path: "logo.png", content: "not a picture" }],
+      }),
+      "BAD_REQUEST",
+      /binary file/,
+    );
+    expect(await projectState(projectId)).toEqual(before);
+    expect(await templateVersionOf(projectId)).not.toBe(toVersionId);
+    // Taking a side still works.
+    await api.template.upgradeApply({
+      projectId,
+      toVersionId,
+      expected: expectedOf(preview),
+      resolutions: [{ path: "logo.png", take: "theirs" }],
+    });
+    expect(await liveFiles(projectId)).toEqual({ "logo.png": png(2).base64 });
+  });
+
+  it("carries the changelogs of the newest versions only, however many an author publishes, and counts the rest", async () => {
+    const { api } = await signedInUser();
+    const { templateId } = await makeTemplate({ "a.txt": "a\n" });
+    const projectId = await projectFrom(api, templateId);
+    await pool.query(
+      `INSERT INTO project_template_versions (template_id, version, changelog, file_structure, file_count, total_size_bytes)
+       SELECT $1, '2.' || g || '.0', repeat('x', 5000), '{"files": [{"path": "a.txt", "content": "b\\n"}]}', 1, 2
+         FROM generate_series(1, 300) g`,
+      [templateId],
+    );
+    await pool.query(`UPDATE project_templates SET version = '2.300.0' WHERE id = $1`, [templateId]);
+    const status = await api.template.upgradeStatus({ projectId });
+    expect(status).toMatchObject({ toVersion: "2.300.0", changelogOmitted: 280 });
+    expect(status!.changelog.map((entry) => entry.version).slice(0, 2)).toEqual(["2.300.0", "2.299.0"]);
+    expect(status!.changelog).toHaveLength(20);
+    const preview = await api.template.upgradePreview({ projectId });
+    expect(preview).toMatchObject({ toVersion: "2.300.0", changelogOmitted: 280, cleanCount: 1 });
+    expect(preview.changelog).toHaveLength(20);
+  });
+});
+
+describe("template upgrade: a file the template adds where the project's tree has no room", () => {
+  it("is a collision, named with the path in the way, never a clean change the apply refuses", async () => {
+    const { api } = await signedInUser();
+    const { templateId } = await makeTemplate({ "a.txt": "a\n", "old/file.txt": "old\n" });
+    const projectId = await projectFrom(api, templateId);
+    await api.file.create({ projectId, path: "lib", content: "my lib\n" });
+    await api.file.create({ projectId, path: "docs/mine.md", content: "# Mine\n" });
+    // The template's own file/folder swap ("old" was a folder of theirs, now a file) makes room for itself.
+    const toVersionId = await addVersion(
+      templateId,
+      "1.1.0",
+      { "a.txt": "a2\n", "lib/x.ts": "x\n", docs: "a file\n", old: "now a file\n" },
+      "lib, docs, old.",
+    );
+    const preview = await api.template.upgradePreview({ projectId });
+    expect(preview.files.map(({ path, status, clash }) => ({ path, status, clash }))).toEqual([
+      { path: "a.txt", status: "clean", clash: null },
+      { path: "docs", status: "conflict", clash: "docs/mine.md" },
+      { path: "lib/x.ts", status: "conflict", clash: "lib" },
+      { path: "old", status: "clean", clash: null },
+      { path: "old/file.txt", status: "clean", clash: null },
+    ]);
+    await expectFailure(
+      api.template.upgradeApply({ projectId, toVersionId, expected: expectedOf(preview), resolutions: [] }),
+      "CONFLICT",
+      /Resolve every conflict/,
+    );
+    await api.template.upgradeApply({
+      projectId,
+      toVersionId,
+      expected: expectedOf(preview),
+      resolutions: [
+        { path: "docs", take: "ours" },
+        { path: "lib/x.ts", take: "ours" },
+      ],
+    });
+    expect(await liveFiles(projectId)).toEqual({
+      "a.txt": "a2\n",
+      "docs/mine.md": "# Mine\n",
+      lib: "my lib\n",
+      old: "now a file\n",
+    });
+    expect(await templateVersionOf(projectId)).toBe(toVersionId);
+  });
+});
+
+describe("template upgrade: two applies at once", () => {
+  it("applies one and refuses the other, writing the project's files once", async () => {
+    const { api, projectId, toVersionId } = await upgradableProject();
+    const preview = await api.template.upgradePreview({ projectId });
+    const apply = () =>
+      api.template.upgradeApply({
+        projectId,
+        toVersionId,
+        expected: expectedOf(preview),
+        resolutions: [{ path: "src/config.ts", take: "ours" }],
+      });
+    const results = await Promise.allSettled([apply(), apply()]);
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: "CONFLICT" });
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM project_activity WHERE project_id = $1 AND activity_type = 'template_upgraded'`,
+      [projectId],
+    );
+    expect(rows[0].n).toBe(1);
+    const { rows: readme } = await pool.query(
+      `SELECT version FROM project_files WHERE project_id = $1 AND file_path = 'README.md'`,
+      [projectId],
+    );
+    expect(readme[0].version).toBe(2);
+  });
+});

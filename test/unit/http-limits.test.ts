@@ -49,6 +49,10 @@ describe("request body bounds", () => {
       413,
     );
     expect(bodyRefusal("/api/projects/p/import", { "content-length": large }, false)?.status).toBe(413);
+    // A template upgrade carries the collisions resolved by hand: a large file's among them (a lockfile's).
+    const resolved = String(Math.max(env.FILE_MAX_BYTES, env.TEMPLATE_MAX_BYTES) * 2);
+    expect(bodyRefusal("/api/trpc/template.upgradeApply", { "content-length": resolved }, true)).toBeNull();
+    expect(bodyRefusal("/api/trpc/template.upgradeApply", { "content-length": resolved }, false)?.status).toBe(413);
     // A batch of several saves (save all) may carry a file each, within the overall bound.
     expect(bodyLimitFor("/api/trpc/file.save,file.save,file.save", true).maxBytes).toBe(
       Math.min(trpcBodyMaxBytes(), bodyLimitFor("/api/trpc/file.save", true).maxBytes * 3 - 2 * 1024 * 1024),

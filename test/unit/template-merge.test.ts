@@ -175,3 +175,55 @@ describe("conflict markers", () => {
     expect(hasConflictMarkers("x >>>>>>> y\n// ======= banner\n")).toBe(false);
   });
 });
+
+describe("line merge: bounded work", () => {
+  /** `count` lines of `}` (the lines that cost the LCS most) with `changes` applied at their line numbers. */
+  const braces = (count: number, changes: Record<number, string> = {}) =>
+    Array.from({ length: count }, (_, i) => changes[i] ?? "}").join("\n") + "\n";
+
+  it("a file of thousands of repeated lines changed on both sides is one collision between the common start and end", () => {
+    // node-diff3 alone spends minutes on this (2,000 such lines took 14 s), holding the server's one thread.
+    const base = braces(20_000);
+    const merged = mergeText(base, braces(20_000, { 100: "ours" }), braces(20_000, { 19_000: "theirs" }), options);
+    expect(merged.conflict).toBe(true);
+    const lines = merged.text.split("\n");
+    expect(lines.slice(0, 100).every((line) => line === "}")).toBe(true);
+    expect(lines[100]).toBe("<<<<<<< yours");
+    expect(lines[101]).toBe("ours");
+    expect(lines.filter((line) => line === "theirs")).toHaveLength(1);
+    // The 999 lines after the template's change are common to all three: after the block, as they were.
+    expect(lines.at(-1001)).toBe(">>>>>>> template 1.1.0");
+    expect(lines.slice(-1000, -1).every((line) => line === "}")).toBe(true);
+    expect(lines.at(-1)).toBe("");
+  });
+
+  it("still merges a large file whose one side only changed line breaks, without diffing it", () => {
+    const base = braces(20_000);
+    const merged = mergeText(base, base.replaceAll("\n", "\r\n"), braces(20_000, { 5: "theirs" }), options);
+    expect(merged).toEqual({ text: braces(20_000, { 5: "theirs" }).replaceAll("\n", "\r\n"), conflict: false });
+  });
+
+  it("shares one budget across an upgrade's files: once it is spent, a file changed on both sides is a collision", () => {
+    const ours = BASE.replace("one", "ONE");
+    const theirs = BASE.replace("five", "FIVE");
+    expect(mergeText(BASE, ours, theirs, { ...options, budget: { left: 1e6 } }).conflict).toBe(false);
+    expect(mergeText(BASE, ours, theirs, { ...options, budget: { left: 1 } }).conflict).toBe(true);
+    const budget = { left: 1e6 };
+    const entries = mergeFileSets(
+      set({ "a.txt": text(BASE), "b.txt": text(BASE) }),
+      set({ "a.txt": text(theirs), "b.txt": text(theirs) }),
+      set({ "a.txt": text(ours), "b.txt": text(ours) }),
+      { ...options, budget },
+    );
+    expect(entries.map((entry) => entry.status)).toEqual(["clean", "clean"]);
+    expect(budget.left).toBeLessThan(1e6);
+    budget.left = 1;
+    const spent = mergeFileSets(
+      set({ "a.txt": text(BASE) }),
+      set({ "a.txt": text(theirs) }),
+      set({ "a.txt": text(ours) }),
+      { ...options, budget },
+    );
+    expect(spent.map((entry) => entry.status)).toEqual(["conflict"]);
+  });
+});

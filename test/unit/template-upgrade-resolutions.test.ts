@@ -19,6 +19,7 @@ const file = (over: Partial<UpgradeFile>): UpgradeFile => ({
   theirs: "theirs\n",
   ours: "ours\n",
   merged: "<<<<<<< yours\nours\n=======\ntheirs\n>>>>>>> template 1.1.0\n",
+  clash: null,
   fileId: "7f4a1c2e-2b1d-4c3e-9a8b-1234567890ab",
   version: 3,
   ...over,

@@ -53,6 +53,12 @@ export function TemplateUpgradeBanner({ projectId }: { projectId: string }) {
               </li>
             ))}
           </ol>
+          {status.changelogOmitted > 0 && (
+            <p className="pb-1">
+              And {status.changelogOmitted.toLocaleString("en-US")} earlier{" "}
+              {status.changelogOmitted === 1 ? "version" : "versions"}.
+            </p>
+          )}
         </details>
         <div className="ml-auto flex items-center gap-1">
           <Button asChild size="sm">

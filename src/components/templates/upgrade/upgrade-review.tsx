@@ -70,6 +70,9 @@ function describe(file: UpgradeFile, version: string): string {
       ? `Template ${version} changed this file, and you had not.`
       : `Template ${version} changed this file; your own edits, if any, are kept.`;
   }
+  if (file.clash !== null) {
+    return `Template ${version} adds this file, but your “${file.clash}” is in the way (a file cannot also be a folder). Keep yours to leave the template's file out, or move yours away and review the upgrade again.`;
+  }
   if (file.change === "add") return `Template ${version} adds this file, but you already have a different one here.`;
   if (file.change === "delete") return `Template ${version} deletes this file, but you changed it.`;
   if (file.fileId === null) return `Template ${version} changed this file, but you deleted it.`;
@@ -255,6 +258,12 @@ function Review({
                 </li>
               ))}
             </ol>
+            {preview.changelogOmitted > 0 && (
+              <p className="mt-2 text-zinc-600 dark:text-zinc-400">
+                And {preview.changelogOmitted.toLocaleString("en-US")} earlier{" "}
+                {preview.changelogOmitted === 1 ? "version" : "versions"}.
+              </p>
+            )}
           </details>
         </nav>
 

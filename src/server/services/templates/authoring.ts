@@ -24,9 +24,26 @@ interface Snapshot {
   techStack: Prisma.InputJsonValue;
 }
 
+/** Refuses a snapshot of more files or bytes than a template may hold (TEMPLATE_MAX_FILES, TEMPLATE_MAX_BYTES). */
+function assertWithinTemplateLimits(fileCount: number, sizeBytes: number) {
+  if (fileCount > env.TEMPLATE_MAX_FILES) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `This project has ${fileCount.toLocaleString("en-US")} files; a template holds at most ${env.TEMPLATE_MAX_FILES.toLocaleString("en-US")}.`,
+    );
+  }
+  if (sizeBytes > env.TEMPLATE_MAX_BYTES) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `This project's files take ${formatBytes(sizeBytes)}, over the template limit of ${formatBytes(env.TEMPLATE_MAX_BYTES)}.`,
+    );
+  }
+}
+
 /**
  * The project's files as a template's `file_structure`, refused before any content is read when the project is
- * over the template limits (TEMPLATE_MAX_FILES, TEMPLATE_MAX_BYTES).
+ * over the template limits (TEMPLATE_MAX_FILES, TEMPLATE_MAX_BYTES), and again on the files read: the counters
+ * are read first, and files saved or imported in between must not slip past the limits.
  */
 async function snapshotProject(
   db: Database | Prisma.TransactionClient,
@@ -38,26 +55,17 @@ async function snapshotProject(
     select: { totalFiles: true, totalSizeBytes: true, techStack: true },
   });
   if (!project) throw new AppError("NOT_FOUND", "Project not found.");
-  const size = Number(project.totalSizeBytes);
   if (project.totalFiles === 0) throw new AppError("BAD_REQUEST", "This project has no files to publish.");
-  if (project.totalFiles > env.TEMPLATE_MAX_FILES) {
-    throw new AppError(
-      "BAD_REQUEST",
-      `This project has ${project.totalFiles.toLocaleString("en-US")} files; a template holds at most ${env.TEMPLATE_MAX_FILES.toLocaleString("en-US")}.`,
-    );
-  }
-  if (size > env.TEMPLATE_MAX_BYTES) {
-    throw new AppError(
-      "BAD_REQUEST",
-      `This project's files take ${formatBytes(size)}, over the template limit of ${formatBytes(env.TEMPLATE_MAX_BYTES)}.`,
-    );
-  }
+  assertWithinTemplateLimits(project.totalFiles, Number(project.totalSizeBytes));
   const files = await db.projectFile.findMany({
     where: { projectId },
     orderBy: { filePath: "asc" },
     select: { filePath: true, content: true, isBinary: true, sizeBytes: true },
     take: env.TEMPLATE_MAX_FILES + 1,
   });
+  const totalSizeBytes = files.reduce((sum, file) => sum + file.sizeBytes, 0);
+  if (files.length === 0) throw new AppError("BAD_REQUEST", "This project has no files to publish.");
+  assertWithinTemplateLimits(files.length, totalSizeBytes);
   return {
     fileStructure: {
       files: files.map((file) =>
@@ -67,7 +75,7 @@ async function snapshotProject(
       ),
     },
     fileCount: files.length,
-    totalSizeBytes: files.reduce((sum, file) => sum + file.sizeBytes, 0),
+    totalSizeBytes,
     techStack: (project.techStack ?? {}) as Prisma.InputJsonValue,
   };
 }

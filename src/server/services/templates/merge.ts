@@ -35,7 +35,22 @@ export interface MergeEntry {
 export interface MergeOptions {
   /** The new version, named in the template side's conflict marker. */
   theirsVersion: string;
+  /**
+   * What is left of the line-merge work one upgrade may do (see `lineMergeCost`), spent by every text merged; past
+   * it, a file changed on both sides is one collision instead. Omitted: MERGE_REQUEST_BUDGET for this call.
+   */
+  budget?: { left: number };
 }
+
+/**
+ * node-diff3's LCS (Hunt-McIlroy) is synchronous and far from linear: about (lines + matching line pairs) x the
+ * common length per diff, so a 20,000-line file takes a second, and 2,000 repeated lines (`},`, blank lines) take
+ * fourteen, all on the server's one thread. A file whose estimate passes MERGE_FILE_BUDGET, or once an upgrade has
+ * spent MERGE_REQUEST_BUDGET, is not merged line by line: what differs (its lines between the common start and
+ * end) becomes one collision, for the user to resolve or to take a side whole. Calibrated here: 1e8 ~ 0.15 s.
+ */
+export const MERGE_FILE_BUDGET = 5e8;
+export const MERGE_REQUEST_BUDGET = 2e9;
 
 function same(a: MergeFile | null, b: MergeFile | null): boolean {
   if (a === null || b === null) return a === b;
@@ -49,8 +64,9 @@ function same(a: MergeFile | null, b: MergeFile | null): boolean {
 export function mergeFileSets(base: FileSet, theirs: FileSet, ours: FileSet, options: MergeOptions): MergeEntry[] {
   const paths = [...new Set([...base.keys(), ...theirs.keys()])].sort();
   const entries: MergeEntry[] = [];
+  const shared = { ...options, budget: options.budget ?? { left: MERGE_REQUEST_BUDGET } };
   for (const path of paths) {
-    const entry = mergeOne(path, base.get(path) ?? null, theirs.get(path) ?? null, ours.get(path) ?? null, options);
+    const entry = mergeOne(path, base.get(path) ?? null, theirs.get(path) ?? null, ours.get(path) ?? null, shared);
     if (entry) entries.push(entry);
   }
   return entries;
@@ -141,8 +157,28 @@ export function mergeText(
   const o = splitText(base);
   const a = splitText(ours);
   const b = splitText(theirs);
-  const regions = diff3Merge(a.lines, o.lines, b.lines, { excludeFalseConflicts: true });
-  const lines: string[] = [];
+  // The lines all three share at the start and at the end need no diff (and cost the LCS the most).
+  const shortest = Math.min(o.lines.length, a.lines.length, b.lines.length);
+  let head = 0;
+  while (head < shortest && o.lines[head] === a.lines[head] && o.lines[head] === b.lines[head]) head += 1;
+  let tail = 0;
+  const at = (lines: string[]) => lines[lines.length - 1 - tail];
+  while (tail < shortest - head && at(o.lines) === at(a.lines) && at(o.lines) === at(b.lines)) tail += 1;
+  const middle = (lines: string[]) => lines.slice(head, lines.length - tail);
+  const [mo, ma, mb] = [middle(o.lines), middle(a.lines), middle(b.lines)];
+
+  // One side's lines unchanged (its line breaks alone converted) or both the same: the other side's, no diff.
+  const budget = options.budget ?? { left: MERGE_REQUEST_BUDGET };
+  const taken = sameLines(ma, mo) || sameLines(ma, mb) ? mb : sameLines(mb, mo) ? ma : null;
+  const cost = taken ? 0 : lineMergeCost(mo, ma) + lineMergeCost(mo, mb);
+  const affordable = cost <= MERGE_FILE_BUDGET && cost <= budget.left;
+  if (affordable) budget.left -= cost;
+  const regions = taken
+    ? [{ ok: taken }]
+    : affordable
+      ? diff3Merge(ma, mo, mb, { excludeFalseConflicts: true })
+      : [{ conflict: { a: ma, o: mo, b: mb, aIndex: 0, oIndex: 0, bIndex: 0 } }];
+  const lines: string[] = o.lines.slice(0, head);
   let conflict = false;
   for (const region of regions) {
     if (region.ok) lines.push(...region.ok);
@@ -157,6 +193,7 @@ export function mergeText(
       );
     }
   }
+  lines.push(...o.lines.slice(o.lines.length - tail));
   // A side without any line break says nothing about them; without a base to compare with, the user's win.
   const eol = (a.eol === null ? b.eol : b.eol === null || o.eol === null ? a.eol : pick(o.eol, a.eol, b.eol)) ?? "\n";
   // A conflict block always ends in its marker's line break, so the file stays well formed for an editor.
@@ -166,4 +203,21 @@ export function mergeText(
       : pick(o.trailingNewline, a.trailingNewline, b.trailingNewline);
   const text = lines.length === 0 ? "" : lines.join(eol) + (trailingNewline ? eol : "");
   return { text, conflict };
+}
+
+function sameLines(x: readonly string[], y: readonly string[]): boolean {
+  return x.length === y.length && x.every((line, i) => line === y[i]);
+}
+
+/**
+ * An estimate of node-diff3's work to diff `x` against `y`: every line of `x` walks its matches in `y` and the
+ * candidate chain, as long as the common subsequence.
+ */
+export function lineMergeCost(x: readonly string[], y: readonly string[]): number {
+  if (x.length === 0 || y.length === 0) return x.length + y.length;
+  const counts = new Map<string, number>();
+  for (const line of y) counts.set(line, (counts.get(line) ?? 0) + 1);
+  let matches = 0;
+  for (const line of x) matches += counts.get(line) ?? 0;
+  return (x.length + matches) * Math.min(x.length, y.length);
 }

@@ -40,14 +40,21 @@ export async function rateTemplate(options: {
   return templateAggregates(db, templateId);
 }
 
-/** Removes the caller's rating (and review) of a template; answers the new aggregates. */
+/**
+ * Removes the caller's rating (and review) of a template; answers the new aggregates. The rating is the caller's
+ * own, so it can be removed even from a template that has gone private since (whose author still reads the
+ * review); the aggregates of a template the caller may no longer see are not answered.
+ */
 export async function unrateTemplate({ db, viewer, templateId }: { db: Database; viewer: Viewer; templateId: string }) {
   const template = await db.projectTemplate.findFirst({
     where: { id: templateId, ...visibleTo(viewer) },
     select: { id: true },
   });
-  if (!template) throw new AppError("NOT_FOUND", "Template not found.");
   const deleted = await db.templateRating.deleteMany({ where: { templateId, userId: viewer.id } });
+  if (!template) {
+    if (deleted.count === 0) throw new AppError("NOT_FOUND", "Template not found.");
+    return { deleted: true };
+  }
   return { deleted: deleted.count > 0, ...(await templateAggregates(db, templateId)) };
 }
 

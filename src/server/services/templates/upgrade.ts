@@ -5,6 +5,7 @@
  * writes only when nothing changed since the preview and every collision has the user's resolution.
  */
 import { Prisma } from "~/generated/prisma/client";
+import { ancestorPaths } from "~/lib/paths";
 import type { TUpgradeApplyInput, TUpgradeResolution } from "~/lib/schemas/template";
 import type { Database } from "~/server/db/client";
 import { makeActor, withWrite, type Actor } from "~/server/db/write";
@@ -22,6 +23,11 @@ const PREVIEW_FILE_TEXT_MAX_BYTES = 1024 * 1024;
 const PREVIEW_TOTAL_TEXT_MAX_BYTES = 24 * 1024 * 1024;
 /** How many paths the activity row names (the counts cover the rest). */
 const ACTIVITY_MAX_PATHS = 100;
+/**
+ * How many newer versions the status carries with their changelogs (the newest ones): an author may publish any
+ * number of versions, and the status is read on every page of every project made from the template.
+ */
+export const UPGRADE_CHANGELOG_MAX_VERSIONS = 20;
 
 interface ProjectTemplateRow {
   template_id: string | null;
@@ -35,6 +41,8 @@ interface VersionRow {
   version: string;
   changelog: string;
   created_at: Date;
+  /** How many versions are above the project's in all (the rows are the newest of them only). */
+  newer_count: bigint;
 }
 
 interface UpgradeState {
@@ -42,7 +50,7 @@ interface UpgradeState {
   templateName: string;
   fromVersionId: string;
   fromVersion: string;
-  /** The versions above the project's, newest first (empty: it is at the newest). */
+  /** The newest versions above the project's, newest first, at most UPGRADE_CHANGELOG_MAX_VERSIONS (empty: it is at the newest). */
   newer: VersionRow[];
 }
 
@@ -81,10 +89,11 @@ async function loadState(
     };
   }
   const newer = await q.$queryRaw<VersionRow[]>`
-    SELECT id, version, changelog, created_at FROM project_template_versions
+    SELECT id, version, changelog, created_at, count(*) OVER () AS newer_count FROM project_template_versions
      WHERE template_id = ${row.template_id}::uuid
        AND version_key > (SELECT version_key FROM project_template_versions WHERE id = ${row.template_version_id}::uuid)
-     ORDER BY version_key DESC`;
+     ORDER BY version_key DESC
+     LIMIT ${UPGRADE_CHANGELOG_MAX_VERSIONS}`;
   return {
     state: {
       templateId: row.template_id,
@@ -110,12 +119,14 @@ function describeStatus(state: UpgradeState) {
       changelog: version.changelog,
       createdAt: version.created_at,
     })),
+    /** Older versions above the project's whose changelogs are left out. */
+    changelogOmitted: Number(to.newer_count) - state.newer.length,
   };
 }
 
 export type TemplateUpgradeStatus = ReturnType<typeof describeStatus>;
 
-/** Whether a newer version of the project's template exists, with the changelog of every version above its own. */
+/** Whether a newer version of the project's template exists, with the changelogs of the newest versions above its own. */
 export async function templateUpgradeStatus(options: {
   db: Database;
   projectId: string;
@@ -161,13 +172,52 @@ async function liveFiles(q: Queryable, projectId: string, paths: string[], lock:
   );
 }
 
-/** The merge of the template's changes from the project's version to `to` into the project's files now. */
+/**
+ * The files the upgrade would create where the project's tree has no room for them, each with the path in the
+ * way: a file of the user's where the new file needs a folder (`lib` for `lib/x.ts`), or files of theirs under
+ * the new file's path. Files the upgrade deletes cleanly (`leaving`) make way, as they are deleted first.
+ */
+async function treeClashes(q: Queryable, projectId: string, creates: string[], leaving: string[]) {
+  if (creates.length === 0) return new Map<string, string>();
+  const pairs = creates.flatMap((path) => ancestorPaths(path).map((ancestor) => [path, ancestor] as const));
+  const rows = await q.$queryRaw<{ path: string; in_the_way: string }[]>`
+    SELECT a.path, f.file_path AS in_the_way
+      FROM unnest(${pairs.map(([path]) => path)}::text[], ${pairs.map(([, ancestor]) => ancestor)}::text[])
+           AS a(path, ancestor)
+      JOIN project_files f ON f.project_id = ${projectId}::uuid AND f.file_path = a.ancestor
+     WHERE NOT f.file_path = ANY(${leaving}::text[])
+     UNION ALL
+    SELECT c.path, f.file_path
+      FROM unnest(${creates}::text[]) AS c(path)
+     CROSS JOIN LATERAL (
+           SELECT file_path FROM project_files
+            WHERE project_id = ${projectId}::uuid AND starts_with(file_path, c.path || '/')
+              AND NOT file_path = ANY(${leaving}::text[])
+            LIMIT 1) f`;
+  return new Map(rows.map((row) => [row.path, row.in_the_way]));
+}
+
+/**
+ * The merge of the template's changes from the project's version to `to` into the project's files now. A file
+ * the template adds where the project's tree has no room for it is a collision (`clash`: the path in the way), not a
+ * clean change the apply could only refuse.
+ */
 async function computeMerge(q: Queryable, projectId: string, state: UpgradeState, to: VersionRow, lock: boolean) {
   const base = await versionFileSet(q, state.fromVersionId);
   const theirs = await versionFileSet(q, to.id);
   const paths = [...new Set([...base.keys(), ...theirs.keys()])];
   const live = await liveFiles(q, projectId, paths, lock);
-  const entries = mergeFileSets(base, theirs, live, { theirsVersion: to.version });
+  const merged = mergeFileSets(base, theirs, live, { theirsVersion: to.version });
+  const clashes = await treeClashes(
+    q,
+    projectId,
+    merged.filter((entry) => entry.merged !== null && entry.ours === null).map((entry) => entry.path),
+    merged.filter((entry) => entry.status === "clean" && entry.merged === null).map((entry) => entry.path),
+  );
+  const entries: (MergeEntry & { clash: string | null })[] = merged.map((entry) => {
+    const clash = clashes.get(entry.path) ?? null;
+    return clash === null ? { ...entry, clash } : { ...entry, status: "conflict", clash };
+  });
   return { entries, live };
 }
 
@@ -204,6 +254,8 @@ export async function previewTemplateUpgrade(options: { db: Database; projectId:
       theirs: text(entry.theirs),
       ours: text(entry.ours),
       merged: text(entry.merged),
+      /** A file of the project in the way of the file the template adds here (a collision), or null. */
+      clash: entry.clash,
       /** The project's file the merge was computed from (null: none at this path). */
       fileId: ours?.fileId ?? null,
       version: ours?.version ?? null,
@@ -302,6 +354,14 @@ export async function applyTemplateUpgrade(options: {
         }
         if (resolutions.has(resolution.path)) {
           throw new AppError("BAD_REQUEST", `${quote(resolution.path)} is resolved more than once.`);
+        }
+        // A binary file cannot hold text edited by hand (the preview offers no editor for it): a side, or delete.
+        const entry = conflicts.get(resolution.path)!;
+        if ("content" in resolution && [entry.base, entry.theirs, entry.ours].some((side) => side?.isBinary)) {
+          throw new AppError(
+            "BAD_REQUEST",
+            `${quote(resolution.path)} is a binary file: keep yours, take the template's, or delete it.`,
+          );
         }
         resolutions.set(resolution.path, resolution);
       }
