@@ -99,22 +99,25 @@ export async function upsertTemplates(db: pg.Pool, templates: SeedTemplate[], ad
           published,
         ],
       );
-      // Its current version, with the same files: projects made from it record exactly what they came from.
-      await client.query(
-        `INSERT INTO project_template_versions AS v (template_id, version, changelog, file_structure, tech_stack,
-                                                     file_count, total_size_bytes, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (template_id, version) DO UPDATE
-            SET changelog = EXCLUDED.changelog, file_structure = EXCLUDED.file_structure,
-                tech_stack = EXCLUDED.tech_stack, file_count = EXCLUDED.file_count,
-                total_size_bytes = EXCLUDED.total_size_bytes
-          WHERE (v.changelog, v.file_structure, v.tech_stack) IS DISTINCT FROM
-                (EXCLUDED.changelog, EXCLUDED.file_structure, EXCLUDED.tech_stack)`,
+      // Its current version, with the same files: projects made from it record exactly what they came from. A
+      // published version is never rewritten (a later upgrade merges from it): changed files need a new version.
+      const files = JSON.stringify({ files: template.files });
+      const version = await client.query<{ same: boolean }>(
+        `WITH inserted AS (
+           INSERT INTO project_template_versions (template_id, version, changelog, file_structure, tech_stack,
+                                                  file_count, total_size_bytes, created_by, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (template_id, version) DO NOTHING
+           RETURNING true AS same)
+         SELECT same FROM inserted
+          UNION ALL
+         SELECT v.file_structure = $4::jsonb AS same FROM project_template_versions v
+          WHERE v.template_id = $1 AND v.version = $2 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         [
           template.id,
           m.version,
           m.changelog,
-          JSON.stringify({ files: template.files }),
+          files,
           JSON.stringify(m.tech_stack),
           template.files.length,
           template.files.reduce((sum, file) => sum + Buffer.byteLength(file.content), 0),
@@ -122,6 +125,12 @@ export async function upsertTemplates(db: pg.Pool, templates: SeedTemplate[], ad
           published,
         ],
       );
+      if (version.rows[0]?.same === false) {
+        throw new Error(
+          `Template ${template.slug}: its files changed but its version is still ${m.version}. ` +
+            `Give it a new version (and a changelog line) in prisma/seed/templates/${template.slug}/template.json.`,
+        );
+      }
       const row = rows[0];
       if (!row) result.unchanged += 1;
       else if (row.inserted) result.inserted += 1;

@@ -397,15 +397,25 @@ describe("seedDatabase", () => {
     expect(Number(rows[0]?.bad)).toBe(0);
   });
 
-  it("refreshes a template whose files changed and leaves its usage and ratings alone", async () => {
+  it("refuses changed template files under a published version, and publishes them as a new one, keeping the old", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vf-seed-templates-"));
     try {
       fs.cpSync(templatesDir, dir, { recursive: true });
       fs.appendFileSync(path.join(dir, "react-vite", "files", "README.md"), "\nChanged.\n");
-      const before = await pool.query<{ usage_count: number; rating_count: number }>(
-        "SELECT usage_count, rating_count FROM project_templates WHERE name = 'React + Vite'",
+      const before = await pool.query<{ usage_count: number; rating_count: number; version: string }>(
+        "SELECT usage_count, rating_count, version FROM project_templates WHERE name = 'React + Vite'",
       );
+      const old = before.rows[0]!.version;
 
+      await expect(seedDatabase(pool, { templatesDir: dir })).rejects.toThrow(
+        `Template react-vite: its files changed but its version is still ${old}`,
+      );
+      const unchanged = await pool.query("SELECT version FROM project_templates WHERE name = 'React + Vite'");
+      expect(unchanged.rows[0]?.version).toBe(old);
+
+      const manifestPath = path.join(dir, "react-vite", "template.json");
+      const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { version: string; changelog: string };
+      fs.writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: "9.0.0", changelog: "A README line." }));
       const summary = await seedDatabase(pool, { templatesDir: dir });
 
       expect(summary.templates.updated).toBe(1);
@@ -419,6 +429,15 @@ describe("seedDatabase", () => {
       expect(after.rows[0]?.rating_count).toBe(before.rows[0]?.rating_count);
       const readme = after.rows[0]?.file_structure.files.find((f) => f.path === "README.md");
       expect(readme?.content.endsWith("\nChanged.\n")).toBe(true);
+      const versions = await pool.query<{ version: string; changed: boolean }>(
+        `SELECT v.version, v.file_structure::text LIKE '%Changed.%' AS changed
+           FROM project_template_versions v JOIN project_templates t ON t.id = v.template_id
+          WHERE t.name = 'React + Vite' ORDER BY v.version_key`,
+      );
+      expect(versions.rows).toEqual([
+        { version: old, changed: false },
+        { version: "9.0.0", changed: true },
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

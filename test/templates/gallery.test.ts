@@ -32,6 +32,8 @@ describe("template.list", () => {
     for (const q of ["'", "&|!:*()", "a & (", "\\", "<script>"]) {
       await expect(anon.template.list({ q })).resolves.toMatchObject({ page: 1 });
     }
+    // Stop words only: no filter rather than nothing.
+    expect((await anon.template.list({ q: "the" })).total).toBe((await anon.template.list({})).total);
     expect(prefixQuery("React + Vite!")).toBe("react:* & vite:*");
     expect(prefixQuery("  ")).toBeNull();
   });

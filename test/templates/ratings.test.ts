@@ -136,7 +136,14 @@ describe("template.reviews, template.voteHelpful and hiding", () => {
     ]);
     expect(rows).toEqual([{ action: "review.hide" }]);
 
-    await admin.template.hideReview({ ratingId: review!.id, hidden: false });
+    // Deleting it and writing it again does not get round the admin.
+    await writer.template.unrate({ templateId });
+    await writer.template.rate({ templateId, rating: 1, review: "Spam spam spam" });
+    expect((await author.template.reviews({ templateId })).total).toBe(0);
+    const [again] = (await writer.template.reviews({ templateId })).reviews;
+    expect(again).toMatchObject({ hidden: true });
+
+    await admin.template.hideReview({ ratingId: again!.id, hidden: false });
     expect((await author.template.reviews({ templateId })).total).toBe(1);
   });
 });

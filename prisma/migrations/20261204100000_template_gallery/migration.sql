@@ -163,6 +163,17 @@ ALTER TABLE template_ratings ADD COLUMN hidden_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE template_ratings ADD COLUMN hidden_by UUID REFERENCES users(id) ON DELETE SET NULL;
 ALTER TABLE template_ratings ADD COLUMN helpful_count INTEGER NOT NULL DEFAULT 0 CHECK (helpful_count >= 0);
 
+-- An admin's hiding outlives the rating: a writer who deletes a hidden review and writes it again finds it hidden
+-- again (cleared only by an admin's "unhide").
+CREATE TABLE template_review_holds (
+    template_id UUID NOT NULL REFERENCES project_templates(id) ON DELETE CASCADE,
+    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    hidden_by UUID REFERENCES users(id) ON DELETE SET NULL,
+    hidden_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+
+    PRIMARY KEY (template_id, user_id)
+);
+
 -- A helpful vote is not an edit of the review.
 DROP TRIGGER update_template_ratings_updated_at ON template_ratings;
 CREATE TRIGGER update_template_ratings_updated_at BEFORE UPDATE OF rating, review ON template_ratings

@@ -46,7 +46,7 @@ export async function getTemplate({
       versions: {
         orderBy: { versionKey: "desc" },
         select: { id: true, version: true, changelog: true, createdAt: true, fileCount: true, totalSizeBytes: true },
-        take: 200,
+        take: 50,
       },
     },
   });

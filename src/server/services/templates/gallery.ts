@@ -49,6 +49,14 @@ export function prefixQuery(q: string | undefined): string | null {
     .join(" & ");
 }
 
+/**
+ * Templates matching the prefix query. A search of stop words only ("the", "a") leaves an empty query, which
+ * matches nothing: it filters nothing instead (the query is immutable, so the planner folds the test away).
+ */
+function matches(query: string): Prisma.Sql {
+  return Prisma.sql`(numnode(to_tsquery('english', ${query})) = 0 OR t.search_vector @@ to_tsquery('english', ${query}))`;
+}
+
 interface GalleryRow {
   id: string;
   name: string;
@@ -79,7 +87,7 @@ function orderBy(sort: TemplateSort, of: "t" | "p"): Prisma.Sql {
     case "popular":
       return Prisma.sql`${c}.usage_count DESC NULLS LAST, ${c}.id`;
     case "top-rated":
-      return Prisma.sql`${computed}score DESC, ${c}.rating_count DESC NULLS LAST, ${c}.id`;
+      return Prisma.sql`${computed}score DESC NULLS LAST, ${c}.rating_count DESC NULLS LAST, ${c}.id`;
     case "newest":
       return Prisma.sql`${c}.published_at DESC NULLS LAST, ${c}.id`;
     case "relevance":
@@ -107,7 +115,7 @@ export async function listTemplates(options: {
   const where: Prisma.Sql[] = [input.mine ? Prisma.sql`t.created_by = ${userId}::uuid` : Prisma.sql`t.is_public`];
   if (input.category) where.push(Prisma.sql`t.category = ${input.category}`);
   if (input.tags.length > 0) where.push(Prisma.sql`t.tags @> ${input.tags}::text[]`);
-  if (query) where.push(Prisma.sql`t.search_vector @@ to_tsquery('english', ${query})`);
+  if (query) where.push(matches(query));
   const offset = (input.page - 1) * TEMPLATE_PAGE_SIZE;
 
   // The page is chosen over narrow rows (id, sort keys, the total), then only its 24 rows are read whole and joined
@@ -189,7 +197,7 @@ export async function listTemplates(options: {
  */
 export async function templateFacets({ db, input }: { db: Database; input: z.output<typeof ZTemplateFacetsInput> }) {
   const query = prefixQuery(input.q);
-  const search = query ? Prisma.sql`AND t.search_vector @@ to_tsquery('english', ${query})` : Prisma.empty;
+  const search = query ? Prisma.sql`AND ${matches(query)}` : Prisma.empty;
   const tagged = input.tags.length > 0 ? Prisma.sql`AND t.tags @> ${input.tags}::text[]` : Prisma.empty;
   const inCategory = input.category ? Prisma.sql`AND t.category = ${input.category}` : Prisma.empty;
   const [categories, tags] = await Promise.all([

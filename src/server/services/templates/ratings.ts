@@ -32,9 +32,21 @@ export async function rateTemplate(options: {
 }) {
   const { db, viewer, templateId, rating, review } = options;
   await rateableTemplate(db, viewer, templateId);
+  // A review an admin hid stays hidden when its writer deletes it and writes it again.
+  const hold = await db.templateReviewHold.findUnique({
+    where: { templateId_userId: { templateId, userId: viewer.id } },
+    select: { hiddenAt: true, hiddenById: true },
+  });
   await db.templateRating.upsert({
     where: { templateId_userId: { templateId, userId: viewer.id } },
-    create: { templateId, userId: viewer.id, rating, review: review ?? null },
+    create: {
+      templateId,
+      userId: viewer.id,
+      rating,
+      review: review ?? null,
+      hiddenAt: hold?.hiddenAt ?? null,
+      hiddenById: hold?.hiddenById ?? null,
+    },
     update: { rating, ...(review === undefined ? {} : { review }) },
   });
   return templateAggregates(db, templateId);
@@ -164,11 +176,26 @@ export async function hideTemplateReview(options: {
 }) {
   const { db, adminId, ratingId, hidden } = options;
   return db.$transaction(async (tx) => {
-    const updated = await tx.templateRating.updateMany({
+    const rating = await tx.templateRating.findUnique({
       where: { id: ratingId },
-      data: hidden ? { hiddenAt: new Date(), hiddenById: adminId } : { hiddenAt: null, hiddenById: null },
+      select: { templateId: true, userId: true },
     });
-    if (updated.count === 0) throw new AppError("NOT_FOUND", "Review not found.");
+    if (!rating) throw new AppError("NOT_FOUND", "Review not found.");
+    const hiddenAt = new Date();
+    await tx.templateRating.update({
+      where: { id: ratingId },
+      data: hidden ? { hiddenAt, hiddenById: adminId } : { hiddenAt: null, hiddenById: null },
+    });
+    const key = { templateId_userId: { templateId: rating.templateId, userId: rating.userId } };
+    if (hidden) {
+      await tx.templateReviewHold.upsert({
+        where: key,
+        create: { templateId: rating.templateId, userId: rating.userId, hiddenById: adminId, hiddenAt },
+        update: { hiddenById: adminId, hiddenAt },
+      });
+    } else {
+      await tx.templateReviewHold.deleteMany({ where: { templateId: rating.templateId, userId: rating.userId } });
+    }
     await recordAudit(tx, { adminId, action: "review.hide", target: { ratingId }, details: { hidden } });
     return { hidden };
   });
