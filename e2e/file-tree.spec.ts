@@ -48,6 +48,7 @@ test("upload an image and see it, rename, move by drag and drop, download and de
   // Upload a binary file: stored as base64, previewed as an image.
   const png = testInfo.outputPath("logo.png");
   fs.writeFileSync(png, tinyPng());
+  await expect(page.getByTestId("upload-input")).toHaveAttribute("data-ready", "true");
   await page.getByTestId("upload-input").setInputFiles(png);
   await tree.getByRole("treeitem", { name: /logo\.png/ }).click();
   await expect(page.getByRole("img", { name: "Preview of logo.png" })).toBeVisible();
@@ -116,6 +117,7 @@ test("an uploaded file keeps its UTF-8 byte-order mark, byte for byte, in the ex
   const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("id;città\r\n1;Genova\r\n")]);
   const csv = testInfo.outputPath("cities.csv");
   fs.writeFileSync(csv, bytes);
+  await expect(page.getByTestId("upload-input")).toHaveAttribute("data-ready", "true");
   await page.getByTestId("upload-input").setInputFiles(csv);
   await expect(
     page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /cities\.csv/ }),

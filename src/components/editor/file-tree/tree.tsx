@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { FilePlus, FolderPlus, Upload } from "lucide-react";
-import { useMemo, useRef, useState, type DragEvent } from "react";
+import { useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
 import { Alert } from "~/components/ui/alert";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { PromptDialog } from "~/components/ui/prompt-dialog";
@@ -39,6 +39,8 @@ const toolbarButton =
   "inline-flex size-7 items-center justify-center rounded text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800";
 
 /** The project's files as a tree: open, create, rename, move (drag and drop), delete, upload, download. */
+const noSubscription = () => () => {};
+
 export function FileTree() {
   const { openFile, create, move, remove, refresh, readFile } = useIdeActions();
   const { paths, state } = useIdeState();
@@ -53,6 +55,12 @@ export function FileTree() {
   const [deleting, setDeleting] = useState<TreeNode | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   const [error, setError] = useState<string>();
+  // Files picked before hydration would be dropped: tests (and nothing else) wait for data-ready.
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const uploadInput = useRef<HTMLInputElement>(null);
   const rows = visibleNodes(tree, expanded);
 
@@ -176,6 +184,7 @@ export function FileTree() {
             multiple
             hidden
             data-testid="upload-input"
+            data-ready={hydrated}
             onChange={(event) => {
               if (event.target.files) void upload(event.target.files, folderOf(selectedNode));
               event.target.value = "";
