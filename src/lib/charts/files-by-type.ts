@@ -22,7 +22,11 @@ export interface FileTypeBar extends FileTypeRow {
  * the smallest ones are summed into one "other" bar (merged with a type already called "other"), so the bars
  * always add up to the project's totals.
  */
-export function filesByType(rows: readonly FileTypeRow[], metric: FileTypeMetric = "files", maxBars = 8): FileTypeBar[] {
+export function filesByType(
+  rows: readonly FileTypeRow[],
+  metric: FileTypeMetric = "files",
+  maxBars = 8,
+): FileTypeBar[] {
   const merged = new Map<string, FileTypeRow>();
   for (const row of rows) {
     const key = row.fileType.trim() || "other";

@@ -32,7 +32,12 @@ function activityConditions(projectId: string, filter: TActivityFilter): Prisma.
   return Prisma.join(parts, " AND ");
 }
 
-function selectActivity(db: Database, where: Prisma.Sql, after: { createdAt: string; id: string } | null, take: number) {
+function selectActivity(
+  db: Database,
+  where: Prisma.Sql,
+  after: { createdAt: string; id: string } | null,
+  take: number,
+) {
   return db.$queryRaw<ActivityRow[]>`
     SELECT a.id, a.activity_type, a.description, a.source_type,
            coalesce(a.affected_resources, '{}') AS affected_resources,

@@ -1,9 +1,13 @@
 import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
+import { projectUsageByDay } from "~/server/services/usage/dashboard";
+
+/** How many days of AI usage the dashboard charts. */
+export const DASHBOARD_USAGE_DAYS = 30;
 
 /**
  * Everything a project's dashboard shows in one read: the counters, files by type, the project's state and its
- * infrastructure rows as stored (nothing estimated), and the types and people seen in its activity (the timeline's
+ * infrastructure rows as stored (nothing estimated), AI usage per day and model (from the daily rollup), and the types and people seen in its activity (the timeline's
  * filter choices).
  *
  * Files and size come from the live files themselves rather than `projects.total_files`/`total_size_bytes`: the
@@ -11,7 +15,7 @@ import { AppError } from "~/server/errors";
  * so it shows what the rows add up to and the stored counters beside them.
  */
 export async function getProjectDashboard({ db, projectId }: { db: Database; projectId: string }) {
-  const [project, counters, byType, versions, resources, activityTypes, actors] = await Promise.all([
+  const [project, counters, byType, versions, resources, activityTypes, actors, usage] = await Promise.all([
     db.project.findUnique({
       where: { id: projectId },
       select: {
@@ -69,6 +73,7 @@ export async function getProjectDashboard({ db, projectId }: { db: Database; pro
        WHERE u.id IN (SELECT DISTINCT a.user_id FROM project_activity a
                        WHERE a.project_id = ${projectId}::uuid AND a.user_id IS NOT NULL)
        ORDER BY u.username`,
+    projectUsageByDay({ db, projectId, days: DASHBOARD_USAGE_DAYS }),
   ]);
   if (!project) throw new AppError("NOT_FOUND", "Project not found.");
   const live = counters[0] ?? { files: 0, bytes: 0n, lines: 0n };
@@ -109,6 +114,7 @@ export async function getProjectDashboard({ db, projectId }: { db: Database; pro
       networkOutBytes: resource.networkOutBytes === null ? null : Number(resource.networkOutBytes),
     })),
     activityTypes: activityTypes.map((row) => ({ type: row.activity_type, entries: row.entries })),
+    usageByDay: usage,
     activityUsers: actors.map((row) => ({ id: row.id, name: row.full_name ?? "", username: row.username ?? "" })),
   };
 }
