@@ -79,15 +79,15 @@ test("a project from a template: an edit moves the dashboard's counters and acti
   await expect(entries.first()).toContainText(`Modified file: ${target}`);
 
   // Filter by type, then by source: every shown entry matches.
-  await page.getByLabel("Type", { exact: true }).selectOption("file_modified");
+  await page.getByRole("combobox", { name: "Type", exact: true }).selectOption("file_modified");
   await expect(entries.first()).toHaveAttribute("data-type", "file_modified");
   await expect(entries).toHaveCount(1);
-  await page.getByLabel("Source", { exact: true }).selectOption("user");
+  await page.getByRole("combobox", { name: "Source", exact: true }).selectOption("user");
   await expect(entries).toHaveCount(1);
   await expect(entries.first()).toHaveAttribute("data-source", "user");
-  await page.getByLabel("Source", { exact: true }).selectOption("webhook");
+  await page.getByRole("combobox", { name: "Source", exact: true }).selectOption("webhook");
   await expect(page.getByText("No activity matches these filters.")).toBeVisible();
-  await page.getByLabel("Source", { exact: true }).selectOption("user");
+  await page.getByRole("combobox", { name: "Source", exact: true }).selectOption("user");
 
   // The edit as a diff of its two versions, and its before/after states.
   await entries.first().getByRole("button", { name: "Show diff" }).click();
