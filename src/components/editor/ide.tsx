@@ -1,6 +1,6 @@
 "use client";
 
-import { Activity, Download, History, Plug, Save, Search, Sparkles } from "lucide-react";
+import { Activity, Download, History, LayoutDashboard, Plug, Save, Search, Sparkles } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -157,6 +157,11 @@ function Workbench() {
             </a>
           </Button>
           <PublishTemplateDialog projectId={projectId} projectName={projectName} />
+          <Button asChild variant="ghost" size="sm">
+            <Link href={`/projects/${projectId}/dashboard`} title="Counters, activity, infrastructure and AI cost">
+              <LayoutDashboard className="size-4" aria-hidden /> Dashboard
+            </Link>
+          </Button>
           <Button asChild variant="ghost" size="sm">
             <Link href={`/projects/${projectId}/integrations`} title="Webhooks and services this project talks to">
               <Plug className="size-4" aria-hidden /> Integrations

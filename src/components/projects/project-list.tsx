@@ -30,7 +30,7 @@ export function ProjectList() {
   return (
     <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
       {projects.map((project) => (
-        <li key={project.id}>
+        <li key={project.id} className="relative">
           <Link
             href={`/projects/${project.id}`}
             className="block h-full rounded-xl border border-zinc-200 p-5 transition-colors hover:border-brand-400 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
@@ -53,6 +53,13 @@ export function ProjectList() {
               {project.totalFiles} files · {formatBytes(project.totalSizeBytes)}
               {project.lastActivityAt && ` · active ${timeAgo(new Date(project.lastActivityAt))}`}
             </p>
+          </Link>
+          <Link
+            href={`/projects/${project.id}/dashboard`}
+            aria-label={`Dashboard of ${project.name}`}
+            className="absolute right-4 bottom-4 text-xs text-brand-700 hover:underline dark:text-brand-100"
+          >
+            Dashboard
           </Link>
         </li>
       ))}

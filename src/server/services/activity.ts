@@ -1,5 +1,7 @@
 import { Prisma } from "~/generated/prisma/client";
+import { MAX_ACTIVITY_EXPORT_ROWS, type TActivityFilter } from "~/lib/schemas/activity";
 import type { Database } from "~/server/db/client";
+import { csvField } from "~/server/services/usage/export";
 
 interface ActivityRow {
   id: string;
@@ -7,6 +9,9 @@ interface ActivityRow {
   description: string;
   source_type: string;
   affected_resources: string[];
+  metadata: unknown;
+  before_state: unknown;
+  after_state: unknown;
   created_at: Date;
   created_at_text: string;
   user_id: string | null;
@@ -14,33 +19,57 @@ interface ActivityRow {
   username: string | null;
 }
 
-/**
- * A project's activity log, newest first, one page at a time. Keyset on (created_at, id): one transaction writes
- * many entries with the same created_at (now() is the transaction's start), so created_at alone would skip rows,
- * and the cursor carries created_at as PostgreSQL prints it (microseconds; a JS Date has only milliseconds).
- * The (project_id, created_at DESC) index serves the scan. Who did it: the user's name and the source (user,
- * claude, system, webhook) the triggers recorded.
- */
-export async function listProjectActivity(options: {
-  db: Database;
-  projectId: string;
-  filePath?: string;
-  limit: number;
-  cursor?: string | null;
-}) {
-  const after = options.cursor ? parseCursor(options.cursor) : null;
-  const rows = await options.db.$queryRaw<ActivityRow[]>`
+/** The WHERE of a filtered activity log: one definition for the timeline and the export, so both show the same rows. */
+function activityConditions(projectId: string, filter: TActivityFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`a.project_id = ${projectId}::uuid`];
+  if (filter.filePath) parts.push(Prisma.sql`a.affected_resources @> ARRAY[${filter.filePath}]::text[]`);
+  if (filter.types?.length) parts.push(Prisma.sql`a.activity_type = ANY(${filter.types}::text[])`);
+  if (filter.source) parts.push(Prisma.sql`a.source_type = ${filter.source}`);
+  if (filter.userId) parts.push(Prisma.sql`a.user_id = ${filter.userId}::uuid`);
+  // Days are UTC; bounds on created_at itself (not on a cast of it) keep partition pruning and the index usable.
+  if (filter.from) parts.push(Prisma.sql`a.created_at >= (${filter.from}::date)::timestamp AT TIME ZONE 'UTC'`);
+  if (filter.to) parts.push(Prisma.sql`a.created_at < (${filter.to}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
+  return Prisma.join(parts, " AND ");
+}
+
+function selectActivity(
+  db: Database,
+  where: Prisma.Sql,
+  after: { createdAt: string; id: string } | null,
+  take: number,
+) {
+  return db.$queryRaw<ActivityRow[]>`
     SELECT a.id, a.activity_type, a.description, a.source_type,
            coalesce(a.affected_resources, '{}') AS affected_resources,
+           a.metadata, a.before_state, a.after_state,
            a.created_at, a.created_at::text AS created_at_text,
            u.id AS user_id, u.full_name, u.username::text AS username
       FROM project_activity a
       LEFT JOIN users u ON u.id = a.user_id
-     WHERE a.project_id = ${options.projectId}::uuid
+     WHERE ${where}
        ${after ? Prisma.sql`AND (a.created_at, a.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
-       ${options.filePath ? Prisma.sql`AND a.affected_resources @> ARRAY[${options.filePath}]::text[]` : Prisma.empty}
      ORDER BY a.created_at DESC, a.id DESC
-     LIMIT ${options.limit + 1}`;
+     LIMIT ${take}`;
+}
+
+/**
+ * A project's activity log, newest first, one page at a time, optionally filtered (type, source, user, UTC days,
+ * file). Keyset on (created_at, id): one transaction writes many entries with the same created_at (now() is the
+ * transaction's start), so created_at alone would skip rows, and the cursor carries created_at as PostgreSQL prints
+ * it (microseconds; a JS Date has only milliseconds). The (project_id, created_at DESC) index serves the scan. Who
+ * did it: the user's name and the source (user, claude, system, webhook) the triggers recorded; what changed: the
+ * before/after states the triggers or services wrote.
+ */
+export async function listProjectActivity(
+  options: { db: Database; projectId: string; limit: number; cursor?: string | null } & TActivityFilter,
+) {
+  const after = options.cursor ? parseCursor(options.cursor) : null;
+  const rows = await selectActivity(
+    options.db,
+    activityConditions(options.projectId, options),
+    after,
+    options.limit + 1,
+  );
   const page = rows.slice(0, options.limit);
   const items = page.map((row) => ({
     id: row.id,
@@ -48,6 +77,9 @@ export async function listProjectActivity(options: {
     description: row.description,
     sourceType: row.source_type,
     affectedResources: row.affected_resources,
+    metadata: asObject(row.metadata),
+    beforeState: asObject(row.before_state),
+    afterState: asObject(row.after_state),
     createdAt: row.created_at,
     actor: row.user_id ? { id: row.user_id, name: row.full_name ?? "", username: row.username ?? "" } : null,
   }));
@@ -55,7 +87,73 @@ export async function listProjectActivity(options: {
   return { items, nextCursor: rows.length > options.limit && last ? `${last.created_at_text}|${last.id}` : null };
 }
 
+function asObject(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
 function parseCursor(cursor: string): { createdAt: string; id: string } {
   const at = cursor.lastIndexOf("|");
   return { createdAt: cursor.slice(0, at), id: cursor.slice(at + 1) };
+}
+
+export const ACTIVITY_CSV_COLUMNS = [
+  "created_at",
+  "activity_type",
+  "source_type",
+  "user_id",
+  "username",
+  "description",
+  "affected_resources",
+  "before_state",
+  "after_state",
+] as const;
+
+const EXPORT_BATCH = 1_000;
+
+/**
+ * The filtered activity log as CSV, newest first like the timeline, read in keyset batches so a long log streams
+ * without being held in memory, and cut at `maxRows` (MAX_ACTIVITY_EXPORT_ROWS): a last line says so when it is.
+ */
+export async function* activityCsv(options: {
+  db: Database;
+  projectId: string;
+  filter: TActivityFilter;
+  maxRows?: number;
+}): AsyncGenerator<string> {
+  const maxRows = options.maxRows ?? MAX_ACTIVITY_EXPORT_ROWS;
+  const where = activityConditions(options.projectId, options.filter);
+  yield `${ACTIVITY_CSV_COLUMNS.join(",")}\r\n`;
+  let after: { createdAt: string; id: string } | null = null;
+  let written = 0;
+  while (written < maxRows) {
+    const take = Math.min(EXPORT_BATCH, maxRows - written);
+    // One more than needed tells, at the bound, whether rows were left out.
+    const rows: ActivityRow[] = await selectActivity(options.db, where, after, take + 1);
+    const batch = rows.slice(0, take);
+    if (batch.length > 0) {
+      yield batch
+        .map(
+          (row) =>
+            [
+              row.created_at.toISOString(),
+              row.activity_type,
+              row.source_type,
+              row.user_id,
+              row.username,
+              row.description,
+              row.affected_resources.join(" "),
+              row.before_state === null ? null : JSON.stringify(row.before_state),
+              row.after_state === null ? null : JSON.stringify(row.after_state),
+            ]
+              .map(csvField)
+              .join(",") + "\r\n",
+        )
+        .join("");
+    }
+    written += batch.length;
+    if (rows.length <= take) return;
+    const last = batch.at(-1)!;
+    after = { createdAt: last.created_at_text, id: last.id };
+  }
+  yield `# truncated at ${maxRows} rows: narrow the filters to export the rest\r\n`;
 }

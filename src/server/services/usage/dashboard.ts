@@ -323,3 +323,22 @@ export async function myUsage(options: {
     cells,
   };
 }
+
+/**
+ * A project's usage per UTC day and model over the last `days` days (today included), from `claude_usage_daily`,
+ * as the rows the usage charts stack (`stackByModel`): a project's dashboard draws it like the admin series.
+ */
+export async function projectUsageByDay(options: { db: Database; projectId: string; days: number; now?: Date }) {
+  const to = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (options.days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const rows = await options.db.$queryRaw<(SumsRow & { day: string; model: string })[]>`
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.model, ${SUMS}
+      FROM claude_usage_daily d
+     WHERE d.project_id = ${options.projectId}::uuid AND d.day >= ${from}::date AND d.day <= ${to}::date
+     GROUP BY 1, 2 ORDER BY 1, 2`;
+  return {
+    from,
+    to,
+    rows: rows.map((row) => ({ period: row.day, model: row.model, ...figuresOf(row) })),
+  };
+}

@@ -1,0 +1,44 @@
+import { ZExportActivityQuery } from "~/lib/schemas/activity";
+import { authorizeProjectRoute } from "~/server/api/project-route";
+import { activityCsv } from "~/server/services/activity";
+
+/**
+ * `activity.export`: a project's activity log as CSV with the timeline's filters (query string: types, source,
+ * userId, from, to, filePath), streamed in keyset batches and bounded (MAX_ACTIVITY_EXPORT_ROWS). A route rather
+ * than a procedure so the browser downloads it as a file while it is still being read. Owner only: no session
+ * answers 401, anyone else's project 404, bad filters 400.
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const query = ZExportActivityQuery.safeParse({ ...Object.fromEntries(new URL(request.url).searchParams), projectId });
+  if (!query.success) {
+    return Response.json({ error: query.error.issues[0]?.message ?? "Choose valid filters." }, { status: 400 });
+  }
+  const route = await authorizeProjectRoute(request, query.data.projectId, { write: false });
+  if (route instanceof Response) return route;
+  const chunks = activityCsv({ db: route.ctx.db, projectId: route.project.id, filter: query.data.filter });
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        console.error("[activity export] failed:", error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const fileName = `${route.project.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "project"}-activity.csv`;
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
