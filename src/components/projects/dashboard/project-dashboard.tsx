@@ -14,7 +14,7 @@ import { useTRPC } from "~/trpc/react";
 import { ActivityTimeline } from "./activity-timeline";
 import { FilesByTypeChart } from "./files-by-type-chart";
 import { HealthBadge } from "./health-badge";
-import { IntegrationsSlot } from "./integrations-slot";
+import { IntegrationsCard } from "./integrations-card";
 import { ResourcesTable } from "./resources-table";
 
 function when(at: Date | null): string {
@@ -130,7 +130,7 @@ export function ProjectDashboard({ projectId, preferences }: { projectId: string
           />
         )}
       </div>
-      <IntegrationsSlot projectId={projectId} />
+      <IntegrationsCard projectId={projectId} />
     </div>
   );
 }
