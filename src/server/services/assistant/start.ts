@@ -12,6 +12,7 @@ import {
 import { env } from "~/env";
 import type { Database } from "~/server/db/client";
 import type { Actor, WriteTx } from "~/server/db/write";
+import { assertProjectWritable } from "~/server/services/project-settings";
 import { AppError } from "~/server/errors";
 import { createProject } from "~/server/services/project";
 import { assertTurnAllowed } from "~/server/services/usage/budget";
@@ -68,6 +69,7 @@ async function assertCanStart(scope: Scope & { model?: string }): Promise<string
   if (!models.includes(model)) {
     throw new AppError("BAD_REQUEST", `The model ${model} is not offered here; choose one of ${models.join(", ")}.`);
   }
+  await assertProjectWritable(db, projectId);
   await assertTurnAllowed({ db, userId, projectId });
   return model;
 }
