@@ -76,7 +76,7 @@ export const ZTechStack = z
       .regex(/^[^\p{Cc}]+$/u, "Technology names cannot contain control characters."),
   )
   .max(TECH_STACK_MAX_ITEMS, `Pick at most ${TECH_STACK_MAX_ITEMS} technologies.`)
-  .transform((items) => [...new Map(items.map((item) => [item.toLowerCase(), item])).values()]);
+  .transform((items) => items.filter((item, i) => items.findIndex((other) => other.toLowerCase() === item.toLowerCase()) === i));
 
 export const ZProjectFunctionality = z
   .string()

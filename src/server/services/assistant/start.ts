@@ -58,6 +58,7 @@ export type TurnKind = "chat" | "project_creation";
  */
 async function assertCanStart(scope: Scope & { model?: string }): Promise<string> {
   const { db, userId, projectId } = scope;
+  await assertProjectWritable(db, projectId);
   if (!assistantConfigured()) {
     throw new AppError(
       "PRECONDITION_FAILED",
@@ -69,7 +70,6 @@ async function assertCanStart(scope: Scope & { model?: string }): Promise<string
   if (!models.includes(model)) {
     throw new AppError("BAD_REQUEST", `The model ${model} is not offered here; choose one of ${models.join(", ")}.`);
   }
-  await assertProjectWritable(db, projectId);
   await assertTurnAllowed({ db, userId, projectId });
   return model;
 }
