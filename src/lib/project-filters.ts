@@ -6,11 +6,12 @@ export function projectFilters(params: { get(name: string): string | null }): No
   const status = params.get("status");
   return {
     search: params.get("q") ?? "",
-    sort: (PROJECT_SORTS as readonly string[]).includes(sort ?? "") ? (sort as (typeof PROJECT_SORTS)[number]) : "activity",
+    sort: (PROJECT_SORTS as readonly string[]).includes(sort ?? "")
+      ? (sort as (typeof PROJECT_SORTS)[number])
+      : "activity",
     status: (PROJECT_STATUSES as readonly string[]).includes(status ?? "")
       ? (status as (typeof PROJECT_STATUSES)[number])
       : undefined,
     includeArchived: params.get("archived") === "1",
   };
 }
-

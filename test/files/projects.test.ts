@@ -93,6 +93,6 @@ describe("projects", () => {
 
     const broken = await template({ files: [{ path: "../escape", content: "x" }] });
     await expectFailure(api.project.create({ name: "Broken", templateId: broken }), "BAD_REQUEST");
-    expect(((await api.project.list()).items).map((project) => project.name).sort()).toEqual(["From template", "Mine"]);
+    expect((await api.project.list()).items.map((project) => project.name).sort()).toEqual(["From template", "Mine"]);
   });
 });

@@ -279,7 +279,14 @@ describe("an archived project", () => {
       expect(path in inputs || path in ALLOWED_WHILE_ARCHIVED, `${path}: archived behaviour not declared`).toBe(true);
     }
     expect(mutations.filter((path) => path.startsWith("file."))).toEqual(
-      expect.arrayContaining(["file.save", "file.create", "file.move", "file.delete", "file.restore", "file.importZip"]),
+      expect.arrayContaining([
+        "file.save",
+        "file.create",
+        "file.move",
+        "file.delete",
+        "file.restore",
+        "file.importZip",
+      ]),
     );
 
     await api.project.archive({ projectId });

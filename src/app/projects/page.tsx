@@ -7,7 +7,11 @@ import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 export const metadata = { title: "Projects" };
 
-export default async function ProjectsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ProjectsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   await requireSession("/projects");
   const params = await searchParams;
   const template = params.template;

@@ -36,7 +36,12 @@ export function ArchivedBanner({ projectId }: { projectId: string }) {
       </p>
       <div className="ml-auto flex items-center gap-2">
         {unarchive.isError && <span className="text-red-700 dark:text-red-300">{unarchive.error.message}</span>}
-        <Button size="sm" variant="secondary" pending={unarchive.isPending} onClick={() => unarchive.mutate({ projectId })}>
+        <Button
+          size="sm"
+          variant="secondary"
+          pending={unarchive.isPending}
+          onClick={() => unarchive.mutate({ projectId })}
+        >
           Unarchive
         </Button>
         <Link href={`/projects/${projectId}/settings`} className="font-medium underline">

@@ -113,7 +113,9 @@ export function ProjectList() {
           ) : (
             <>
               <p className="mt-3 font-medium">No projects yet</p>
-              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Create one from a template, or start blank.</p>
+              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+                Create one from a template, or start blank.
+              </p>
             </>
           )}
         </div>

@@ -76,7 +76,9 @@ export const ZTechStack = z
       .regex(/^[^\p{Cc}]+$/u, "Technology names cannot contain control characters."),
   )
   .max(TECH_STACK_MAX_ITEMS, `Pick at most ${TECH_STACK_MAX_ITEMS} technologies.`)
-  .transform((items) => items.filter((item, i) => items.findIndex((other) => other.toLowerCase() === item.toLowerCase()) === i));
+  .transform((items) =>
+    items.filter((item, i) => items.findIndex((other) => other.toLowerCase() === item.toLowerCase()) === i),
+  );
 
 export const ZProjectFunctionality = z
   .string()
@@ -160,7 +162,9 @@ export const ZRepositoryUrl = z
     if (value === "") return true;
     try {
       const url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && /^https?:\/\//i.test(value);
+      return (
+        (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && /^https?:\/\//i.test(value)
+      );
     } catch {
       return false;
     }
@@ -180,7 +184,10 @@ export const ZRepositoryBranch = z
   .trim()
   .min(1, "Enter a branch name.")
   .max(255, "Use a branch name of at most 255 characters.")
-  .refine(isValidBranchName, "Use a valid git branch name (no spaces, “..”, ~ ^ : ? * [ \\, and not ending in / . or .lock).");
+  .refine(
+    isValidBranchName,
+    "Use a valid git branch name (no spaces, “..”, ~ ^ : ? * [ \\, and not ending in / . or .lock).",
+  );
 
 export const ZUpdateProjectInput = z.object({
   projectId: z.uuid(),

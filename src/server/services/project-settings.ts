@@ -70,7 +70,15 @@ function present(row: SettingsRow) {
 }
 
 /** The settings of one of the caller's projects. */
-export async function getProjectSettings({ db, projectId, userId }: { db: Database; projectId: string; userId: string }) {
+export async function getProjectSettings({
+  db,
+  projectId,
+  userId,
+}: {
+  db: Database;
+  projectId: string;
+  userId: string;
+}) {
   const row = await db.project.findFirst({ where: { id: projectId, userId }, select: settingsSelect });
   if (!row) throw new AppError("NOT_FOUND", "Project not found.");
   return present(row);
@@ -160,7 +168,14 @@ export async function updateProject({ db, actor, projectId, userId, input }: Sco
 }
 
 /** Sets (adds or replaces) an environment variable, its value encrypted; the activity names it, never its value. */
-export async function setEnvVar({ db, actor, projectId, userId, name, value }: Scope & { name: string; value: string }) {
+export async function setEnvVar({
+  db,
+  actor,
+  projectId,
+  userId,
+  name,
+  value,
+}: Scope & { name: string; value: string }) {
   return withWrite(db, actor, async (tx) => {
     const row = await lockForChange(tx, projectId, userId);
     const vars = objectOf(row.environmentVars);

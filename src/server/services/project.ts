@@ -36,7 +36,15 @@ const listOrder: Record<(typeof PROJECT_SORTS)[number], Prisma.ProjectOrderByWit
  * tie-breaker (id) in every order: a user has at most a few thousand projects, so the offset stays cheap, and a
  * keyset over four sort orders (one of them on a nullable column) would buy nothing here.
  */
-export async function listProjects({ db, userId, input }: { db: Database; userId: string; input?: TListProjectsInput }) {
+export async function listProjects({
+  db,
+  userId,
+  input,
+}: {
+  db: Database;
+  userId: string;
+  input?: TListProjectsInput;
+}) {
   const { search, sort, status, includeArchived, cursor, limit } = ZListProjectsInput.parse(input ?? {});
   const where: Prisma.ProjectWhereInput = {
     userId,

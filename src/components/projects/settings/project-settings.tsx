@@ -39,11 +39,12 @@ function useSection(projectId: string) {
       setErrors(serverFieldErrors(error) as Errors);
     }
   }
-  const status: ReactNode = update.isError && Object.keys(errors).length === 0 ? (
-    <Alert tone="error">{update.error.message}</Alert>
-  ) : saved ? (
-    <Alert tone="success">Saved.</Alert>
-  ) : null;
+  const status: ReactNode =
+    update.isError && Object.keys(errors).length === 0 ? (
+      <Alert tone="error">{update.error.message}</Alert>
+    ) : saved ? (
+      <Alert tone="success">Saved.</Alert>
+    ) : null;
   return { submit, errors, status, pending: update.isPending };
 }
 
@@ -284,13 +285,7 @@ function EnvVars({ projectId }: { projectId: string }) {
         ) : (
           <TextField label="Name" name="name" placeholder="API_KEY" autoComplete="off" error={errors.name} />
         )}
-        <TextField
-          label="Value"
-          name="value"
-          type="password"
-          autoComplete="new-password"
-          error={errors.value}
-        />
+        <TextField label="Value" name="value" type="password" autoComplete="new-password" error={errors.value} />
         <Button type="submit" pending={setEnvVar.isPending}>
           {replacing ? "Replace" : "Add"}
         </Button>
@@ -325,10 +320,7 @@ function DangerZone({ projectId }: { projectId: string }) {
           className="space-y-2"
           onSubmit={(event) => {
             event.preventDefault();
-            remove.mutate(
-              { projectId, confirmName },
-              { onSuccess: () => router.push("/projects") },
-            );
+            remove.mutate({ projectId, confirmName }, { onSuccess: () => router.push("/projects") });
           }}
         >
           {remove.isError && <Alert tone="error">{remove.error.message}</Alert>}
