@@ -34,7 +34,7 @@ describe("projects", () => {
       baseVersion: 1,
     });
 
-    const list = await api.project.list();
+    const list = (await api.project.list()).items;
     expect(list.map((project) => project.id)).toEqual([first.id, second.id]);
     expect(list[0]).toMatchObject({
       name: "First",
@@ -52,7 +52,7 @@ describe("projects", () => {
     });
 
     const other = await signedInUser();
-    expect(await other.api.project.list()).toEqual([]);
+    expect((await other.api.project.list()).items).toEqual([]);
   });
 
   it("copies a template's files in one statement, counts the use, and refuses a private template of someone else", async () => {
@@ -93,6 +93,6 @@ describe("projects", () => {
 
     const broken = await template({ files: [{ path: "../escape", content: "x" }] });
     await expectFailure(api.project.create({ name: "Broken", templateId: broken }), "BAD_REQUEST");
-    expect((await api.project.list()).map((project) => project.name).sort()).toEqual(["From template", "Mine"]);
+    expect((await api.project.list()).items.map((project) => project.name).sort()).toEqual(["From template", "Mine"]);
   });
 });

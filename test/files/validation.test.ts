@@ -149,6 +149,6 @@ describe("bad file input changes nothing", () => {
     await expectFailure(api.project.create({ name: "My App" }), "CONFLICT", /already have a project named “My App”/);
     await expectFailure(api.project.create({ name: "  " }), "BAD_REQUEST");
     await expectFailure(api.project.create({ name: "<script>" }), "BAD_REQUEST");
-    expect(await api.project.list()).toHaveLength(1);
+    expect((await api.project.list()).items).toHaveLength(1);
   });
 });

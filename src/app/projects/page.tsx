@@ -1,15 +1,25 @@
 import { Suspense } from "react";
 import { NewProjectDialog } from "~/components/projects/new-project-dialog";
 import { ProjectList } from "~/components/projects/project-list";
+import { projectFilters } from "~/lib/project-filters";
 import { requireSession } from "~/server/auth/guards";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 export const metadata = { title: "Projects" };
 
-export default async function ProjectsPage({ searchParams }: { searchParams: Promise<{ template?: string }> }) {
+export default async function ProjectsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   await requireSession("/projects");
-  const { template } = await searchParams;
-  await getQueryClient().prefetchQuery(trpc.project.list.queryOptions());
+  const params = await searchParams;
+  const template = params.template;
+  await getQueryClient().prefetchInfiniteQuery(
+    trpc.project.list.infiniteQueryOptions(projectFilters({ get: (name) => params[name] ?? null }), {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+    }),
+  );
   return (
     <HydrateClient>
       <div className="mx-auto max-w-6xl space-y-6 px-4 py-10">

@@ -3,6 +3,7 @@
 import { FileWarning, Loader2 } from "lucide-react";
 import { formatBytes } from "~/lib/bytes";
 import { languageForPath, isPreviewableImage } from "~/lib/file-types";
+import { useProjectArchived } from "~/components/projects/archived-banner";
 import { Alert } from "~/components/ui/alert";
 import { ConflictView } from "./conflict-view";
 import type { OpenFile } from "./ide-state";
@@ -54,6 +55,8 @@ function BinaryFile({ file }: { file: OpenFile }) {
 export function EditorArea() {
   const { projectId, preferences, save, saveAll, toggleAssistant } = useIdeActions();
   const { state } = useIdeState();
+  // An archived project is read-only (the server refuses its writes too).
+  const archived = useProjectArchived(projectId);
   const file = state.active ? state.files[state.active] : undefined;
   if (!file) return <EmptyEditor />;
   if (file.status === "loading") {
@@ -83,6 +86,7 @@ export function EditorArea() {
       revision={file.revision}
       language={languageForPath(file.path)}
       preferences={preferences}
+      readOnly={archived}
       revealLine={state.reveal?.path === file.path ? state.reveal : undefined}
       onSave={() => void save(file.path).catch(() => {})}
       onSaveAll={() => void saveAll().catch(() => {})}

@@ -1,10 +1,11 @@
 "use client";
 
-import { Activity, Download, History, LayoutDashboard, Plug, Save, Search, Sparkles } from "lucide-react";
+import { Activity, Download, History, LayoutDashboard, Plug, Save, Search, Settings, Sparkles } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { LazyAssistantPanel } from "~/components/assistant/lazy";
+import { ArchivedBanner } from "~/components/projects/archived-banner";
 import { PublishTemplateDialog } from "~/components/templates/publish-template-dialog";
 import { TemplateUpgradeBanner } from "~/components/templates/upgrade/upgrade-banner";
 import { Button } from "~/components/ui/button";
@@ -168,6 +169,11 @@ function Workbench() {
             </Link>
           </Button>
           <ProjectBudgetDialog projectId={projectId} projectName={projectName} />
+          <Button asChild variant="ghost" size="sm">
+            <Link href={`/projects/${projectId}/settings`} title="Project settings" data-testid="project-settings-link">
+              <Settings className="size-4" aria-hidden /> Settings
+            </Link>
+          </Button>
           <div
             role="group"
             aria-label="Side panel"
@@ -205,6 +211,7 @@ function Workbench() {
           </Button>
         </div>
       </div>
+      <ArchivedBanner projectId={projectId} />
       <TemplateUpgradeBanner projectId={projectId} />
       <div className="flex min-h-0 flex-1 overflow-hidden">
         <nav aria-label="Files" className="shrink-0" style={{ width: filesPane.width }}>

@@ -27,7 +27,7 @@ export interface RestoreRequest {
  * import route, with XMLHttpRequest rather than fetch because only XHR reports upload progress. The server
  * imports all or nothing, so a failure leaves the project as it was.
  */
-function postImport(
+export function postImport(
   projectId: string,
   archive: File,
   onProgress: (percent: number) => void,

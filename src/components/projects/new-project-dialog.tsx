@@ -12,11 +12,23 @@ import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/compo
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { cn } from "~/lib/cn";
 import { ASSISTANT_MESSAGE_MAX_CHARS, ZAssistantCreateProjectInput } from "~/lib/schemas/assistant";
-import { ZCreateProjectInput } from "~/lib/schemas/project";
+import { postImport } from "~/components/editor/use-file-mutations";
+import { TechStackInput } from "~/components/projects/tech-stack-input";
+import { ARCHITECTURE_LABELS, ARCHITECTURE_TYPES, ZCreateProjectInput } from "~/lib/schemas/project";
 import { useTRPC } from "~/trpc/react";
 
 type Mode = "files" | "prompt";
-type Errors = FieldErrors<{ name: string; description: string; templateId: string; prompt: string; model: string }>;
+type Errors = FieldErrors<{
+  name: string;
+  description: string;
+  functionality: string;
+  architectureType: string;
+  techStack: string;
+  templateId: string;
+  prompt: string;
+  model: string;
+  archive: string;
+}>;
 
 /** The IDE of a project from a prompt, with the assistant on the conversation where Claude writes its files. */
 export function promptedProjectHref(projectId: string, conversationId: string): string {
@@ -74,6 +86,9 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
   const [open, setOpen] = useState(Boolean(initialTemplateId));
   const [mode, setMode] = useState<Mode>("files");
   const [errors, setErrors] = useState<Errors>({});
+  const [techStack, setTechStack] = useState<string[]>([]);
+  const [archive, setArchive] = useState<File | null>(null);
+  const remove = useMutation(trpc.project.delete.mutationOptions());
   const templates = useQuery({ ...trpc.template.listPublic.queryOptions(), enabled: open });
   const assistant = useQuery({ ...trpc.assistant.available.queryOptions(), enabled: open });
   const create = useMutation(trpc.project.create.mutationOptions());
@@ -102,10 +117,28 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
         await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
         router.push(promptedProjectHref(projectId, conversationId));
       } else {
-        const parsed = ZCreateProjectInput.safeParse({ ...form, templateId: form.templateId || undefined });
+        const parsed = ZCreateProjectInput.safeParse({
+          ...form,
+          techStack,
+          templateId: archive ? undefined : form.templateId || undefined,
+        });
         if (!parsed.success) return setErrors(fieldErrors(parsed.error));
         setErrors({});
         const { id } = await create.mutateAsync(parsed.data);
+        if (archive) {
+          // From a zip, all or nothing: a failed import takes the new project away again.
+          try {
+            await postImport(
+              id,
+              archive,
+              () => {},
+              () => {},
+            );
+          } catch (importError) {
+            await remove.mutateAsync({ projectId: id, confirmName: parsed.data.name }).catch(() => {});
+            return setErrors({ archive: (importError as Error).message });
+          }
+        }
         await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
         router.push(`/projects/${id}`);
       }
@@ -130,6 +163,30 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
           {failed.isError && Object.keys(errors).length === 0 && <Alert tone="error">{failed.error.message}</Alert>}
           <TextField label="Name" name="name" required autoFocus error={errors.name} />
           <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
+          {!prompting && (
+            <>
+              <TextAreaField
+                label="Functionality"
+                name="functionality"
+                error={errors.functionality}
+                hint="What it does (optional)."
+                className="min-h-12"
+              />
+              <SelectField
+                label="Architecture"
+                name="architectureType"
+                defaultValue="monolithic"
+                error={errors.architectureType}
+              >
+                {ARCHITECTURE_TYPES.map((type) => (
+                  <option key={type} value={type}>
+                    {ARCHITECTURE_LABELS[type]}
+                  </option>
+                ))}
+              </SelectField>
+              <TechStackInput value={techStack} onChange={setTechStack} error={errors.techStack} />
+            </>
+          )}
           <fieldset className="space-y-1.5">
             <legend className="mb-1.5 block text-sm font-medium text-zinc-800 dark:text-zinc-200">How to start</legend>
             <div className="grid gap-2 sm:grid-cols-2">
@@ -209,9 +266,31 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
               ))}
             </SelectField>
           )}
+          {!prompting && (
+            <div className="space-y-1.5">
+              <label className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
+                Or from a zip
+                <input
+                  type="file"
+                  name="archive"
+                  accept=".zip,application/zip"
+                  data-testid="new-project-zip"
+                  onChange={(event) => setArchive(event.target.files?.[0] ?? null)}
+                  className="mt-1 block w-full text-sm"
+                />
+              </label>
+              {errors.archive ? (
+                <p className="text-xs font-medium text-red-600 dark:text-red-400">{errors.archive}</p>
+              ) : (
+                <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                  Its files are imported into the new project; if the import fails, the project is not created.
+                </p>
+              )}
+            </div>
+          )}
           <DialogFormActions
             submitLabel={prompting ? "Create with Claude" : "Create project"}
-            pending={create.isPending || createWithClaude.isPending}
+            pending={create.isPending || createWithClaude.isPending || remove.isPending}
           />
         </form>
       </DialogContent>

@@ -12,6 +12,7 @@ import { db } from "~/server/db/client";
 import { databaseUnavailable, isTransientDatabaseError } from "~/server/db/errors";
 import { makeActor, type Actor } from "~/server/db/write";
 import { AppError } from "~/server/errors";
+import { archivedProjectError } from "~/server/services/project-settings";
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Context
@@ -80,6 +81,8 @@ const errorMapping = t.middleware(async ({ next, path, type }) => {
   const result = await next();
   if (!result.ok) {
     let cause = result.error.cause;
+    // An archived project's file write, refused by the database (the one check every write passes).
+    cause = archivedProjectError(cause) ?? cause;
     if (!(cause instanceof AppError) && isTransientDatabaseError(cause)) {
       console.warn(`[trpc] ${path}: database connection lost: ${cause?.message ?? "unknown error"}`);
       cause = databaseUnavailable(type === "mutation");

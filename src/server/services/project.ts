@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { normalizeFilePath } from "~/lib/paths";
+import { PROJECT_SORTS, ZListProjectsInput, type TListProjectsInput } from "~/lib/schemas/project";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
@@ -22,14 +23,52 @@ const listSelect = {
   templateId: true,
 } as const;
 
-/** The caller's projects, most recent activity first. */
-export async function listProjects({ db, userId }: { db: Database; userId: string }) {
-  const projects = await db.project.findMany({
-    where: { userId },
-    orderBy: [{ lastActivityAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
-    select: listSelect,
+const listOrder: Record<(typeof PROJECT_SORTS)[number], Prisma.ProjectOrderByWithRelationInput[]> = {
+  activity: [{ lastActivityAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }, { id: "asc" }],
+  name: [{ name: "asc" }, { id: "asc" }],
+  size: [{ totalSizeBytes: "desc" }, { name: "asc" }, { id: "asc" }],
+  created: [{ createdAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+};
+
+/**
+ * One page of the caller's projects, searched (name or description), filtered by status, sorted. Archived projects
+ * are left out unless asked for, or unless "archived" is the status asked for. Paged by offset with a unique
+ * tie-breaker (id) in every order: a user has at most a few thousand projects, so the offset stays cheap, and a
+ * keyset over four sort orders (one of them on a nullable column) would buy nothing here.
+ */
+export async function listProjects({
+  db,
+  userId,
+  input,
+}: {
+  db: Database;
+  userId: string;
+  input?: TListProjectsInput;
+}) {
+  const { search, sort, status, includeArchived, cursor, limit } = ZListProjectsInput.parse(input ?? {});
+  const where: Prisma.ProjectWhereInput = {
+    userId,
+    ...(status ? { status } : {}),
+    ...(includeArchived || status === "archived" ? {} : { archivedAt: null }),
+    ...(search
+      ? {
+          OR: [
+            { name: { contains: search, mode: "insensitive" } },
+            { description: { contains: search, mode: "insensitive" } },
+          ],
+        }
+      : {}),
+  };
+  const offset = cursor ?? 0;
+  const rows = await db.project.findMany({
+    where,
+    orderBy: listOrder[sort],
+    skip: offset,
+    take: limit + 1,
+    select: { ...listSelect, healthStatus: true, createdAt: true, archivedAt: true },
   });
-  return projects.map((project) => ({ ...project, totalSizeBytes: Number(project.totalSizeBytes) }));
+  const items = rows.slice(0, limit).map((project) => ({ ...project, totalSizeBytes: Number(project.totalSizeBytes) }));
+  return { items, nextCursor: rows.length > limit ? offset + limit : null };
 }
 
 /** What the IDE header shows about one of the caller's projects. */
@@ -41,6 +80,7 @@ export async function getProject({ db, projectId, userId }: { db: Database; proj
       healthStatus: true,
       serviceUrl: true,
       createdAt: true,
+      archivedAt: true,
       template: { select: { id: true, name: true } },
     },
   });
@@ -83,13 +123,17 @@ export async function createProject(options: {
   userId: string;
   name: string;
   description: string;
+  /** A blank project's answers from the new-project dialog (a template brings its own tech stack). */
+  functionality?: string;
+  architectureType?: string;
+  techStack?: string[];
   templateId?: string;
   id?: string;
   withinTransaction?: (tx: WriteTx, projectId: string) => Promise<void>;
 }) {
   const { db, actor, userId, name, description, templateId, id, withinTransaction } = options;
   let files: PreparedFile[];
-  let techStack: Prisma.InputJsonValue = {};
+  let techStack: Prisma.InputJsonValue = options.techStack ?? {};
   let templateVersion: { id: string; version: string; templateName: string } | null = null;
   if (templateId) {
     const template = await db.projectTemplate.findFirst({
@@ -103,7 +147,9 @@ export async function createProject(options: {
       select: { id: true, version: true, fileStructure: true, techStack: true },
     });
     files = templateFiles(current?.fileStructure ?? template.fileStructure);
-    techStack = (current?.techStack ?? template.techStack ?? {}) as Prisma.InputJsonValue;
+    techStack = options.techStack?.length
+      ? options.techStack
+      : ((current?.techStack ?? template.techStack ?? {}) as Prisma.InputJsonValue);
     if (current) templateVersion = { id: current.id, version: current.version, templateName: template.name };
   } else {
     files = [prepareText("README.md", `# ${name}\n${description ? `\n${description}\n` : ""}`)];
@@ -120,6 +166,8 @@ export async function createProject(options: {
             userId,
             name,
             description,
+            functionality: options.functionality || null,
+            architectureType: options.architectureType ?? "monolithic",
             techStack,
             templateId: templateId ?? null,
             templateVersionId: templateVersion?.id ?? null,

@@ -1,11 +1,31 @@
 import { ZProjectDashboardInput } from "~/lib/schemas/dashboard";
-import { ZCreateProjectInput, ZGetProjectInput } from "~/lib/schemas/project";
+import {
+  ZCreateProjectInput,
+  ZDeleteEnvVarInput,
+  ZDeleteProjectInput,
+  ZGetProjectInput,
+  ZListProjectsInput,
+  ZProjectIdInput,
+  ZSetEnvVarInput,
+  ZUpdateProjectInput,
+} from "~/lib/schemas/project";
 import { createTRPCRouter, projectProcedure, protectedProcedure } from "~/server/api/trpc";
 import { createProject, getProject, listProjects } from "~/server/services/project";
+import {
+  archiveProject,
+  deleteEnvVar,
+  deleteProject,
+  getProjectSettings,
+  setEnvVar,
+  unarchiveProject,
+  updateProject,
+} from "~/server/services/project-settings";
 import { getProjectDashboard } from "~/server/services/projects/dashboard";
 
 export const projectRouter = createTRPCRouter({
-  list: protectedProcedure.query(({ ctx }) => listProjects({ db: ctx.db, userId: ctx.session.user.id })),
+  list: protectedProcedure
+    .input(ZListProjectsInput)
+    .query(({ ctx, input }) => listProjects({ db: ctx.db, userId: ctx.session.user.id, input })),
   create: protectedProcedure.input(ZCreateProjectInput).mutation(({ ctx, input }) =>
     createProject({
       db: ctx.db,
@@ -13,6 +33,9 @@ export const projectRouter = createTRPCRouter({
       userId: ctx.session.user.id,
       name: input.name,
       description: input.description,
+      functionality: input.functionality,
+      architectureType: input.architectureType,
+      techStack: input.techStack,
       templateId: input.templateId,
     }),
   ),
@@ -22,4 +45,31 @@ export const projectRouter = createTRPCRouter({
   dashboard: projectProcedure
     .input(ZProjectDashboardInput)
     .query(({ ctx }) => getProjectDashboard({ db: ctx.db, projectId: ctx.project.id })),
+  /** The settings page: metadata, limits, repository, env var names (never their values). */
+  settings: projectProcedure
+    .input(ZProjectIdInput)
+    .query(({ ctx }) => getProjectSettings({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
+  update: projectProcedure
+    .input(ZUpdateProjectInput)
+    .mutation(({ ctx, input }) => updateProject({ ...scope(ctx), input })),
+  setEnvVar: projectProcedure
+    .input(ZSetEnvVarInput)
+    .mutation(({ ctx, input }) => setEnvVar({ ...scope(ctx), name: input.name, value: input.value })),
+  deleteEnvVar: projectProcedure
+    .input(ZDeleteEnvVarInput)
+    .mutation(({ ctx, input }) => deleteEnvVar({ ...scope(ctx), name: input.name })),
+  archive: projectProcedure.input(ZProjectIdInput).mutation(({ ctx }) => archiveProject(scope(ctx))),
+  unarchive: projectProcedure.input(ZProjectIdInput).mutation(({ ctx }) => unarchiveProject(scope(ctx))),
+  delete: projectProcedure
+    .input(ZDeleteProjectInput)
+    .mutation(({ ctx, input }) => deleteProject({ ...scope(ctx), confirmName: input.confirmName })),
 });
+
+function scope(ctx: {
+  db: Parameters<typeof getProject>[0]["db"];
+  actor: Parameters<typeof archiveProject>[0]["actor"];
+  project: { id: string };
+  session: { user: { id: string } };
+}) {
+  return { db: ctx.db, actor: ctx.actor, projectId: ctx.project.id, userId: ctx.session.user.id };
+}

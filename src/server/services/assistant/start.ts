@@ -12,6 +12,7 @@ import {
 import { env } from "~/env";
 import type { Database } from "~/server/db/client";
 import type { Actor, WriteTx } from "~/server/db/write";
+import { assertProjectWritable } from "~/server/services/project-settings";
 import { AppError } from "~/server/errors";
 import { createProject } from "~/server/services/project";
 import { assertTurnAllowed } from "~/server/services/usage/budget";
@@ -57,6 +58,7 @@ export type TurnKind = "chat" | "project_creation";
  */
 async function assertCanStart(scope: Scope & { model?: string }): Promise<string> {
   const { db, userId, projectId } = scope;
+  await assertProjectWritable(db, projectId);
   if (!assistantConfigured()) {
     throw new AppError(
       "PRECONDITION_FAILED",
