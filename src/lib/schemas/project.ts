@@ -45,3 +45,7 @@ export type TCreateProjectInput = z.input<typeof ZCreateProjectInput>;
 
 export const ZGetProjectInput = z.object({ projectId: z.uuid() });
 export type TGetProjectInput = z.infer<typeof ZGetProjectInput>;
+
+/** `project.start`, `project.stop`, `project.preview`: the live preview of one of your projects. */
+export const ZProjectPreviewInput = z.object({ projectId: z.uuid() });
+export type TProjectPreviewInput = z.infer<typeof ZProjectPreviewInput>;

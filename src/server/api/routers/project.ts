@@ -1,6 +1,7 @@
-import { ZCreateProjectInput, ZGetProjectInput } from "~/lib/schemas/project";
+import { ZCreateProjectInput, ZGetProjectInput, ZProjectPreviewInput } from "~/lib/schemas/project";
 import { createTRPCRouter, projectProcedure, protectedProcedure } from "~/server/api/trpc";
 import { createProject, getProject, listProjects } from "~/server/services/project";
+import { getPreview, startPreview, stopPreview } from "~/server/services/preview/lifecycle";
 
 export const projectRouter = createTRPCRouter({
   list: protectedProcedure.query(({ ctx }) => listProjects({ db: ctx.db, userId: ctx.session.user.id })),
@@ -17,4 +18,13 @@ export const projectRouter = createTRPCRouter({
   get: projectProcedure
     .input(ZGetProjectInput)
     .query(({ ctx }) => getProject({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
+  preview: projectProcedure
+    .input(ZProjectPreviewInput)
+    .query(({ ctx }) => getPreview({ db: ctx.db, projectId: ctx.project.id })),
+  start: projectProcedure
+    .input(ZProjectPreviewInput)
+    .mutation(({ ctx }) => startPreview({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
+  stop: projectProcedure
+    .input(ZProjectPreviewInput)
+    .mutation(({ ctx }) => stopPreview({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
 });
