@@ -160,13 +160,27 @@ describe("project.start / project.stop", () => {
     expect((await api.project.preview({ projectId })).site.kind).toBe("needs-server");
   });
 
-  it("says a Vite index.html needs bundling, and serves its plain files", async () => {
+  it("bundles a TSX module of index.html from the project's files; a package import shows the error with file and line", async () => {
     const { api, projectId } = await siteProject({
       "index.html": '<div id="root"></div><script type="module" src="/src/main.tsx"></script>',
+      "src/main.tsx":
+        'import { greet } from "./greet";\nimport "./main.css";\nconst n: number = 2;\ndocument.title = greet(n);\n',
+      "src/greet.ts": "export const greet = (n: number): string => `hi ${n}`;\n",
+      "src/main.css": "body { margin: 0 }",
+      "src/broken.tsx": 'import { useState } from "react";\n\nexport const x = useState;\n',
     });
     const started = await api.project.start({ projectId });
     expect(started.status).toBe("running");
     expect(started.site).toMatchObject({ kind: "needs-bundling", message: expect.stringMatching(/src\/main\.tsx/) });
+    const bundled = await rawGet(started.port!, "/src/main.tsx");
+    expect(bundled.status).toBe(200);
+    expect(bundled.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(bundled.body).toMatch(/var greet = \((\w+)\) => `hi \$\{\1\}`/);
+    expect(bundled.body).toContain("body { margin: 0 }");
+    expect(bundled.body).not.toContain(": number");
+    const broken = await rawGet(started.port!, "/src/broken.tsx");
+    expect(broken.body).toContain("src/broken.tsx:1:");
+    expect(broken.body).toContain("npm dependencies are not installed");
     await api.project.stop({ projectId });
   });
 });

@@ -13,6 +13,7 @@ import http from "node:http";
 import type pg from "pg";
 import { mimeTypeForPath } from "~/lib/file-types";
 import { normalizeFilePath } from "~/lib/paths";
+import { BUNDLED_EXTENSIONS, bundleModule, errorModule } from "./bundle";
 import { HEALTH_PATH, SERVICE_RESOURCE, type PreviewSettings } from "./lifecycle";
 
 export interface PreviewHostOptions {
@@ -137,6 +138,17 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
         return;
       }
       page(404, "Not found", `This project has no file ${escapeHtml(checked.path)}.`);
+      return;
+    }
+    if (!file.is_binary && BUNDLED_EXTENSIONS.test(checked.path)) {
+      // A browser cannot run TypeScript/JSX: bundled from the project's files on every request (no ETag: the
+      // bundle depends on every file it imports). Errors show in the page, with file and line.
+      const bundled = await bundleModule(pool, projectId, checked.path);
+      send(
+        200,
+        { "content-type": "text/javascript; charset=utf-8" },
+        bundled.ok ? bundled.code : errorModule(bundled.errors),
+      );
       return;
     }
     const etag = `"${file.content_hash ?? ""}"`;

@@ -35,9 +35,9 @@ export function classifySite(files: { indexHtml: string | null; packageJson: str
       return {
         kind: "needs-bundling",
         message:
-          `index.html loads ${entry}, which a browser cannot run as it is: it has to be bundled (TypeScript/JSX ` +
-          "compiled, npm dependencies installed) first, and this install does not bundle previews yet. Plain " +
-          "HTML, CSS and JavaScript files are served; the module is not.",
+          `index.html loads ${entry}: it is bundled with esbuild from the project's files on each request. npm ` +
+          "dependencies are not installed for previews on this install, so an import of a package (react, say) " +
+          "fails and the page shows the bundler's error with its file and line.",
       };
     }
     return { kind: "static", message: null };
