@@ -1,4 +1,13 @@
-import { createFileApi, expect, openFreshProject, readFileApi, saveFileApi, test, trpcMutation } from "./fixtures";
+import {
+  createFileApi,
+  editorValue,
+  expect,
+  openFreshProject,
+  readFileApi,
+  saveFileApi,
+  test,
+  trpcMutation,
+} from "./fixtures";
 
 test("start the preview, see index.html in the sandboxed frame, save an edit, reload, see it; stop", async ({
   page,
@@ -28,9 +37,18 @@ test("start the preview, see index.html in the sandboxed frame, save an edit, re
   expect(response.headers()["x-content-type-options"]).toBe("nosniff");
 
   const file = await readFileApi(page, projectId, "index.html");
-  await saveFileApi(page, projectId, "index.html", "<h1>Edited in the IDE</h1>", file.id, file.version);
+  await saveFileApi(page, projectId, "index.html", "<h1>Edited over the API</h1>", file.id, file.version);
   await pane.getByRole("button", { name: "Reload" }).click();
-  await expect(frame.getByRole("heading", { name: "Edited in the IDE" })).toBeVisible();
+  await expect(frame.getByRole("heading", { name: "Edited over the API" })).toBeVisible();
+
+  // Saved in the editor: the frame reloads by itself ("Reload on save" is on).
+  await page.getByRole("treeitem", { name: /index\.html/ }).click();
+  await expect.poll(() => editorValue(page)).toBe("<h1>Edited over the API</h1>");
+  await page.getByTestId("code-editor").click();
+  await page.evaluate(() => window.__vaporformEditor?.setValue("<h1>Saved in the editor</h1>"));
+  await page.keyboard.press(`${process.platform === "darwin" ? "Meta" : "Control"}+s`);
+  await expect(page.getByTestId("save-status")).toHaveText("Saved");
+  await expect(frame.getByRole("heading", { name: "Saved in the editor" })).toBeVisible();
 
   await pane.getByRole("button", { name: "Stop" }).click();
   await expect(pane.getByTestId("preview-status")).toContainText("Stopped");

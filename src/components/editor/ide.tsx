@@ -74,6 +74,10 @@ function Workbench() {
   const assistantPane = usePaneWidth("assistant", 420, 300, 900);
   const previewPane = usePaneWidth("preview", 480, 280, 1200);
   const [previewOpen, setPreviewOpen] = useState(false);
+  // Changes when a save lands (an open file's base version moves): the preview reloads to show it.
+  const savedVersions = Object.entries(state.files)
+    .map(([path, file]) => `${path}:${file.baseVersion}`)
+    .join("|");
   const searchParams = useSearchParams();
 
   // Links from elsewhere (a search across projects) can name a file and line to open.
@@ -244,7 +248,7 @@ function Workbench() {
               className="min-w-64 shrink"
               style={{ width: previewPane.width }}
             >
-              <PreviewPanel projectId={projectId} onClose={() => setPreviewOpen(false)} />
+              <PreviewPanel projectId={projectId} savedVersions={savedVersions} onClose={() => setPreviewOpen(false)} />
             </aside>
           </>
         )}

@@ -19,11 +19,27 @@ const STATUS_LABEL: Record<string, string> = {
  * framed with `allow-scripts allow-forms` only: never `allow-same-origin` with scripts, which would let the page
  * lift its own sandbox.
  */
-export function PreviewPanel({ projectId, onClose }: { projectId: string; onClose: () => void }) {
+export function PreviewPanel({
+  projectId,
+  savedVersions,
+  onClose,
+}: {
+  projectId: string;
+  /** Changes whenever one of the IDE's saves lands: with "Reload on save" on, the frame reloads. */
+  savedVersions: string;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string>();
   const [frameKey, setFrameKey] = useState(0);
+  const [reloadOnSave, setReloadOnSave] = useState(true);
+  // Adjusted while rendering (React's pattern for state that follows a prop), not in an effect.
+  const [seenSaves, setSeenSaves] = useState(savedVersions);
+  if (seenSaves !== savedVersions) {
+    setSeenSaves(savedVersions);
+    if (reloadOnSave) setFrameKey((key) => key + 1);
+  }
   const preview = useQuery({
     ...trpc.project.preview.queryOptions({ projectId }),
     // Starting is quick (the host opens a listener); a running preview's health changes once a minute at most.
@@ -75,6 +91,10 @@ export function PreviewPanel({ projectId, onClose }: { projectId: string; onClos
           >
             <RotateCw className="size-3.5" aria-hidden /> Reload
           </Button>
+          <label className="flex items-center gap-1 px-1 text-xs text-zinc-600 dark:text-zinc-400">
+            <input type="checkbox" checked={reloadOnSave} onChange={(event) => setReloadOnSave(event.target.checked)} />
+            Reload on save
+          </label>
           {status === "running" && data?.serviceUrl && (
             <Button asChild variant="ghost" size="sm">
               <a href={data.serviceUrl} target="_blank" rel="noreferrer noopener" title="Open the preview in a new tab">
