@@ -15,6 +15,8 @@ function previewFrameSources(): string {
   return origins.join(" ");
 }
 
+const PREVIEW_FRAME_SOURCES = previewFrameSources();
+
 /** The Content Security Policy of a page: scripts only from us, with this response's nonce. */
 function contentSecurityPolicy(nonce: string): string {
   const dev = env.NODE_ENV === "development";
@@ -27,7 +29,7 @@ function contentSecurityPolicy(nonce: string): string {
     "font-src 'self' data:",
     `connect-src 'self'${dev ? " ws:" : ""}`,
     "worker-src 'self' blob:",
-    `frame-src 'self' ${previewFrameSources()}`,
+    `frame-src 'self' ${PREVIEW_FRAME_SOURCES}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

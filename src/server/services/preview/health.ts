@@ -6,7 +6,7 @@
 import type pg from "pg";
 import type { JobDefinition } from "~/server/services/jobs/registry";
 import { SERVICE_RESOURCE, VOLUME_RESOURCE } from "./lifecycle";
-import { probeHealth } from "./host";
+import { probeHealth } from "./probe";
 
 export interface HealthReport {
   checked: number;

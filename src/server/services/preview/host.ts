@@ -15,6 +15,7 @@ import { mimeTypeForPath } from "~/lib/file-types";
 import { normalizeFilePath } from "~/lib/paths";
 import { BUNDLED_EXTENSIONS, bundleModule, errorModule } from "./bundle";
 import { HEALTH_PATH, SERVICE_RESOURCE, type PreviewSettings } from "./lifecycle";
+import { servesProject } from "./probe";
 
 export interface PreviewHostOptions {
   pool: pg.Pool;
@@ -398,38 +399,6 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       }
     },
   };
-}
-
-/** Whether something on `port` answers the health endpoint as this project's preview. */
-export function servesProject(
-  port: number,
-  projectId: string,
-  host = "127.0.0.1",
-  timeoutMs = 2_000,
-): Promise<boolean> {
-  return probeHealth(`http://${host}:${port}${HEALTH_PATH}`, projectId, timeoutMs);
-}
-
-/** GETs a preview's health URL: healthy when it answers 200 with this project's id. */
-export function probeHealth(url: string, projectId: string, timeoutMs = 5_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = http.get(url, { timeout: timeoutMs }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        if (body.length < 4096) body += chunk;
-      });
-      response.on("end", () => {
-        try {
-          resolve(response.statusCode === 200 && (JSON.parse(body) as { project?: string }).project === projectId);
-        } catch {
-          resolve(false);
-        }
-      });
-    });
-    request.on("timeout", () => request.destroy());
-    request.on("error", () => resolve(false));
-  });
 }
 
 function escapeHtml(text: string): string {
