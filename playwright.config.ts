@@ -76,6 +76,8 @@ export default defineConfig({
         SEED_ADMIN_PASSWORD: "vaporform-admin",
         SEED_ADMIN_EMAIL: "admin@vaporform.test",
         NEXTAUTH_URL: baseURL,
+        // Live previews (e2e/preview.spec.ts) listen here, apart from the other e2e ports.
+        PREVIEW_PORT_RANGE: process.env.E2E_PREVIEW_PORT_RANGE ?? "4600-4699",
         // Claude is the fake API (never the internet); specs script its answers with POST /__script on it.
         ANTHROPIC_BASE_URL: fakeAnthropicURL,
         ANTHROPIC_API_KEY: "sk-ant-e2e-dummy",

@@ -60,6 +60,8 @@ runCli(async () => {
   const { describeCredentials, seedDatabase } = await import("../prisma/seed/index");
   const { seedAccounts } = await import("../prisma/seed/passwords");
   const { failInterruptedTurns } = await import("~/server/services/assistant");
+  const { startPreviewHost } = await import("~/server/services/preview/host");
+  const { previewSettings } = await import("~/server/services/preview/lifecycle");
 
   const database = await ensureDatabase({ log: () => {} });
   console.log(
@@ -94,6 +96,18 @@ runCli(async () => {
     log: (line) => console.warn(line),
   });
   console.log("▸ Background jobs started (admins see them at /admin/jobs)");
+  // Live previews listen here, beside the worker, not in the Next server (see src/server/services/preview/host.ts);
+  // those that were running before a restart open again now.
+  const settings = previewSettings();
+  const previews = await startPreviewHost({
+    pool,
+    settings,
+    appOrigin: new URL(env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`).origin,
+  });
+  const resumed = previews.listening().size;
+  console.log(
+    `▸ Previews on ports ${settings.range.first}-${settings.range.last}${resumed > 0 ? ` (${resumed} running again)` : ""}`,
+  );
   const summary = await seedDatabase(pool, {
     log: (line) => console.log(`  ${line}`),
     ...seedAccounts(),
@@ -147,6 +161,7 @@ runCli(async () => {
 
   const code = await waitFor(server);
   clearInterval(turnSweep);
+  await previews.stop();
   await jobQueue.stop();
   await pool.end();
   await database.stop();

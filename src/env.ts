@@ -84,6 +84,32 @@ export const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((value) => value === "true" || value === "1"),
+  /**
+   * Live previews: each started project is served on a port of its own from this range (`first-last`), at
+   * `http://PREVIEW_HOST:<port>/` (a separate origin from the app, so previews never share its storage).
+   */
+  PREVIEW_PORT_RANGE: z
+    .string()
+    .trim()
+    .default("4100-4199")
+    .transform((value, ctx) => {
+      const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
+      const first = Number(match?.[1]);
+      const last = Number(match?.[2]);
+      if (!match || first < 1024 || last > 65535 || first > last) {
+        ctx.addIssue({ code: "custom", message: "must be a range like 4100-4199 (ports 1024-65535, first <= last)" });
+        return z.NEVER;
+      }
+      return { first, last };
+    }),
+  /** The host name in a preview's URL (what the browser reaches the preview ports by). */
+  PREVIEW_HOST: z
+    .string()
+    .trim()
+    .default("localhost")
+    .pipe(z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$/, "must be a host name or an IP address")),
+  /** The address preview listeners bind to; unset: every interface, like the app itself. */
+  PREVIEW_BIND: optionalString,
   /** Unset: the activity log is kept forever. Otherwise whole months older than this are dropped daily. */
   ACTIVITY_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
   NEXTAUTH_URL: optionalString.pipe(z.url().optional()),

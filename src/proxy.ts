@@ -3,6 +3,20 @@ import { env } from "~/env";
 import { CSRF_COOKIE } from "~/lib/csrf";
 import { isHttpsRequest } from "~/server/client-ip";
 
+/**
+ * The live previews' origins (src/server/services/preview): each port of the range, listed one by one so that no
+ * other port of the host may be framed; a very wide range falls back to the host's every port.
+ */
+function previewFrameSources(): string {
+  const { first, last } = env.PREVIEW_PORT_RANGE;
+  if (last - first >= 500) return `http://${env.PREVIEW_HOST}:*`;
+  const origins: string[] = [];
+  for (let port = first; port <= last; port += 1) origins.push(`http://${env.PREVIEW_HOST}:${port}`);
+  return origins.join(" ");
+}
+
+const PREVIEW_FRAME_SOURCES = previewFrameSources();
+
 /** The Content Security Policy of a page: scripts only from us, with this response's nonce. */
 function contentSecurityPolicy(nonce: string): string {
   const dev = env.NODE_ENV === "development";
@@ -15,7 +29,7 @@ function contentSecurityPolicy(nonce: string): string {
     "font-src 'self' data:",
     `connect-src 'self'${dev ? " ws:" : ""}`,
     "worker-src 'self' blob:",
-    "frame-src 'self'",
+    `frame-src 'self' ${PREVIEW_FRAME_SOURCES}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -14,7 +14,12 @@ describe("admin.jobs", () => {
   it("lists every job with its schedule and next run, and Run now runs it on an instance", async () => {
     const admin = await person({ role: "admin" });
     const before = await admin.api.admin.jobs.list();
-    expect(before.map((job) => job.name)).toEqual(["activity.maintenance", "counters.reconcile", "rollups.reconcile"]);
+    expect(before.map((job) => job.name)).toEqual([
+      "activity.maintenance",
+      "counters.reconcile",
+      "rollups.reconcile",
+      "preview.health",
+    ]);
     for (const job of before) {
       expect(job.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
       expect(job.nextRunAt.getTime()).toBeGreaterThan(Date.now());

@@ -1,11 +1,23 @@
 "use client";
 
-import { Activity, Download, History, LayoutDashboard, Plug, Save, Search, Settings, Sparkles } from "lucide-react";
+import {
+  Activity,
+  Download,
+  History,
+  LayoutDashboard,
+  Plug,
+  Save,
+  MonitorPlay,
+  Search,
+  Settings,
+  Sparkles,
+} from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { LazyAssistantPanel } from "~/components/assistant/lazy";
 import { ArchivedBanner } from "~/components/projects/archived-banner";
+import { PreviewPanel } from "~/components/preview/preview-panel";
 import { PublishTemplateDialog } from "~/components/templates/publish-template-dialog";
 import { TemplateUpgradeBanner } from "~/components/templates/upgrade/upgrade-banner";
 import { Button } from "~/components/ui/button";
@@ -73,6 +85,12 @@ function Workbench() {
   const filesPane = usePaneWidth("files", 260, 160, 560);
   const sidePane = usePaneWidth("side", 340, 240, 720);
   const assistantPane = usePaneWidth("assistant", 420, 300, 900);
+  const previewPane = usePaneWidth("preview", 480, 280, 1200);
+  const [previewOpen, setPreviewOpen] = useState(false);
+  // Changes when a save lands (an open file's base version moves): the preview reloads to show it.
+  const savedVersions = Object.entries(state.files)
+    .map(([path, file]) => `${path}:${file.baseVersion}`)
+    .join("|");
   const searchParams = useSearchParams();
 
   // Links from elsewhere (a search across projects) can name a file and line to open.
@@ -198,6 +216,17 @@ function Workbench() {
             ))}
           </div>
           <Button
+            variant={previewOpen ? "secondary" : "ghost"}
+            size="sm"
+            aria-pressed={previewOpen}
+            aria-controls={previewOpen ? "preview-panel" : undefined}
+            onClick={() => setPreviewOpen((open) => !open)}
+            title="Live preview of index.html"
+            data-testid="preview-toggle"
+          >
+            <MonitorPlay className="size-4" aria-hidden /> Preview
+          </Button>
+          <Button
             variant={assistant.open ? "secondary" : "ghost"}
             size="sm"
             aria-pressed={assistant.open}
@@ -236,6 +265,19 @@ function Workbench() {
               {sidePanel === "search" && <SearchPanel />}
               {sidePanel === "history" && <HistoryPanel />}
               {sidePanel === "activity" && <ActivityPanel />}
+            </aside>
+          </>
+        )}
+        {previewOpen && (
+          <>
+            <ResizeHandle label="Resize the preview pane" pane={previewPane} direction={-1} />
+            <aside
+              id="preview-panel"
+              aria-label="Preview"
+              className="min-w-64 shrink"
+              style={{ width: previewPane.width }}
+            >
+              <PreviewPanel projectId={projectId} savedVersions={savedVersions} onClose={() => setPreviewOpen(false)} />
             </aside>
           </>
         )}

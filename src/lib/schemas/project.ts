@@ -238,3 +238,6 @@ export type TDeleteProjectInput = z.input<typeof ZDeleteProjectInput>;
 
 /** What every refused write of an archived project says (the database raises the same words, SQLSTATE VF423). */
 export const ARCHIVED_MESSAGE = "This project is archived; unarchive it to make changes.";
+/** `project.start`, `project.stop`, `project.preview`: the live preview of one of your projects. */
+export const ZProjectPreviewInput = z.object({ projectId: z.uuid() });
+export type TProjectPreviewInput = z.infer<typeof ZProjectPreviewInput>;

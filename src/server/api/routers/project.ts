@@ -6,6 +6,7 @@ import {
   ZGetProjectInput,
   ZListProjectsInput,
   ZProjectIdInput,
+  ZProjectPreviewInput,
   ZSetEnvVarInput,
   ZUpdateProjectInput,
 } from "~/lib/schemas/project";
@@ -21,6 +22,7 @@ import {
   updateProject,
 } from "~/server/services/project-settings";
 import { getProjectDashboard } from "~/server/services/projects/dashboard";
+import { getPreview, startPreview, stopPreview } from "~/server/services/preview/lifecycle";
 
 export const projectRouter = createTRPCRouter({
   list: protectedProcedure
@@ -63,6 +65,15 @@ export const projectRouter = createTRPCRouter({
   delete: projectProcedure
     .input(ZDeleteProjectInput)
     .mutation(({ ctx, input }) => deleteProject({ ...scope(ctx), confirmName: input.confirmName })),
+  preview: projectProcedure
+    .input(ZProjectPreviewInput)
+    .query(({ ctx }) => getPreview({ db: ctx.db, projectId: ctx.project.id })),
+  start: projectProcedure
+    .input(ZProjectPreviewInput)
+    .mutation(({ ctx }) => startPreview({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
+  stop: projectProcedure
+    .input(ZProjectPreviewInput)
+    .mutation(({ ctx }) => stopPreview({ db: ctx.db, projectId: ctx.project.id, userId: ctx.session.user.id })),
 });
 
 function scope(ctx: {

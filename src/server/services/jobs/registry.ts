@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { runMaintenance } from "~/server/db/maintenance";
+import { previewHealthJob } from "~/server/services/preview/health";
 import { reconcileProjectCounters } from "./counters";
 import { reconcileUsageRollups } from "./rollups";
 
@@ -81,7 +82,7 @@ const rollups: JobDefinition = {
  * service module and list it here, so the worker (scripts/start.ts) and the admin page (a Next process) read the
  * same list. `registerJob` adds one to this process only (tests; a worker that runs extra jobs).
  */
-const BUILT_IN: JobDefinition[] = [maintenance, counters, rollups];
+const BUILT_IN: JobDefinition[] = [maintenance, counters, rollups, previewHealthJob];
 
 const registry = new Map<string, JobDefinition>(BUILT_IN.map((definition) => [definition.name, definition]));
 
