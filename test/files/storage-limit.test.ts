@@ -65,9 +65,9 @@ describe("projects.storage_limit_mb", () => {
   });
 
   it("counts live files only, and lets a project over its limit shrink", async () => {
-    const { api, projectId } = await limitedProject(1);
+    const { api, projectId } = await limitedProject(2);
     const file = await api.file.create({ projectId, path: "log.txt", kind: "file", content: "" });
-    // 4 MiB of history, 400 KiB live.
+    // 4 MiB of history, 1.5 MiB live.
     for (let version = 1; version <= 10; version++) {
       await api.file.save({
         projectId,
@@ -77,10 +77,10 @@ describe("projects.storage_limit_mb", () => {
         baseVersion: version,
       });
     }
-    await api.file.create({ projectId, path: "more.txt", kind: "file", content: "m".repeat(400 * KIB) });
+    await api.file.create({ projectId, path: "more.txt", kind: "file", content: "m".repeat(1100 * KIB) });
 
     // The limit is lowered below what the project holds: shrinking still works, growing does not.
-    await pool.query(`UPDATE projects SET storage_limit_mb = 0 WHERE id = $1`, [projectId]);
+    await pool.query(`UPDATE projects SET storage_limit_mb = 1 WHERE id = $1`, [projectId]);
     expect(
       await api.file.save({ projectId, path: "log.txt", content: "short\n", fileId: file.id, baseVersion: 11 }),
     ).toMatchObject({ version: 12 });

@@ -258,6 +258,12 @@ const ALLOWED_WHILE_ARCHIVED: Record<string, string> = {
   "template.upgradeApply": "file writes refused by the database check",
   "usage.setProjectBudget": "a spending cap, not project content",
   "template.publish": "reads the project's files into a template",
+  "project.start": "the preview serves the files read-only",
+  "project.stop": "the preview serves the files read-only",
+  "integration.create": "the services it talks to, not its content (webhooks still log activity)",
+  "integration.update": "the services it talks to, not its content",
+  "integration.delete": "the services it talks to, not its content",
+  "integration.test": "calls the configured endpoint, writes no file",
 };
 
 async function call(api: Caller, path: string, input: unknown) {
