@@ -4,13 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FilePlus2, Plus, Sparkles } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { ChoiceCard } from "~/components/ui/choice-card";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
-import { cn } from "~/lib/cn";
 import { ASSISTANT_MESSAGE_MAX_CHARS, ZAssistantCreateProjectInput } from "~/lib/schemas/assistant";
 import { postImport } from "~/components/editor/use-file-mutations";
 import { TechStackInput } from "~/components/projects/tech-stack-input";
@@ -33,46 +33,6 @@ type Errors = FieldErrors<{
 /** The IDE of a project from a prompt, with the assistant on the conversation where Claude writes its files. */
 export function promptedProjectHref(projectId: string, conversationId: string): string {
   return `/projects/${projectId}?assistant=${encodeURIComponent(conversationId)}`;
-}
-
-function ModeChoice(props: {
-  value: Mode;
-  checked: boolean;
-  disabled?: boolean;
-  onSelect: (mode: Mode) => void;
-  icon: ReactNode;
-  title: string;
-  detail: string;
-}) {
-  return (
-    <label
-      className={cn(
-        "flex cursor-pointer items-start gap-2.5 rounded-lg border border-zinc-200 px-3 py-2.5 transition-colors dark:border-zinc-700",
-        "hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
-        "has-checked:border-brand-500 has-checked:bg-brand-50 dark:has-checked:border-brand-500 dark:has-checked:bg-brand-700/15",
-        "has-disabled:cursor-not-allowed has-disabled:opacity-60 has-disabled:hover:bg-transparent",
-      )}
-    >
-      <input
-        type="radio"
-        name="mode"
-        value={props.value}
-        checked={props.checked}
-        disabled={props.disabled}
-        onChange={() => props.onSelect(props.value)}
-        className="mt-0.5 size-4 shrink-0 accent-brand-600"
-      />
-      <span className="min-w-0">
-        <span className="flex items-center gap-1.5 text-sm font-medium text-zinc-900 dark:text-zinc-100">
-          <span className="text-brand-600 dark:text-brand-100" aria-hidden>
-            {props.icon}
-          </span>
-          {props.title}
-        </span>
-        <span className="block text-xs text-zinc-600 dark:text-zinc-400">{props.detail}</span>
-      </span>
-    </label>
-  );
 }
 
 /**
@@ -190,7 +150,8 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
           <fieldset className="space-y-1.5">
             <legend className="mb-1.5 block text-sm font-medium text-zinc-800 dark:text-zinc-200">How to start</legend>
             <div className="grid gap-2 sm:grid-cols-2">
-              <ModeChoice
+              <ChoiceCard
+                name="mode"
                 value="files"
                 checked={!prompting}
                 onSelect={selectMode}
@@ -198,7 +159,8 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
                 title="Blank or template"
                 detail="A README, or a template."
               />
-              <ModeChoice
+              <ChoiceCard
+                name="mode"
                 value="prompt"
                 checked={prompting}
                 disabled={!configured}

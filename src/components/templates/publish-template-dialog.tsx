@@ -3,15 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CopyPlus, PackagePlus, Upload } from "lucide-react";
 import Link from "next/link";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
 import { SwitchRow } from "~/components/templates/detail/author-controls";
 import { TagsInput } from "~/components/templates/tags-input";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { ChoiceCard } from "~/components/ui/choice-card";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
-import { cn } from "~/lib/cn";
 import {
   CHANGELOG_MAX_CHARS,
   nextMinorVersion,
@@ -32,46 +32,6 @@ type Errors = FieldErrors<{
   version: string;
   changelog: string;
 }>;
-
-function ModeChoice(props: {
-  value: Mode;
-  checked: boolean;
-  disabled?: boolean;
-  onSelect(mode: Mode): void;
-  icon: ReactNode;
-  title: string;
-  detail: string;
-}) {
-  return (
-    <label
-      className={cn(
-        "flex cursor-pointer items-start gap-2.5 rounded-lg border border-zinc-200 px-3 py-2.5 transition-colors dark:border-zinc-700",
-        "hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
-        "has-checked:border-brand-500 has-checked:bg-brand-50 dark:has-checked:border-brand-500 dark:has-checked:bg-brand-700/15",
-        "has-disabled:cursor-not-allowed has-disabled:opacity-60 has-disabled:hover:bg-transparent",
-      )}
-    >
-      <input
-        type="radio"
-        name="mode"
-        value={props.value}
-        checked={props.checked}
-        disabled={props.disabled}
-        onChange={() => props.onSelect(props.value)}
-        className="mt-0.5 size-4 shrink-0 accent-brand-600"
-      />
-      <span className="min-w-0">
-        <span className="flex items-center gap-1.5 text-sm font-medium text-zinc-900 dark:text-zinc-100">
-          <span className="text-brand-600 dark:text-brand-100" aria-hidden>
-            {props.icon}
-          </span>
-          <span className="truncate">{props.title}</span>
-        </span>
-        <span className="block text-xs text-zinc-600 dark:text-zinc-400">{props.detail}</span>
-      </span>
-    </label>
-  );
-}
 
 /**
  * "Publish as template" in the IDE: the project's files (as saved) as a new template, or as a new version of one
@@ -189,7 +149,8 @@ export function PublishTemplateDialog({ projectId, projectName }: { projectId: s
             <fieldset>
               <legend className="mb-1.5 block text-sm font-medium text-zinc-800 dark:text-zinc-200">Publish as</legend>
               <div className="grid gap-2 sm:grid-cols-2">
-                <ModeChoice
+                <ChoiceCard
+                  name="mode"
                   value="new"
                   checked={currentMode === "new"}
                   onSelect={(next) => (setMode(next), setErrors({}), publish.reset())}
@@ -197,7 +158,8 @@ export function PublishTemplateDialog({ projectId, projectName }: { projectId: s
                   title="New template"
                   detail="Its first version, in the gallery if public."
                 />
-                <ModeChoice
+                <ChoiceCard
+                  name="mode"
                   value="version"
                   checked={currentMode === "version"}
                   disabled={own.length === 0}
