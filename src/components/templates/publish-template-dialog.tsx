@@ -5,6 +5,7 @@ import { CopyPlus, PackagePlus, Upload } from "lucide-react";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
+import { CategoryField } from "~/components/templates/category-field";
 import { SwitchRow } from "~/components/templates/detail/author-controls";
 import { TagsInput } from "~/components/templates/tags-input";
 import { Alert } from "~/components/ui/alert";
@@ -12,13 +13,7 @@ import { Button } from "~/components/ui/button";
 import { ChoiceCard } from "~/components/ui/choice-card";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
-import {
-  CHANGELOG_MAX_CHARS,
-  nextMinorVersion,
-  TEMPLATE_CATEGORIES,
-  TEMPLATE_CATEGORY_LABELS,
-  ZPublishTemplateInput,
-} from "~/lib/schemas/template";
+import { CHANGELOG_MAX_CHARS, nextMinorVersion, ZPublishTemplateInput } from "~/lib/schemas/template";
 import { useTRPC } from "~/trpc/react";
 
 type Mode = "new" | "version";
@@ -182,13 +177,7 @@ export function PublishTemplateDialog({ projectId, projectName }: { projectId: s
                   error={errors.description}
                   className="min-h-20"
                 />
-                <SelectField label="Category" name="category" defaultValue="web-app" error={errors.category}>
-                  {TEMPLATE_CATEGORIES.map((category) => (
-                    <option key={category} value={category}>
-                      {TEMPLATE_CATEGORY_LABELS[category]}
-                    </option>
-                  ))}
-                </SelectField>
+                <CategoryField defaultValue="web-app" error={errors.category} />
                 <TagsInput label="Tags" value={tags} onChange={setTags} error={errors.tags} />
                 <SwitchRow
                   label="Public"

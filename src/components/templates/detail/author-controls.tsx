@@ -5,14 +5,15 @@ import { Pencil, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
+import { CategoryField } from "~/components/templates/category-field";
 import { TagsInput } from "~/components/templates/tags-input";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
-import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
+import { TextAreaField, TextField } from "~/components/ui/field";
 import { Switch } from "~/components/ui/switch";
-import { TEMPLATE_CATEGORIES, TEMPLATE_CATEGORY_LABELS, ZUpdateTemplateInput } from "~/lib/schemas/template";
+import { ZUpdateTemplateInput } from "~/lib/schemas/template";
 import { useTRPC } from "~/trpc/react";
 import type { TemplateDetail } from "./template-page";
 import { useRefreshTemplate } from "./use-template-cache";
@@ -114,18 +115,7 @@ function EditDetailsDialog({ template }: { template: TemplateDetail }) {
             defaultValue={template.description}
             error={errors.description}
           />
-          <SelectField
-            label="Category"
-            name="category"
-            defaultValue={template.category ?? "other"}
-            error={errors.category}
-          >
-            {TEMPLATE_CATEGORIES.map((category) => (
-              <option key={category} value={category}>
-                {TEMPLATE_CATEGORY_LABELS[category]}
-              </option>
-            ))}
-          </SelectField>
+          <CategoryField defaultValue={template.category ?? "other"} error={errors.category} />
           <TagsInput label="Tags" value={tags} onChange={setTags} error={errors.tags} />
           <SwitchRow
             label="Public"
