@@ -257,9 +257,17 @@ async function firstBindablePort(
   taken: Set<number>,
   bind: string | undefined,
 ): Promise<number | null> {
-  for (let port = first; port <= last; port += 1) {
-    if (taken.has(port)) continue;
-    if (await canBind(port, bind)) return port;
+  // A port no project holds may still be bound for a moment by the listener of a preview just stopped (the host
+  // closes it when it hears of the stop): look again for up to 2 s before calling the range exhausted.
+  for (let pass = 0; pass < 10; pass += 1) {
+    let unallocated = false;
+    for (let port = first; port <= last; port += 1) {
+      if (taken.has(port)) continue;
+      unallocated = true;
+      if (await canBind(port, bind)) return port;
+    }
+    if (!unallocated) return null;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return null;
 }
