@@ -170,6 +170,7 @@ test("a job run from one instance runs once, and each job has one schedule", asy
   expect(schedules.rows.map((row) => row.name)).toEqual([
     "activity.maintenance",
     "counters.reconcile",
+    "preview.health",
     "rollups.reconcile",
   ]);
 

@@ -153,10 +153,11 @@ function Workbench() {
   return (
     <div className="flex h-[calc(100dvh-3.5rem)] flex-col">
       <div className="flex h-10 shrink-0 items-center gap-2 border-b border-zinc-200 px-3 dark:border-zinc-800">
-        <h1 className="truncate text-sm font-semibold" title={projectName}>
+        <h1 className="max-w-[40%] min-w-32 shrink-0 truncate text-sm font-semibold" title={projectName}>
           {projectName}
         </h1>
-        <div className="ml-auto flex items-center gap-1">
+        {/* One row that never squeezes the project's name: on a narrow window the toolbar scrolls sideways. */}
+        <div className="ml-auto flex min-w-0 items-center gap-1 overflow-x-auto whitespace-nowrap [&>*]:shrink-0">
           <Button variant="ghost" size="sm" onClick={() => setQuickOpen(true)} title="Go to file (Ctrl/⌘+P)">
             Go to file…
           </Button>
@@ -177,19 +178,32 @@ function Workbench() {
           </Button>
           <PublishTemplateDialog projectId={projectId} projectName={projectName} />
           <Button asChild variant="ghost" size="sm">
-            <Link href={`/projects/${projectId}/dashboard`} title="Counters, activity, infrastructure and AI cost">
-              <LayoutDashboard className="size-4" aria-hidden /> Dashboard
+            <Link
+              href={`/projects/${projectId}/dashboard`}
+              title="Counters, activity, infrastructure and AI cost"
+              aria-label="Dashboard"
+            >
+              <LayoutDashboard className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Dashboard</span>
             </Link>
           </Button>
           <Button asChild variant="ghost" size="sm">
-            <Link href={`/projects/${projectId}/integrations`} title="Webhooks and services this project talks to">
-              <Plug className="size-4" aria-hidden /> Integrations
+            <Link
+              href={`/projects/${projectId}/integrations`}
+              title="Webhooks and services this project talks to"
+              aria-label="Integrations"
+            >
+              <Plug className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Integrations</span>
             </Link>
           </Button>
           <ProjectBudgetDialog projectId={projectId} projectName={projectName} />
           <Button asChild variant="ghost" size="sm">
-            <Link href={`/projects/${projectId}/settings`} title="Project settings" data-testid="project-settings-link">
-              <Settings className="size-4" aria-hidden /> Settings
+            <Link
+              href={`/projects/${projectId}/settings`}
+              title="Project settings"
+              aria-label="Settings"
+              data-testid="project-settings-link"
+            >
+              <Settings className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Settings</span>
             </Link>
           </Button>
           <div
