@@ -109,7 +109,7 @@ test("describe an app on the new-project dialog: Claude writes its first files a
 
   // It is in the list like any other project.
   await page.goto("/projects");
-  await expect(page.getByRole("link", { name: /Recipe box/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Recipe box/ })).toBeVisible();
 });
 
 /** Answers assistant.available as a server without ANTHROPIC_API_KEY does (`configured: false`), inside tRPC's batch. */

@@ -19,7 +19,7 @@ test("create a project from a template and land in its IDE with the template's f
   ).toBeVisible();
 
   await page.goto("/projects");
-  await expect(page.getByRole("link", { name: /My landing page/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^My landing page/ })).toBeVisible();
 
   // The same name twice is refused, with the reason on the field.
   await page.getByRole("button", { name: "New project" }).click();

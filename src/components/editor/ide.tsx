@@ -172,8 +172,13 @@ function Workbench() {
           </Button>
           <ZipImportButton />
           <Button asChild variant="ghost" size="sm">
-            <a href={`/api/projects/${projectId}/export`} download title="Download the project as a zip">
-              <Download className="size-4" aria-hidden /> Export zip
+            <a
+              href={`/api/projects/${projectId}/export`}
+              download
+              title="Download the project as a zip"
+              aria-label="Export zip"
+            >
+              <Download className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Export zip</span>
             </a>
           </Button>
           <PublishTemplateDialog projectId={projectId} projectName={projectName} />

@@ -42,8 +42,14 @@ export function ZipImportButton() {
     phase.step === "uploading" ? phase.percent : phase.step === "importing" || phase.step === "done" ? 100 : 0;
   return (
     <>
-      <Button variant="ghost" size="sm" onClick={() => input.current?.click()} title="Import a zip archive">
-        <FileArchive className="size-4" aria-hidden /> Import zip
+      <Button
+        variant="ghost"
+        size="sm"
+        onClick={() => input.current?.click()}
+        title="Import a zip archive"
+        aria-label="Import zip"
+      >
+        <FileArchive className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Import zip</span>
       </Button>
       <input
         ref={input}

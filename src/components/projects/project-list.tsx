@@ -141,7 +141,7 @@ export function ProjectList() {
                 {project.description && (
                   <p className="mt-1 line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{project.description}</p>
                 )}
-                <p className="mt-3 text-xs text-zinc-500" suppressHydrationWarning>
+                <p className="mt-3 pr-20 text-xs text-zinc-500" suppressHydrationWarning>
                   {project.totalFiles} files · {formatBytes(project.totalSizeBytes)} · health{" "}
                   {project.healthStatus ?? "unknown"}
                   {project.lastActivityAt && ` · active ${timeAgo(new Date(project.lastActivityAt))}`}
@@ -150,7 +150,7 @@ export function ProjectList() {
               <Link
                 href={`/projects/${project.id}/dashboard`}
                 aria-label={`Dashboard of ${project.name}`}
-                className="absolute top-12 right-5 text-xs text-brand-700 hover:underline dark:text-brand-100"
+                className="absolute right-5 bottom-5 text-xs text-brand-700 hover:underline dark:text-brand-100"
               >
                 Dashboard
               </Link>

@@ -109,8 +109,13 @@ export function PublishTemplateDialog({ projectId, projectName }: { projectId: s
       }}
     >
       <DialogTrigger asChild>
-        <Button variant="ghost" size="sm" title="Publish this project's files as a template">
-          <Upload className="size-4" aria-hidden /> Publish as template
+        <Button
+          variant="ghost"
+          size="sm"
+          title="Publish this project's files as a template"
+          aria-label="Publish as template"
+        >
+          <Upload className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Publish as template</span>
         </Button>
       </DialogTrigger>
       <DialogContent

@@ -31,8 +31,8 @@ export function ProjectBudgetDialog({
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
         {trigger ?? (
-          <Button variant="ghost" size="sm" title="This project's monthly AI budget">
-            <Wallet className="size-4" aria-hidden /> AI budget
+          <Button variant="ghost" size="sm" title="This project's monthly AI budget" aria-label="AI budget">
+            <Wallet className="size-4" aria-hidden /> <span className="hidden 2xl:inline">AI budget</span>
           </Button>
         )}
       </DialogTrigger>
