@@ -224,4 +224,25 @@ describe("git.pullPreview / git.pullApply", () => {
     expect((await api.git.status({ projectId })).syncedCommit).not.toBe(second.remoteCommit);
     await expectNoLeftovers();
   });
+
+  it("an archived project still pushes (a read of its files) but refuses the pull's writes", async () => {
+    const { api, projectId, repo } = await importedProject({ "a.txt": "a\n" });
+    await edit(api, projectId, "a.txt", "mine\n");
+    await api.project.archive({ projectId });
+    const pushed = await api.git.push({ projectId });
+    expect(await server().tip(repo)).toBe(pushed.commit);
+    await server().commitAs(repo, { "b.txt": "b\n" });
+    const preview = await api.git.pullPreview({ projectId });
+    await expectFailure(
+      api.git.pullApply({
+        projectId,
+        remoteCommit: preview.remoteCommit,
+        expected: expectedOf(preview),
+        resolutions: [],
+      }),
+      "PRECONDITION_FAILED",
+      /archived; unarchive it to make changes/,
+    );
+    expect((await api.git.status({ projectId })).syncedCommit).toBe(pushed.commit);
+  });
 });
