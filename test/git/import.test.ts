@@ -5,9 +5,9 @@ import { decryptSecret } from "~/server/crypto";
 import { importSettled } from "~/server/services/git/import";
 import { pool } from "../db";
 import { expectFailure, signedInUser } from "../files/support";
-import { expectNoLeftovers, importAndWait, useGitServer } from "./support";
+import { expectNoLeftovers, importAndWait, gitServerForFile } from "./support";
 
-const server = useGitServer();
+const server = gitServerForFile();
 const tag = () => randomBytes(3).toString("hex");
 
 async function projectsNamed(userId: string, name: string) {

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { pool } from "../db";
 import { expectFailure, signedInUser, type Caller } from "../files/support";
-import { expectNoLeftovers, importAndWait, useGitServer } from "./support";
+import { expectNoLeftovers, importAndWait, gitServerForFile } from "./support";
 
-const server = useGitServer();
+const server = gitServerForFile();
 const tag = () => randomBytes(3).toString("hex");
 
 /** A repository with `files`, imported with credentials by a new user. */
