@@ -245,4 +245,22 @@ describe("git.pullPreview / git.pullApply", () => {
     );
     expect((await api.git.status({ projectId })).syncedCommit).toBe(pushed.commit);
   });
+
+  it("reaches a synced commit many commits back by deepening the fetch, and merges from it", async () => {
+    const { api, projectId, repo } = await importedProject({ "a.txt": "1\n2\n3\n", "log.txt": "0\n" });
+    const synced = (await api.git.status({ projectId })).syncedCommit;
+    await edit(api, projectId, "a.txt", "1 mine\n2\n3\n");
+    for (let i = 1; i <= 20; i++) await server().commitAs(repo, { "log.txt": `${i}\n` });
+    await server().commitAs(repo, { "a.txt": "1\n2\n3 theirs\n" });
+    const logged = server().log.length;
+    const preview = await api.git.pullPreview({ projectId });
+    expect(preview).toMatchObject({ baseCommit: synced, fastForward: false, conflictCount: 0 });
+    expect(preview.files.find((file) => file.path === "a.txt")!.merged).toBe("1 mine\n2\n3 theirs\n");
+    // Three requests of packs at least: the tip, then 16 more commits, then 64.
+    const fetches = server()
+      .log.slice(logged)
+      .filter((entry) => entry.path.endsWith("/git-upload-pack") && entry.method === "POST");
+    expect(fetches.length).toBe(3);
+    await expectNoLeftovers();
+  });
 });
