@@ -13,8 +13,10 @@ import http from "node:http";
 import type pg from "pg";
 import { mimeTypeForPath } from "~/lib/file-types";
 import { normalizeFilePath } from "~/lib/paths";
-import { BUNDLED_EXTENSIONS, bundleModule, errorModule } from "./bundle";
+import { BUNDLED_EXTENSIONS, errorModule, formatBundleError } from "./bundle";
+import { depsSettings, type DepsSettings } from "./deps";
 import { HEALTH_PATH, SERVICE_RESOURCE, type PreviewSettings } from "./lifecycle";
+import { createPreparer } from "./prepare";
 import { servesProject } from "./probe";
 
 export interface PreviewHostOptions {
@@ -26,6 +28,8 @@ export interface PreviewHostOptions {
   reconcileMs?: number;
   /** How often request counters are added to the service's metrics. */
   metricsMs?: number;
+  /** Where and how npm dependencies of bundled previews are installed (default: from the environment). */
+  deps?: DepsSettings;
   log?: (line: string) => void;
 }
 
@@ -69,6 +73,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const log = options.log ?? ((line: string) => console.warn(line));
   const csp = previewContentSecurityPolicy(appOrigin);
   const listeners = new Map<string, Listener>();
+  const preparer = createPreparer({ pool, deps: options.deps ?? depsSettings(), log });
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
@@ -132,7 +137,10 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       page(404, "Not found", "There is no such file in this project.");
       return;
     }
-    const file = await readFile(projectId, checked.path);
+    // Vite's convention: files under public/ are served from the root (the template's /favicon.svg).
+    const file =
+      (await readFile(projectId, checked.path)) ??
+      (directory ? undefined : await readFile(projectId, `public/${checked.path}`));
     if (!file) {
       if (!directory && (await readFile(projectId, `${checked.path}/index.html`, true))) {
         send(308, { location: `/${encodeURI(checked.path)}/`, "content-type": "text/plain; charset=utf-8" }, "");
@@ -143,12 +151,15 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     }
     if (!file.is_binary && BUNDLED_EXTENSIONS.test(checked.path)) {
       // A browser cannot run TypeScript/JSX: bundled from the project's files on every request (no ETag: the
-      // bundle depends on every file it imports). Errors show in the page, with file and line.
-      const bundled = await bundleModule(pool, projectId, checked.path);
+      // bundle depends on every file it imports), with its installed dependencies. Errors show in the page (and
+      // in the pane), with file and line.
+      const bundled = await preparer.bundle(projectId, checked.path);
       send(
         200,
         { "content-type": "text/javascript; charset=utf-8" },
-        bundled.ok ? bundled.code : errorModule(bundled.errors),
+        bundled.ok
+          ? bundled.code
+          : errorModule("The preview could not be bundled:", bundled.errors.map(formatBundleError)),
       );
       return;
     }
@@ -201,12 +212,17 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     }
     listeners.set(projectId, entry);
     await markRunning(projectId, port);
+    // Installing dependencies can take a while: the port answers meanwhile, and the pane follows the steps.
+    preparer.prepare(projectId).catch((error: unknown) => {
+      log(`▸ Preview ${projectId} could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   async function close(projectId: string): Promise<void> {
     const entry = listeners.get(projectId);
     if (!entry) return;
     listeners.delete(projectId);
+    preparer.forget(projectId);
     await flushOne(projectId, entry);
     await new Promise<void>((resolve) => {
       entry.server.close(() => resolve());
