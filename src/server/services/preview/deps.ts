@@ -175,8 +175,12 @@ function runNpm(plan: DepsPlan, settings: DepsSettings, cwd: string, cache: stri
 }
 
 function tooLarge(settings: DepsSettings): DepsInstallError {
+  const limit =
+    settings.maxBytes < 1024 * 1024
+      ? `${Math.round(settings.maxBytes / 1024)} KiB`
+      : `${Math.round(settings.maxBytes / (1024 * 1024))} MiB`;
   return new DepsInstallError(
-    `The dependencies take more than ${Math.round(settings.maxBytes / (1024 * 1024))} MiB (PREVIEW_DEPS_MAX_BYTES): the install was stopped.`,
+    `The dependencies take more than ${limit} (PREVIEW_DEPS_MAX_BYTES): the install was stopped.`,
   );
 }
 
