@@ -110,6 +110,17 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
         { "content-type": "text/html; charset=utf-8" },
         `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font:14px system-ui;padding:2rem"><h1 style="font-size:1.1rem">${title}</h1><p>${text}</p></body>`,
       );
+    if (req.method === "OPTIONS") {
+      // A CORS preflight: module scripts of the sandboxed ("null" origin) page are CORS requests, and a request
+      // header added on the way (a proxy's, a test browser's) makes them non-simple. Reading is all it may do.
+      const asked = req.headers["access-control-request-headers"];
+      send(204, {
+        "access-control-allow-methods": "GET, HEAD",
+        ...(typeof asked === "string" ? { "access-control-allow-headers": asked } : {}),
+        "access-control-max-age": "600",
+      });
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       send(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }, "Previews serve files: GET only.");
       return;
