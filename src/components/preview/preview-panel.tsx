@@ -50,8 +50,7 @@ export function PreviewPanel({
     // running preview's health changes once a minute at most.
     refetchInterval: (query) => {
       const data = query.state.data;
-      const preparing = data?.prepare?.phase === "installing" || data?.prepare?.phase === "bundling";
-      return data?.status === "creating" || preparing ? 1_000 : 30_000;
+      return data?.status === "creating" || (data?.status === "running" && preparing(data)) ? 1_000 : 30_000;
     },
   });
   const onSuccess = (data: NonNullable<typeof preview.data>) => {
@@ -65,8 +64,10 @@ export function PreviewPanel({
   const data = preview.data;
   const status = data?.status ?? "stopped";
   const up = status === "running" || status === "creating";
-  // While dependencies install, the page could not load its modules yet: the steps show instead.
-  const showFrame = status === "running" && data?.serviceUrl && data.prepare?.phase !== "installing";
+  // Until its dependencies are installed, the page could not load its modules: the steps show instead.
+  const waiting =
+    data?.site.kind === "needs-bundling" && (data.prepare === null || data.prepare.phase === "installing");
+  const showFrame = status === "running" && data?.serviceUrl && !waiting;
 
   return (
     <div className="flex h-full flex-col border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
@@ -137,6 +138,9 @@ export function PreviewPanel({
           </Alert>
         )}
         {status === "running" && data?.prepare && <PrepareSteps prepare={data.prepare} />}
+        {status === "running" && waiting && !data.prepare && (
+          <p className="m-4 text-sm text-zinc-500">Preparing the preview…</p>
+        )}
         {showFrame ? (
           <iframe
             key={frameKey}
@@ -162,4 +166,10 @@ export function PreviewPanel({
       </div>
     </div>
   );
+}
+
+/** Whether the host is still installing or bundling (or has not said yet) for a preview that bundles its entry. */
+function preparing(data: { site: { kind: string }; prepare: { phase: string } | null }): boolean {
+  if (data.site.kind !== "needs-bundling") return false;
+  return data.prepare === null || data.prepare.phase === "installing" || data.prepare.phase === "bundling";
 }
