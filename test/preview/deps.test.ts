@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { startFakeNpmRegistry, type FakeNpmRegistry } from "../support/fake-npm-
 
 const { createPreparer } = await import("~/server/services/preview/prepare");
 const { planDependencies } = await import("~/server/services/preview/deps-plan");
+const { ensureDependencies } = await import("~/server/services/preview/deps");
 const { pool } = await import("../db");
 const { newProject, signedInUser } = await import("../files/support");
 
@@ -212,6 +213,31 @@ describe("preview dependencies", () => {
     expect(await messages('import "left-pad";\n')).toEqual([
       expect.stringMatching(/left-pad is not among the installed dependencies/),
     ]);
+  });
+});
+
+describe("the install lock", () => {
+  it("waits for another instance installing the same set, then uses its result without installing again", async () => {
+    const deps = settings();
+    const planned = planDependencies({
+      packageJson: greetProject["package.json"],
+      lockfile: null,
+      registry: deps.registry,
+    });
+    const plan = planned.ok ? planned.plan! : null;
+    // Another instance holds the set's lock (the same keys as deps.ts: "vfpd" and the key's first 32 bits).
+    const other = await pool.connect();
+    const lockKey = Number.parseInt(plan!.key.slice(0, 8), 16) | 0;
+    await other.query("SELECT pg_advisory_lock($1::int, $2::int)", [0x76667064, lockKey]);
+    const before = registry.requests.length;
+    const waiting = ensureDependencies({ pool, plan: plan!, settings: deps });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // ... finishes its install (renamed into place) and lets go.
+    mkdirSync(path.join(deps.root, plan!.key, "node_modules"), { recursive: true });
+    await other.query("SELECT pg_advisory_unlock($1::int, $2::int)", [0x76667064, lockKey]);
+    other.release();
+    expect(await waiting).toMatchObject({ dir: path.join(deps.root, plan!.key), installed: false });
+    expect(registry.requests.length).toBe(before);
   });
 });
 
