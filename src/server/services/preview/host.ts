@@ -18,6 +18,7 @@ import { depsSettings, type DepsSettings } from "./deps";
 import { HEALTH_PATH, SERVICE_RESOURCE, type PreviewSettings } from "./lifecycle";
 import { createPreparer } from "./prepare";
 import { servesProject } from "./probe";
+import { markPreviewFailed, markPreviewRunning } from "./transitions";
 
 export interface PreviewHostOptions {
   pool: pg.Pool;
@@ -218,11 +219,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     } catch (error) {
       // Another instance on this machine may serve it already (the database is shared): then all is well.
       if (await servesProject(port, projectId)) return;
-      await markFailed(projectId, port, error instanceof Error ? error.message : String(error));
+      await markPreviewFailed(pool, projectId, port, error instanceof Error ? error.message : String(error), log);
       return;
     }
     listeners.set(projectId, entry);
-    await markRunning(projectId, port);
+    await markPreviewRunning(pool, projectId, port);
     // Installing dependencies can take a while: the port answers meanwhile, and the pane follows the steps.
     preparer.prepare(projectId).catch((error: unknown) => {
       log(`▸ Preview ${projectId} could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
@@ -239,80 +240,6 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       entry.server.close(() => resolve());
       entry.server.closeAllConnections();
     });
-  }
-
-  async function markRunning(projectId: string, port: number): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const updated = await client.query(
-        `UPDATE projects SET status = 'running', health_status = 'healthy'
-          WHERE id = $1 AND status = 'creating' AND allocated_port = $2`,
-        [projectId, port],
-      );
-      if (updated.rowCount) {
-        await client.query(
-          `UPDATE infrastructure_resources SET status = 'active', health_status = 'healthy', last_health_check = now(),
-                  configuration = configuration - 'error'
-            WHERE project_id = $1 AND resource_type = $2 AND resource_name = $3`,
-          [projectId, SERVICE_RESOURCE.type, SERVICE_RESOURCE.name],
-        );
-        await client.query(
-          `INSERT INTO project_activity (project_id, activity_type, description, source_type, before_state, after_state, metadata)
-           VALUES ($1, 'preview_started', $2, 'system', '{"status":"creating"}', '{"status":"running"}', $3)`,
-          [projectId, `Preview running on port ${port}`, JSON.stringify({ port })],
-        );
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  async function markFailed(projectId: string, port: number, reason: string): Promise<void> {
-    const message = `Port ${port} could not be opened (${reason}).`;
-    log(`▸ Preview ${projectId}: ${message}`);
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const before = await client.query<{ status: string }>(
-        `SELECT status FROM projects WHERE id = $1 AND allocated_port = $2 AND status IN ('creating', 'running') FOR UPDATE`,
-        [projectId, port],
-      );
-      if (before.rows[0]) {
-        // The port is freed, so the next start picks another one.
-        await client.query(
-          `UPDATE projects SET status = 'error', health_status = 'unhealthy', allocated_port = NULL, service_url = NULL
-            WHERE id = $1`,
-          [projectId],
-        );
-        await client.query(
-          `UPDATE infrastructure_resources SET status = 'error', health_status = 'unhealthy', last_health_check = now(),
-                  configuration = configuration || jsonb_build_object('error', $4::text)
-            WHERE project_id = $1 AND resource_type = $2 AND resource_name = $3`,
-          [projectId, SERVICE_RESOURCE.type, SERVICE_RESOURCE.name, message],
-        );
-        await client.query(
-          `INSERT INTO project_activity (project_id, activity_type, description, source_type, before_state, after_state, metadata)
-           VALUES ($1, 'preview_failed', $2, 'system', $3, '{"status":"error"}', $4)`,
-          [
-            projectId,
-            `Preview failed: ${message}`,
-            JSON.stringify({ status: before.rows[0].status }),
-            JSON.stringify({ port, reason }),
-          ],
-        );
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   async function reconcileOnce(): Promise<void> {
@@ -333,7 +260,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       if (stopped) return;
       if (!listeners.has(projectId)) await open(projectId, port);
       // Ours and up, but still `creating` (a restart between listen and the status update): say it runs.
-      else await markRunning(projectId, port);
+      else await markPreviewRunning(pool, projectId, port);
     }
   }
 
