@@ -70,7 +70,8 @@ describe("preview dependencies", () => {
     const deps = settings();
     const { projectId, prepared } = await bundledProject(greetProject);
     const before = registry.requests.length;
-    await createPreparer({ pool, deps, log: () => {} }).prepare(projectId);
+    const preparer = createPreparer({ pool, deps, log: () => {} });
+    await preparer.prepare(projectId);
     expect(await prepared()).toMatchObject({
       phase: "ready",
       errors: [],
@@ -91,8 +92,10 @@ describe("preview dependencies", () => {
       "package.json",
     ]);
 
-    const bundled = await createPreparer({ pool, deps, log: () => {} }).bundle(projectId, "src/main.tsx");
+    // The page's request bundles again (a cache hit now): the pane still says what the start installed.
+    const bundled = await preparer.bundle(projectId, "src/main.tsx");
     expect(bundled.ok).toBe(true);
+    expect((await prepared())?.steps[0]).toMatchObject({ label: "Installed dependencies (2 packages)" });
     const code = bundled.ok ? bundled.code : "";
     expect(code).toContain("Hello, ${name}!");
     expect(code).toContain("createTextNode");

@@ -27,6 +27,8 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
   const { pool, deps: settings } = options;
   const log = options.log ?? ((line: string) => console.warn(line));
   const recorded = new Map<string, string>();
+  /** Per preview, the install step that installed its current set: a reload's cache hit keeps showing it. */
+  const installs = new Map<string, { key: string; step: PreviewStep }>();
 
   async function record(projectId: string, prepare: Omit<PreviewPrepare, "updatedAt">): Promise<void> {
     const signature = JSON.stringify({ ...prepare, steps: prepare.steps.map(({ ms: _ms, ...step }) => step) });
@@ -60,6 +62,7 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
    * when there is nothing to install). An install that fails is a reason, not an exception.
    */
   async function dependencies(
+    projectId: string,
     files: Awaited<ReturnType<typeof readFiles>>,
     onStep: (step: PreviewStep) => Promise<void>,
   ): Promise<{ deps: BundleDeps; failure: string | null }> {
@@ -79,12 +82,20 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
       const installed = await ensureDependencies({ pool, plan, settings });
       if (installed.installed)
         log(`▸ Preview dependencies ${plan.key.slice(0, 12)} (${count}) installed in ${installed.ms} ms`);
-      await onStep({
-        id: "install",
-        label: installed.installed ? `Installed dependencies (${count})` : `Dependencies (${count}) from the cache`,
-        state: "done",
-        ms: installed.ms,
-      });
+      const known = installs.get(projectId);
+      const step: PreviewStep =
+        !installed.installed && known?.key === plan.key
+          ? known.step
+          : {
+              id: "install",
+              label: installed.installed
+                ? `Installed dependencies (${count})`
+                : `Dependencies (${count}) from the cache`,
+              state: "done",
+              ms: installed.ms,
+            };
+      installs.set(projectId, { key: plan.key, step });
+      await onStep(step);
       return { deps: { dir: installed.dir, devPackages: plan.devPackages }, failure: null };
     } catch (error) {
       if (!(error instanceof DepsInstallError)) throw error;
@@ -102,7 +113,7 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
     const show = async (phase: PreviewPrepare["phase"], extra: Partial<PreviewPrepare> = {}) => {
       if (forEntry) await record(projectId, { phase, steps: [...steps], errors: [], message: null, ...extra });
     };
-    const { deps, failure } = await dependencies(files, async (step) => {
+    const { deps, failure } = await dependencies(projectId, files, async (step) => {
       const at = steps.findIndex((known) => known.id === step.id);
       if (at >= 0) steps[at] = step;
       else steps.push(step);
@@ -144,6 +155,7 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
     },
     forget(projectId) {
       recorded.delete(projectId);
+      installs.delete(projectId);
     },
   };
 }
