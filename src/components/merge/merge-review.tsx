@@ -32,6 +32,8 @@ import {
  */
 export interface MergeWording {
   title: ReactNode;
+  /** The summary under the title, when the counts of clean changes and conflicts are not the best words. */
+  summary?: string;
   /** The other side as a sentence's subject: "Template 1.1.0", "The remote". */
   theirs: string;
   /** Its possessive, lower case: "the template's", "the remote's"; and shorter, for buttons: "template's". */
@@ -248,9 +250,10 @@ function Review({
         <div className="min-w-0">
           <h1 className="text-lg font-semibold tracking-tight">{words.title}</h1>
           <p data-testid={`${id}-summary`} className="text-sm text-zinc-600 dark:text-zinc-400">
-            {preview.files.length === 0
-              ? words.nothingToMerge
-              : `${cleanCount} ${cleanCount === 1 ? "change applies" : "changes apply"} cleanly, ${conflictCount} ${conflictCount === 1 ? "conflict" : "conflicts"} to resolve. Nothing is written until you apply.`}
+            {words.summary ??
+              (preview.files.length === 0
+                ? words.nothingToMerge
+                : `${cleanCount} ${cleanCount === 1 ? "change applies" : "changes apply"} cleanly, ${conflictCount} ${conflictCount === 1 ? "conflict" : "conflicts"} to resolve. Nothing is written until you apply.`)}
           </p>
         </div>
         <div className="ml-auto">{back}</div>
