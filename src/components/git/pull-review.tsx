@@ -13,11 +13,11 @@ import { useTRPC } from "~/trpc/react";
 
 type PullPreview = RouterOutputs["git"]["pullPreview"];
 
-function wording(preview: PullPreview, branch: string | null): MergeWording {
+function wording(preview: PullPreview): MergeWording {
   const remote = shortCommit(preview.remoteCommit);
   const base = preview.baseCommit ? shortCommit(preview.baseCommit) : null;
   const changed = preview.files.length;
-  const on = branch ? ` ${branch}` : "";
+  const on = ` ${preview.branch}`;
   return {
     title: preview.fastForward ? `Pull${on}: fast-forward to ${remote}` : `Pull${on}: merge ${remote} into your files`,
     summary: preview.fastForward
@@ -45,7 +45,7 @@ function wording(preview: PullPreview, branch: string | null): MergeWording {
   };
 }
 
-function UpToDate({ preview, branch, back }: { preview: PullPreview; branch: string | null; back: ReactNode }) {
+function UpToDate({ preview, back }: { preview: PullPreview; back: ReactNode }) {
   return (
     <div className="mx-auto max-w-2xl space-y-4 px-4 py-10" data-testid="pull-up-to-date">
       <div className="flex items-start gap-3">
@@ -53,7 +53,7 @@ function UpToDate({ preview, branch, back }: { preview: PullPreview; branch: str
         <div>
           <h1 className="text-lg font-semibold tracking-tight">Up to date</h1>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            The project is synced with the remote&apos;s newest commit{branch ? ` on ${branch}` : ""} (
+            The project is synced with the remote&apos;s newest commit on {preview.branch} (
             <span className="font-mono">{shortCommit(preview.remoteCommit)}</span>): there is nothing to pull.
           </p>
         </div>
@@ -68,7 +68,6 @@ export function PullReview({ projectId, preferences }: { projectId: string; pref
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const status = useQuery(trpc.git.status.queryOptions({ projectId }));
   const preview = useQuery({
     ...trpc.git.pullPreview.queryOptions({ projectId }),
     // What the user reviews is what the apply is checked against: it never changes under them.
@@ -79,7 +78,6 @@ export function PullReview({ projectId, preferences }: { projectId: string; pref
     retry: false,
   });
   const apply = useMutation(trpc.git.pullApply.mutationOptions());
-  const branch = status.data?.branch ?? null;
   return (
     <MergeReview
       projectId={projectId}
@@ -87,8 +85,8 @@ export function PullReview({ projectId, preferences }: { projectId: string; pref
       query={preview}
       loadingText="Fetching the remote's commits and merging them into your files…"
       testIdPrefix="pull"
-      wording={(data) => wording(data, branch)}
-      intro={(data, back) => (data.upToDate ? <UpToDate preview={data} branch={branch} back={back} /> : null)}
+      wording={wording}
+      intro={(data, back) => (data.upToDate ? <UpToDate preview={data} back={back} /> : null)}
       onApply={async (reviewed, decisions) => {
         const result = await apply.mutateAsync({ projectId, remoteCommit: reviewed.remoteCommit, ...decisions });
         // Files, the Git status and the project's header all changed.
