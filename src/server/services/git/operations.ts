@@ -105,13 +105,14 @@ export class OperationCancelled extends Error {
 }
 
 /**
- * The runner's side of one operation: `progress` writes (throttled) and says whether a cancel was asked for;
- * `finish` records the end once. `signal` aborts the runner's HTTP requests as soon as a cancel is seen.
+ * The runner's side of one operation: `report` records progress (throttled, never waited for) and reads the cancel
+ * flag back in the same statement; a cancel seen there aborts `signal`, which stops the runner's HTTP requests.
+ * `checkCancelled` reads the flag before a step that cannot be interrupted; `finish` records the end.
  */
 export class OperationTracker {
   private lastWrite = 0;
   private lastPhase = "";
-  private cancelled = false;
+  private writing: Promise<void> | null = null;
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
 
@@ -120,37 +121,37 @@ export class OperationTracker {
     readonly id: string,
   ) {}
 
-  /** Records the phase and counts (at most every PROGRESS_INTERVAL_MS unless the phase changed). */
-  async progress(phase: string, loaded: number, total: number | null): Promise<void> {
+  /** Records the phase and counts: at most every PROGRESS_INTERVAL_MS, or at once when the phase changed. */
+  report(phase: string, loaded: number, total: number | null): void {
     const now = Date.now();
-    if (phase === this.lastPhase && now - this.lastWrite < PROGRESS_INTERVAL_MS) return this.assertRunning();
+    if (this.writing || (phase === this.lastPhase && now - this.lastWrite < PROGRESS_INTERVAL_MS)) return;
     this.lastWrite = now;
     this.lastPhase = phase;
-    const rows = await this.db.$queryRaw<{ cancel_requested: boolean }[]>`
+    this.writing = this.db.$queryRaw<{ cancel_requested: boolean }[]>`
       UPDATE git_operations
          SET phase = ${phase.slice(0, 100)}, loaded = ${Math.max(0, Math.round(loaded))},
              total = ${total === null ? null : Math.max(0, Math.round(total))}, updated_at = now()
-       WHERE id = ${this.id}::uuid
-      RETURNING cancel_requested`;
-    if (rows[0]?.cancel_requested) {
-      this.cancelled = true;
-      this.controller.abort(new OperationCancelled());
-    }
-    return this.assertRunning();
+       WHERE id = ${this.id}::uuid AND status = 'running'
+      RETURNING cancel_requested`
+      .then((rows) => {
+        if (rows[0]?.cancel_requested) this.cancel();
+      })
+      .catch((error: Error) => console.warn(`[git] progress of ${this.id} not recorded: ${error.message}`))
+      .finally(() => {
+        this.writing = null;
+      });
   }
 
-  /** Reads the cancel flag now (before a step that cannot be interrupted, like the final transaction). */
+  private cancel(): void {
+    if (!this.signal.aborted) this.controller.abort(new OperationCancelled());
+  }
+
+  /** Reads the cancel flag now; throws OperationCancelled when it is set (or was seen before). */
   async checkCancelled(): Promise<void> {
+    await this.writing;
     const row = await this.db.gitOperation.findUnique({ where: { id: this.id }, select: { cancelRequested: true } });
-    if (row?.cancelRequested) {
-      this.cancelled = true;
-      this.controller.abort(new OperationCancelled());
-    }
-    return this.assertRunning();
-  }
-
-  private assertRunning(): void {
-    if (this.cancelled) throw new OperationCancelled();
+    if (row?.cancelRequested) this.cancel();
+    if (this.signal.aborted) throw new OperationCancelled();
   }
 
   /** Records how the operation ended (an error message is one already safe to show). */
@@ -158,6 +159,7 @@ export class OperationTracker {
     status: Exclude<GitOperationStatus, "running">,
     extra: { error?: string; projectId?: string } = {},
   ): Promise<void> {
+    await this.writing;
     await this.db.gitOperation.update({
       where: { id: this.id },
       data: {
