@@ -50,11 +50,11 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   const dialog = page.getByRole("dialog", { name: "New project" });
   await dialog.getByRole("radio", { name: /From Git/ }).check();
   await dialog.getByLabel("Repository URL").fill(url);
-  await expect(dialog.getByLabel("Name")).toHaveValue(repoName);
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue(repoName);
   await dialog.getByLabel("Username").fill(git.username);
   await dialog.getByLabel("Access token").fill(git.password);
   await dialog.getByRole("button", { name: "Load branches" }).click();
-  await expect(dialog.getByLabel("Branch")).toHaveValue("main");
+  await expect(dialog.getByLabel("Branch", { exact: true })).toHaveValue("main");
   await screenshots(page, "import-form");
 
   // Each progress read is held back a little, so the running import is seen whatever the machine's speed.
@@ -154,7 +154,7 @@ test("a project without a repository explains where to set one; a wrong URL is r
   const dialog = page.getByRole("dialog", { name: "New project" });
   await dialog.getByRole("radio", { name: /From Git/ }).check();
   await dialog.getByLabel("Repository URL").fill("ftp://example.com/repo.git");
-  await dialog.getByLabel("Name").fill("Nope");
+  await dialog.getByLabel("Name", { exact: true }).fill("Nope");
   await dialog.getByRole("button", { name: "Import repository" }).click();
   await expect(dialog.getByText("Only http:// and https:// repository URLs can be used.")).toBeVisible();
 
@@ -168,10 +168,10 @@ test("a project without a repository explains where to set one; a wrong URL is r
   await page.keyboard.press("Escape");
 
   // A blank project has no remote: the panel says where to set one.
-  await dialog.getByLabel("Name").waitFor({ state: "detached" });
+  await dialog.getByLabel("Name", { exact: true }).waitFor({ state: "detached" });
   await page.getByRole("button", { name: "New project" }).click();
   await dialog.getByRole("radio", { name: /Blank or template/ }).check();
-  await dialog.getByLabel("Name").fill("Blank one");
+  await dialog.getByLabel("Name", { exact: true }).fill("Blank one");
   await dialog.getByRole("button", { name: "Create project" }).click();
   await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
   await page.getByRole("button", { name: "Git", exact: true }).click();

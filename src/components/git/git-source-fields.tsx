@@ -65,7 +65,8 @@ export function GitSourceFields({
   const typing = !branches || choice === OTHER_BRANCH;
   return (
     <div className="space-y-4" data-testid="git-source">
-      <div className="space-y-1.5">
+      {/* The button sits beside the field, level with the input (below the label). */}
+      <div className="grid grid-cols-[1fr_auto] items-start gap-2">
         <TextField
           label="Repository URL"
           name="url"
@@ -87,10 +88,10 @@ export function GitSourceFields({
         <Button
           type="button"
           variant="secondary"
-          size="sm"
           pending={loading}
           disabled={disabled || url.trim() === ""}
           onClick={() => void loadBranches()}
+          className="mt-6.5 h-[38px]"
           data-testid="git-load-branches"
         >
           <GitBranch className="size-4" aria-hidden /> Load branches

@@ -168,7 +168,7 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
       <DialogContent
         title="New project"
         description="Start blank, from a working template, from a Git repository, or describe the app to Claude."
-        className="max-h-[calc(100dvh-2rem)] w-[min(36rem,calc(100vw-2rem))] overflow-y-auto"
+        className="max-h-[calc(100dvh-2rem)] w-[min(40rem,calc(100vw-2rem))] overflow-y-auto"
       >
         <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
           {failed.isError && Object.keys(errors).length === 0 && <Alert tone="error">{failed.error.message}</Alert>}
