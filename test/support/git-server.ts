@@ -36,6 +36,8 @@ export interface GitServer {
   log: { method: string; path: string; authorized: boolean; status: number }[];
   /** Whether reads need credentials (changeable while running). */
   setPublicRead(value: boolean): void;
+  /** Whether any username goes with the password (as hosts take a token), changeable while running. */
+  setAnyUsername(value: boolean): void;
   /** A bare repository `name` with `files` committed on `branch` (none: an empty repository). Answers its URL. */
   createRepo(name: string, files?: Record<string, string | Buffer>, options?: { branch?: string }): Promise<string>;
   /** A commit on `branch` by "Someone Else": files written (a null deletes). Answers the commit id. */
@@ -70,6 +72,13 @@ async function git(args: string[], cwd?: string): Promise<string> {
   return stdout;
 }
 
+function passwordOf(req: http.IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header?.startsWith("Basic ")) return null;
+  const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
+  return decoded.slice(decoded.indexOf(":") + 1);
+}
+
 /** Starts the server; `stop` closes it (and removes a root it created). */
 export async function startGitServer(options: GitServerOptions = {}): Promise<GitServer> {
   const ownRoot = options.root === undefined;
@@ -78,12 +87,13 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   const username = options.username ?? "alice";
   const password = options.password ?? "s3cret-token";
   let publicRead = options.publicRead ?? false;
+  let anyUsername = false;
   const log: GitServer["log"] = [];
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const authorized = req.headers.authorization === expected;
+    const authorized = req.headers.authorization === expected || (anyUsername && passwordOf(req) === password);
     const isPush = url.searchParams.get("service") === "git-receive-pack" || url.pathname.endsWith("/git-receive-pack");
     const entry = { method: req.method ?? "GET", path: url.pathname + url.search, authorized, status: 0 };
     log.push(entry);
@@ -187,6 +197,9 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     log,
     setPublicRead: (value) => {
       publicRead = value;
+    },
+    setAnyUsername: (value) => {
+      anyUsername = value;
     },
     async createRepo(name, files, repoOptions) {
       const branch = repoOptions?.branch ?? "main";

@@ -52,7 +52,7 @@ export function checkRemoteUrl(url: string): string {
 }
 
 /** Basic auth from the stored or typed credentials; a second request for them means they were refused. */
-function authOf(credentials: GitCredentials): { onAuth?: AuthCallback; onAuthFailure?: AuthCallback } {
+export function authOf(credentials: GitCredentials): { onAuth?: AuthCallback; onAuthFailure?: AuthCallback } {
   if (!credentials.token) return {};
   let asked = false;
   return {

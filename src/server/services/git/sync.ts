@@ -6,6 +6,7 @@
 import type { GitChange } from "~/lib/git/schemas";
 import type { Database } from "~/server/db/client";
 import type { WriteTx } from "~/server/db/write";
+import { AppError } from "~/server/errors";
 
 type Queryable = Pick<Database, "$queryRaw" | "projectGitSync">;
 
@@ -51,4 +52,31 @@ export async function changesSince(
   }
   for (const path of synced.keys()) if (!present.has(path)) changes.push({ path, change: "delete" });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The project's remote as its settings hold it (NOT_FOUND for someone else's project). */
+export async function loadProjectRemote(q: Pick<Database, "project">, projectId: string, userId: string) {
+  const project = await q.project.findFirst({
+    where: { id: projectId, userId },
+    select: { repositoryType: true, repositoryUrl: true, repositoryBranch: true, lastSyncAt: true },
+  });
+  if (!project) throw new AppError("NOT_FOUND", "Project not found.");
+  return {
+    repositoryType: project.repositoryType ?? "new",
+    url: project.repositoryUrl,
+    branch: project.repositoryBranch || "main",
+    lastSyncAt: project.lastSyncAt,
+  };
+}
+
+/** The remote a push or pull goes to, or a BAD_REQUEST when the project has none. */
+export async function requireProjectRemote(q: Pick<Database, "project">, projectId: string, userId: string) {
+  const remote = await loadProjectRemote(q, projectId, userId);
+  if (!remote.url) {
+    throw new AppError(
+      "BAD_REQUEST",
+      "This project has no Git remote: import it from one, or set the repository URL in its settings.",
+    );
+  }
+  return { ...remote, url: remote.url };
 }
