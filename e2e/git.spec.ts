@@ -111,7 +111,9 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await appendAndSave(page, "export const whisper = () => 'hello…';");
   await page.getByRole("button", { name: "Git", exact: true }).click();
   await page.getByRole("dialog", { name: "Git" }).getByTestId("git-push-open").click();
-  await page.getByRole("dialog", { name: "Push to Git" }).getByTestId("git-push").click();
+  const secondPush = page.getByRole("dialog", { name: "Push to Git" });
+  await expect(secondPush.getByLabel("Commit message")).toHaveValue("Update app.js");
+  await secondPush.getByTestId("git-push").click();
   const refused = page.getByTestId("git-push-conflict");
   await expect(refused).toContainText("The remote has new commits — pull first");
   await screenshots(page, "push-refused");
@@ -144,6 +146,20 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   const log = await git.readLog(repoName);
   expect(log[1]?.commit).toBe(theirs);
   expect((await git.readFiles(repoName))["app.js"]).toContain("whisper");
+
+  // Nothing left to pull; the settings show the sync and lead back to the panel.
+  await page.goto(`/projects/${projectId}/pull`);
+  await expect(page.getByTestId("pull-up-to-date")).toContainText(log[0]!.commit.slice(0, 7));
+  await page.goto(`/projects/${projectId}/settings`);
+  const sync = page.getByTestId("repository-sync");
+  await expect(sync.getByTestId("repository-synced-commit")).toHaveText(log[0]!.commit.slice(0, 7));
+  await expect(sync).toContainText("no changes since");
+  await sync.scrollIntoViewIfNeeded();
+  await screenshots(page, "settings");
+  await sync.getByRole("link", { name: "Push or pull in the Git panel" }).click();
+  await expect(page.getByRole("dialog", { name: "Git" }).getByTestId("git-synced-commit")).toHaveText(
+    log[0]!.commit.slice(0, 7),
+  );
 });
 
 test("a project without a repository explains where to set one; a wrong URL is refused inline", async ({ page }) => {

@@ -77,10 +77,16 @@ function ChangeList({ changes }: { changes: readonly Change[] }) {
  */
 export default function GitPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
-  const status = useQuery({ ...trpc.git.status.queryOptions({ projectId }), refetchOnWindowFocus: true });
+  // Read afresh each time the panel opens: saves since it was last open changed what there is to push.
+  const status = useQuery({
+    ...trpc.git.status.queryOptions({ projectId }),
+    staleTime: 0,
+    refetchOnMount: "always",
+    refetchOnWindowFocus: true,
+  });
   const [pushing, setPushing] = useState(false);
 
-  if (status.isPending) {
+  if (status.isPending || (!status.isFetchedAfterMount && status.isFetching)) {
     return (
       <DialogContent title="Git" className={WIDTH}>
         <p role="status" className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
