@@ -79,7 +79,7 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   // The Git panel shows the remote, the synced commit and the change; push it with a message of our own.
   const importedTip = (await git.tip(repoName))!;
   await page.getByRole("button", { name: "Git", exact: true }).click();
-  const panel = page.getByRole("dialog", { name: "Git" });
+  const panel = page.getByRole("dialog", { name: "Git", exact: true });
   await expect(panel.getByTestId("git-remote")).toHaveText(url);
   await expect(panel.getByTestId("git-branch")).toHaveText("main");
   await expect(panel.getByTestId("git-synced-commit")).toHaveText(importedTip.slice(0, 7));
@@ -89,11 +89,11 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await screenshots(page, "panel");
   await panel.getByTestId("git-push-open").click();
   const pushDialog = page.getByRole("dialog", { name: "Push to Git" });
-  await expect(pushDialog.getByLabel("Commit message")).toHaveValue("Update app.js");
+  await expect(pushDialog.getByLabel("Commit message")).toHaveValue("Update 1 file from Vaporform\n\nM app.js");
   await pushDialog.getByLabel("Commit message").fill("Add shout\n\nLouder greetings.");
   await pushDialog.getByTestId("git-push").click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Pushed" })).toContainText("to main (");
-  await expect(page.getByRole("dialog", { name: "Git" }).getByTestId("git-change")).toHaveCount(0);
+  await expect(page.getByTestId("toast").filter({ hasText: "Pushed" })).toContainText("to main: 2 files in the commit");
+  await expect(page.getByRole("dialog", { name: "Git", exact: true }).getByTestId("git-change")).toHaveCount(0);
 
   // The commit is on the server, by the user, with their message and the edit.
   const [pushed] = await git.readLog(repoName);
@@ -110,9 +110,9 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await git.commitAs(repoName, { "README.md": "# Shop\n\nA small shop, now with a README by Someone Else.\n" });
   await appendAndSave(page, "export const whisper = () => 'hello…';");
   await page.getByRole("button", { name: "Git", exact: true }).click();
-  await page.getByRole("dialog", { name: "Git" }).getByTestId("git-push-open").click();
+  await page.getByRole("dialog", { name: "Git", exact: true }).getByTestId("git-push-open").click();
   const secondPush = page.getByRole("dialog", { name: "Push to Git" });
-  await expect(secondPush.getByLabel("Commit message")).toHaveValue("Update app.js");
+  await expect(secondPush.getByLabel("Commit message")).toHaveValue("Update 1 file from Vaporform\n\nM app.js");
   await secondPush.getByTestId("git-push").click();
   const refused = page.getByTestId("git-push-conflict");
   await expect(refused).toContainText("The remote has new commits — pull first");
@@ -140,9 +140,10 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   // And now the push goes through, on top of their commit.
   const theirs = (await git.tip(repoName))!;
   await page.getByRole("button", { name: "Git", exact: true }).click();
-  await page.getByRole("dialog", { name: "Git" }).getByTestId("git-push-open").click();
+  await page.getByRole("dialog", { name: "Git", exact: true }).getByTestId("git-push-open").click();
   await page.getByRole("dialog", { name: "Push to Git" }).getByTestId("git-push").click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Pushed" })).toBeVisible();
+  await expect(page.getByRole("dialog", { name: "Git", exact: true }).getByTestId("git-change")).toHaveCount(0);
+  await expect.poll(() => git.tip(repoName)).not.toBe(theirs);
   const log = await git.readLog(repoName);
   expect(log[1]?.commit).toBe(theirs);
   expect((await git.readFiles(repoName))["app.js"]).toContain("whisper");
@@ -157,7 +158,7 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await sync.scrollIntoViewIfNeeded();
   await screenshots(page, "settings");
   await sync.getByRole("link", { name: "Push or pull in the Git panel" }).click();
-  await expect(page.getByRole("dialog", { name: "Git" }).getByTestId("git-synced-commit")).toHaveText(
+  await expect(page.getByRole("dialog", { name: "Git", exact: true }).getByTestId("git-synced-commit")).toHaveText(
     log[0]!.commit.slice(0, 7),
   );
 });
@@ -191,7 +192,7 @@ test("a project without a repository explains where to set one; a wrong URL is r
   await dialog.getByRole("button", { name: "Create project" }).click();
   await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
   await page.getByRole("button", { name: "Git", exact: true }).click();
-  const panel = page.getByRole("dialog", { name: "Git" });
+  const panel = page.getByRole("dialog", { name: "Git", exact: true });
   await expect(panel.getByTestId("git-no-remote")).toContainText("no Git repository yet");
   await screenshots(page, "no-remote");
   await panel.getByRole("link", { name: "Open settings" }).click();

@@ -26,24 +26,26 @@ describe("shortCommit", () => {
 });
 
 describe("defaultCommitMessage", () => {
-  it("names a single change in its subject", () => {
-    expect(defaultCommitMessage([{ path: "src/app.ts", change: "modify" }])).toBe("Update src/app.ts");
-  });
-
-  it("lists several changes under a subject, with the rest counted", () => {
+  it("counts the changed files, then lists them as git status --short does", () => {
+    expect(defaultCommitMessage([{ path: "src/app.ts", change: "modify" }])).toBe(
+      "Update 1 file from Vaporform\n\nM src/app.ts",
+    );
     expect(
       defaultCommitMessage([
         { path: "a.ts", change: "add" },
         { path: "b.ts", change: "delete" },
       ]),
-    ).toBe("Update 2 files from Vaporform\n\n- Add a.ts\n- Delete b.ts");
-    const many = Array.from({ length: 25 }, (_, index) => ({ path: `f${index}.ts`, change: "modify" as const }));
-    const message = defaultCommitMessage(many);
-    expect(message.split("\n")).toHaveLength(2 + 20 + 1);
-    expect(message.endsWith("- and 5 more")).toBe(true);
+    ).toBe("Update 2 files from Vaporform\n\nA a.ts\nD b.ts");
   });
 
-  it("has a message when nothing changed", () => {
-    expect(defaultCommitMessage([])).toBe("Sync from Vaporform");
+  it("lists at most 50 paths, with the rest counted", () => {
+    const many = Array.from({ length: 55 }, (_, index) => ({ path: `f${index}.ts`, change: "modify" as const }));
+    const lines = defaultCommitMessage(many).split("\n");
+    expect(lines).toHaveLength(2 + 50 + 1);
+    expect(lines.at(-1)).toBe("… and 5 more");
+  });
+
+  it("has a subject when nothing changed", () => {
+    expect(defaultCommitMessage([])).toBe("Update 0 files from Vaporform");
   });
 });

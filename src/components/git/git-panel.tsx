@@ -243,7 +243,7 @@ function PushForm({ projectId, status, onDone }: { projectId: string; status: Gi
       const result = await push.mutateAsync({ projectId, message: message.trim() || undefined });
       await queryClient.invalidateQueries({ queryKey: trpc.git.status.queryKey({ projectId }) });
       toast(
-        `Pushed ${shortCommit(result.commit)} to ${result.branch} (${result.files} ${result.files === 1 ? "file" : "files"}).`,
+        `Pushed ${shortCommit(result.commit)} to ${result.branch}: ${result.files} ${result.files === 1 ? "file" : "files"} in the commit.`,
       );
       onDone();
     } catch {
@@ -308,7 +308,12 @@ function PushForm({ projectId, status, onDone }: { projectId: string; status: Gi
           <Button type="button" variant="secondary" onClick={onDone} disabled={push.isPending}>
             <ArrowLeft className="size-4" aria-hidden /> Back
           </Button>
-          <Button type="submit" pending={push.isPending} data-testid="git-push">
+          <Button
+            type="submit"
+            variant={remoteMoved ? "secondary" : "primary"}
+            pending={push.isPending}
+            data-testid="git-push"
+          >
             <ArrowUpFromLine className="size-4" aria-hidden /> Push
           </Button>
         </div>

@@ -82,7 +82,7 @@ export function Toaster() {
     <ol
       aria-live="polite"
       aria-label="Notifications"
-      className="pointer-events-none fixed bottom-16 right-4 z-50 flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2"
+      className="pointer-events-none fixed bottom-16 right-4 z-[60] flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2"
     >
       {items.map((item) => (
         <ToastItem key={item.id} item={item} />

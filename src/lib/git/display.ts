@@ -33,19 +33,20 @@ export function shortCommit(oid: string): string {
   return oid.slice(0, 7);
 }
 
-const CHANGE_VERBS = { add: "Add", modify: "Update", delete: "Delete" } as const;
-/** How many paths a default commit message lists before "and N more". */
-const MESSAGE_MAX_PATHS = 20;
+const CHANGE_LETTERS = { add: "A", modify: "M", delete: "D" } as const;
+/** How many paths a default commit message lists before "… and N more". */
+const MESSAGE_MAX_PATHS = 50;
 
-/** A commit message listing the changed files ("Update 2 files from Vaporform" and one line per file). */
-export function defaultCommitMessage(changes: readonly { path: string; change: keyof typeof CHANGE_VERBS }[]): string {
-  if (changes.length === 0) return "Sync from Vaporform";
-  const subject =
-    changes.length === 1
-      ? `${CHANGE_VERBS[changes[0]!.change]} ${changes[0]!.path}`
-      : `Update ${changes.length} files from Vaporform`;
-  if (changes.length === 1) return subject;
-  const lines = changes.slice(0, MESSAGE_MAX_PATHS).map((entry) => `- ${CHANGE_VERBS[entry.change]} ${entry.path}`);
-  if (changes.length > MESSAGE_MAX_PATHS) lines.push(`- and ${changes.length - MESSAGE_MAX_PATHS} more`);
+/**
+ * The default commit message of a push: how many files changed, then one line per file in `git status --short`
+ * style ("M src/app.ts"), at most MESSAGE_MAX_PATHS of them.
+ */
+export function defaultCommitMessage(
+  changes: readonly { path: string; change: keyof typeof CHANGE_LETTERS }[],
+): string {
+  const subject = `Update ${changes.length} ${changes.length === 1 ? "file" : "files"} from Vaporform`;
+  if (changes.length === 0) return subject;
+  const lines = changes.slice(0, MESSAGE_MAX_PATHS).map((item) => `${CHANGE_LETTERS[item.change]} ${item.path}`);
+  if (changes.length > MESSAGE_MAX_PATHS) lines.push(`… and ${changes.length - MESSAGE_MAX_PATHS} more`);
   return `${subject}\n\n${lines.join("\n")}`;
 }
