@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { env } from "~/env";
 import { decryptSecret } from "~/server/crypto";
 import { importSettled } from "~/server/services/git/import";
 import { pool } from "../db";
 import { expectFailure, signedInUser } from "../files/support";
-import { expectNoLeftovers, importAndWait, useGitServer } from "./support";
+import { expectNoLeftovers, importAndWait, gitServerForFile } from "./support";
 
-const server = useGitServer();
+const server = gitServerForFile();
 const tag = () => randomBytes(3).toString("hex");
 
 async function projectsNamed(userId: string, name: string) {
@@ -183,21 +183,62 @@ describe("git.import", () => {
     await expectNoLeftovers();
   });
 
-  it("cancels a running import: nothing is created; only the owner sees or cancels the operation", async () => {
+  it("cancels an import while it downloads: nothing is created; only the owner sees or cancels it", async () => {
     const repo = `cancel-${tag()}`;
-    const url = await server().createRepo(repo, { "big.bin": randomBytes(2 * 1024 * 1024) });
+    const size = 1024 * 1024;
+    const url = await server().createRepo(repo, { "big.bin": randomBytes(size) });
     const { api, userId } = await signedInUser();
     const other = await signedInUser();
     const name = `Cancelled ${tag()}`;
-    const { operationId } = await api.git.import({ url, name, username: "alice", token: server().password });
-    await expectFailure(other.api.git.operation({ operationId }), "NOT_FOUND");
-    await expectFailure(other.api.git.cancel({ operationId }), "NOT_FOUND");
-    expect(await api.git.cancel({ operationId })).toEqual({ ok: true });
-    await importSettled(operationId);
-    const op = await api.git.operation({ operationId });
-    expect(op.status).toBe("cancelled");
-    expect(op.projectId).toBeNull();
+    server().setThrottle(20, 8 * 1024);
+    try {
+      const { operationId } = await api.git.import({ url, name, username: "alice", token: server().password });
+      await expectFailure(other.api.git.operation({ operationId }), "NOT_FOUND");
+      await expectFailure(other.api.git.cancel({ operationId }), "NOT_FOUND");
+      // Wait until bytes of the pack are arriving, then cancel.
+      await vi.waitFor(
+        async () => {
+          const op = await api.git.operation({ operationId });
+          expect(op.status).toBe("running");
+          expect(op.loaded).toBeGreaterThan(0);
+        },
+        { timeout: 20_000, interval: 50 },
+      );
+      expect(await api.git.cancel({ operationId })).toEqual({ ok: true });
+      await importSettled(operationId);
+      const op = await api.git.operation({ operationId });
+      expect(op).toMatchObject({ status: "cancelled", projectId: null, error: null });
+      expect(op.loaded).toBeLessThan(size);
+    } finally {
+      server().setThrottle(0);
+    }
     expect(await projectsNamed(userId, name)).toHaveLength(0);
     await expectNoLeftovers();
+  });
+
+  it("limits the imports one user may run at once", async () => {
+    const { api, userId } = await signedInUser();
+    await pool.query(`INSERT INTO git_operations (user_id, kind) SELECT $1, 'import' FROM generate_series(1, 3)`, [
+      userId,
+    ]);
+    await expectFailure(
+      api.git.import({ url: `${server().url}/x.git`, name: `Many ${tag()}` }),
+      "TOO_MANY_REQUESTS",
+      /3 imports running/,
+    );
+    // Rows whose runner stopped (no heartbeat for a minute) no longer count, and read as interrupted.
+    await pool.query(`UPDATE git_operations SET updated_at = now() - interval '2 minutes' WHERE user_id = $1`, [
+      userId,
+    ]);
+    const { operationId } = await api.git.import({ url: `${server().url}/x.git`, name: `Many ${tag()}` });
+    await importSettled(operationId);
+    const { rows } = await pool.query(`SELECT id FROM git_operations WHERE user_id = $1 AND id <> $2 LIMIT 1`, [
+      userId,
+      operationId,
+    ]);
+    expect(await api.git.operation({ operationId: rows[0].id })).toMatchObject({
+      status: "failed",
+      error: "The operation was interrupted (the server stopped).",
+    });
   });
 });

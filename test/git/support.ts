@@ -12,7 +12,7 @@ import type { Caller } from "../files/support";
  * One loopback git server per test file, and a temporary folder of the file's own as the system's (os.tmpdir()
  * reads TMPDIR), so the "no temporary directory left" checks see only this file's git work.
  */
-export function useGitServer(): () => GitServer {
+export function gitServerForFile(): () => GitServer {
   let server: GitServer;
   let previousTmp: string | undefined;
   beforeAll(async () => {

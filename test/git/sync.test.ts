@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { pool } from "../db";
 import { expectFailure, signedInUser, type Caller } from "../files/support";
-import { expectNoLeftovers, importAndWait, useGitServer } from "./support";
+import { expectNoLeftovers, importAndWait, gitServerForFile } from "./support";
 
-const server = useGitServer();
+const server = gitServerForFile();
 const tag = () => randomBytes(3).toString("hex");
 
 /** A repository with `files`, imported with credentials by a new user. */
@@ -222,6 +222,45 @@ describe("git.pullPreview / git.pullApply", () => {
     );
     expect(await content(api, projectId, "b.txt")).toBe("b\n");
     expect((await api.git.status({ projectId })).syncedCommit).not.toBe(second.remoteCommit);
+    await expectNoLeftovers();
+  });
+
+  it("an archived project still pushes (a read of its files) but refuses the pull's writes", async () => {
+    const { api, projectId, repo } = await importedProject({ "a.txt": "a\n" });
+    await edit(api, projectId, "a.txt", "mine\n");
+    await api.project.archive({ projectId });
+    const pushed = await api.git.push({ projectId });
+    expect(await server().tip(repo)).toBe(pushed.commit);
+    await server().commitAs(repo, { "b.txt": "b\n" });
+    const preview = await api.git.pullPreview({ projectId });
+    await expectFailure(
+      api.git.pullApply({
+        projectId,
+        remoteCommit: preview.remoteCommit,
+        expected: expectedOf(preview),
+        resolutions: [],
+      }),
+      "PRECONDITION_FAILED",
+      /archived; unarchive it to make changes/,
+    );
+    expect((await api.git.status({ projectId })).syncedCommit).toBe(pushed.commit);
+  });
+
+  it("reaches a synced commit many commits back by deepening the fetch, and merges from it", async () => {
+    const { api, projectId, repo } = await importedProject({ "a.txt": "1\n2\n3\n", "log.txt": "0\n" });
+    const synced = (await api.git.status({ projectId })).syncedCommit;
+    await edit(api, projectId, "a.txt", "1 mine\n2\n3\n");
+    for (let i = 1; i <= 20; i++) await server().commitAs(repo, { "log.txt": `${i}\n` });
+    await server().commitAs(repo, { "a.txt": "1\n2\n3 theirs\n" });
+    const logged = server().log.length;
+    const preview = await api.git.pullPreview({ projectId });
+    expect(preview).toMatchObject({ baseCommit: synced, fastForward: false, conflictCount: 0 });
+    expect(preview.files.find((file) => file.path === "a.txt")!.merged).toBe("1 mine\n2\n3 theirs\n");
+    // Three requests of packs at least: the tip, then 16 more commits, then 64.
+    const fetches = server()
+      .log.slice(logged)
+      .filter((entry) => entry.path.endsWith("/git-upload-pack") && entry.method === "POST");
+    expect(fetches.length).toBe(3);
     await expectNoLeftovers();
   });
 });

@@ -38,6 +38,8 @@ export interface GitServer {
   setPublicRead(value: boolean): void;
   /** Whether any username goes with the password (as hosts take a token), changeable while running. */
   setAnyUsername(value: boolean): void;
+  /** Sends answers slowly: at most `bytesPerChunk` bytes each `delayMs` (0: at full speed). */
+  setThrottle(delayMs: number, bytesPerChunk?: number): void;
   /** A bare repository `name` with `files` committed on `branch` (none: an empty repository). Answers its URL. */
   createRepo(name: string, files?: Record<string, string | Buffer>, options?: { branch?: string }): Promise<string>;
   /** A commit on `branch` by "Someone Else": files written (a null deletes). Answers the commit id. */
@@ -88,6 +90,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   const password = options.password ?? "s3cret-token";
   let publicRead = options.publicRead ?? false;
   let anyUsername = false;
+  let throttle = { delayMs: 0, bytesPerChunk: 16 * 1024 };
   const log: GitServer["log"] = [];
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 
@@ -126,9 +129,20 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     req.pipe(child.stdin);
     let head = Buffer.alloc(0);
     let headersDone = false;
+    // Throttled: the child is paused while its output drips out.
+    const send = async (chunk: Buffer) => {
+      if (throttle.delayMs === 0) return void res.write(chunk);
+      child.stdout.pause();
+      for (let at = 0; at < chunk.length && !res.destroyed; at += throttle.bytesPerChunk) {
+        res.write(chunk.subarray(at, at + throttle.bytesPerChunk));
+        await new Promise((resolve) => setTimeout(resolve, throttle.delayMs));
+      }
+      child.stdout.resume();
+    };
+    let queue = Promise.resolve();
     child.stdout.on("data", (chunk: Buffer) => {
       if (headersDone) {
-        res.write(chunk);
+        queue = queue.then(() => send(chunk));
         return;
       }
       head = Buffer.concat([head, chunk]);
@@ -149,9 +163,11 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       }
       entry.status = status;
       res.writeHead(status, headers);
-      res.write(head.subarray(cut.at + cut.len));
+      const rest = head.subarray(cut.at + cut.len);
+      queue = queue.then(() => send(rest));
     });
-    child.stdout.on("end", () => res.end());
+    child.stdout.on("end", () => void queue.then(() => res.end()));
+    res.on("close", () => child.kill());
     child.on("error", () => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -200,6 +216,9 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     },
     setAnyUsername: (value) => {
       anyUsername = value;
+    },
+    setThrottle: (delayMs, bytesPerChunk = 16 * 1024) => {
+      throttle = { delayMs, bytesPerChunk };
     },
     async createRepo(name, files, repoOptions) {
       const branch = repoOptions?.branch ?? "main";

@@ -64,7 +64,6 @@ async function runImport(
         dir,
         remote,
         branch,
-        depth: 1,
         signal: tracker.signal,
         onProgress: (event) => tracker.report(event.phase, event.loaded, event.total ?? null),
         onBytes: (loaded) => tracker.report("Downloading", loaded, null),

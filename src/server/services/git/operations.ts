@@ -9,6 +9,12 @@ import { AppError } from "~/server/errors";
 
 /** Progress reaches the database at most this often (plus every change of phase). */
 export const PROGRESS_INTERVAL_MS = 250;
+/** A runner touches its row this often, whatever it is doing, so a row left by a stopped server can be told apart. */
+export const HEARTBEAT_MS = 10_000;
+/** A running operation whose row was not touched for this long died with its server: it is recorded as failed. */
+export const STALE_AFTER_MS = 60_000;
+/** Imports one user may have running at once (each holds up to the import limits in memory). */
+export const MAX_RUNNING_IMPORTS_PER_USER = 3;
 
 /** The operation as the browser sees it. */
 export interface GitOperationView {
@@ -52,13 +58,31 @@ function view(row: {
   };
 }
 
-/** Records a new running operation of `userId` and answers its id. */
+/** Ends the running operations whose runner stopped touching them (its server stopped). */
+async function expireStale(db: Database): Promise<void> {
+  await db.gitOperation.updateMany({
+    where: { status: "running", updatedAt: { lt: new Date(Date.now() - STALE_AFTER_MS) } },
+    data: { status: "failed", error: "The operation was interrupted (the server stopped).", finishedAt: new Date() },
+  });
+}
+
+/** Records a new running operation of `userId` and answers its id (429 past the running imports allowed). */
 export async function startOperation(options: {
   db: Database;
   userId: string;
   projectId: string | null;
   kind: GitOperationKind;
 }): Promise<string> {
+  await expireStale(options.db);
+  const running = await options.db.gitOperation.count({
+    where: { userId: options.userId, kind: options.kind, status: "running" },
+  });
+  if (options.kind === "import" && running >= MAX_RUNNING_IMPORTS_PER_USER) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `You have ${running} imports running; wait for one to finish (or cancel it) before starting another.`,
+    );
+  }
   const row = await options.db.gitOperation.create({
     data: { userId: options.userId, projectId: options.projectId, kind: options.kind },
     select: { id: true },
@@ -68,6 +92,7 @@ export async function startOperation(options: {
 
 /** One of the caller's operations; anyone else's answers NOT_FOUND. */
 export async function getOperation(options: { db: Database; userId: string; operationId: string }) {
+  await expireStale(options.db);
   const row = await options.db.gitOperation.findFirst({
     where: { id: options.operationId, userId: options.userId },
     select: VIEW,
@@ -78,6 +103,7 @@ export async function getOperation(options: { db: Database; userId: string; oper
 
 /** The running operation on a project, if any (the newest). */
 export async function runningOperation(db: Database, projectId: string): Promise<GitOperationView | null> {
+  await expireStale(db);
   const row = await db.gitOperation.findFirst({
     where: { projectId, status: "running" },
     orderBy: { createdAt: "desc" },
@@ -115,11 +141,19 @@ export class OperationTracker {
   private writing: Promise<void> | null = null;
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly db: Database,
     readonly id: string,
-  ) {}
+  ) {
+    this.heartbeat = setInterval(() => {
+      this.db.gitOperation
+        .updateMany({ where: { id, status: "running" }, data: { updatedAt: new Date() } })
+        .catch((error: Error) => console.warn(`[git] heartbeat of ${id} not recorded: ${error.message}`));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
 
   /** Records the phase and counts: at most every PROGRESS_INTERVAL_MS, or at once when the phase changed. */
   report(phase: string, loaded: number, total: number | null): void {
@@ -159,6 +193,7 @@ export class OperationTracker {
     status: Exclude<GitOperationStatus, "running">,
     extra: { error?: string; projectId?: string } = {},
   ): Promise<void> {
+    clearInterval(this.heartbeat);
     await this.writing;
     await this.db.gitOperation.update({
       where: { id: this.id },

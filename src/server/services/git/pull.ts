@@ -49,8 +49,9 @@ function fileSet(files: PreparedFile[]): FileSet {
 }
 
 /**
- * The project's remote and the two remote sides of the merge: the branch's history fetched into a temporary
- * directory (removed before this answers), its tip's files and the synced commit's. `upToDate` when the tip is the
+ * The project's remote and the two remote sides of the merge: the branch's tip fetched into a temporary directory
+ * (removed before this answers), with as much history as it takes to reach the synced commit, its tip's files and
+ * the synced commit's. `upToDate` when the tip is the
  * synced commit (nothing is downloaded then).
  */
 async function fetchSides(db: Database, projectId: string, userId: string, integrationId: string | undefined) {
@@ -65,7 +66,7 @@ async function fetchSides(db: Database, projectId: string, userId: string, integ
   }
   if (tip === sync?.commit) return { upToDate: true as const, branch: project.branch, tip, sync };
   const sides = await withTempDir(async (dir): Promise<RemoteSides> => {
-    const remoteCommit = await fetchBranch({ dir, remote, branch: project.branch });
+    const remoteCommit = await fetchBranch({ dir, remote, branch: project.branch, until: sync?.commit ?? null });
     const theirs = await readCommitFiles(dir, remoteCommit);
     const baseCommit = sync && (await hasCommit(dir, sync.commit)) ? sync.commit : null;
     const base = baseCommit ? fileSet(await readCommitFiles(dir, baseCommit)) : new Map();

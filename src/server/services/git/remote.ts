@@ -4,7 +4,7 @@
  * user that never holds a credential.
  */
 import fs from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import git, { Errors, type AuthCallback, type ProgressCallback } from "isomorphic-git";
@@ -150,39 +150,45 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   }
 }
 
+/** How much deeper each further fetch of a pull goes, looking for the synced commit: 16, 64, 256… commits. */
+const DEEPEN_FACTOR = 4;
+
+/** Whether `dir`'s history was cut by a shallow fetch (git's `shallow` file lists the boundary commits). */
+async function isShallow(dir: string): Promise<boolean> {
+  try {
+    return (await readFile(join(dir, ".git", "shallow"), "utf8")).trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Fetches `branch` of the remote into `dir` (no checkout), at most IMPORT_MAX_ARCHIVE_BYTES downloaded: past it
- * the download stops. `depth` 1 for the tip alone; undefined for the branch's history. Answers the tip's commit.
+ * Fetches the tip of `branch` into `dir` (no checkout); with `until`, deepens the history by growing steps until
+ * that commit is there or the history ends. Every request shares one budget of IMPORT_MAX_ARCHIVE_BYTES: past it
+ * the download stops. Answers the tip's commit.
  */
 export async function fetchBranch(options: {
   dir: string;
   remote: GitRemote;
   branch: string;
-  depth?: number;
+  until?: string | null;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
   onBytes?: (loaded: number) => void;
 }): Promise<string> {
-  const { dir, remote, branch } = options;
+  const { dir, remote, branch, until } = options;
   const http = guardedGitHttp({
     maxBytes: env.IMPORT_MAX_ARCHIVE_BYTES,
     signal: options.signal,
     onBytes: options.onBytes,
   });
+  const common = { fs, http, dir, url: remote.url, ref: branch, singleBranch: true, onProgress: options.onProgress };
   try {
-    await git.clone({
-      fs,
-      http,
-      dir,
-      url: remote.url,
-      ref: branch,
-      singleBranch: true,
-      noCheckout: true,
-      noTags: true,
-      depth: options.depth,
-      onProgress: options.onProgress,
-      ...authOf(remote.credentials),
-    });
+    await git.clone({ ...common, noCheckout: true, noTags: true, depth: 1, ...authOf(remote.credentials) });
+    for (let step = DEEPEN_FACTOR * DEEPEN_FACTOR; until && !(await hasCommit(dir, until)); step *= DEEPEN_FACTOR) {
+      if (!(await isShallow(dir))) break;
+      await git.fetch({ ...common, tags: false, depth: step, relative: true, ...authOf(remote.credentials) });
+    }
     return await git.resolveRef({ fs, dir, ref: `refs/remotes/origin/${branch}` });
   } catch (error) {
     if (error instanceof Errors.NotFoundError || (error as { code?: string }).code === "NotFoundError") {
