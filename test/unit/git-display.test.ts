@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultCommitMessage, projectNameFromUrl, shortCommit } from "~/lib/git/display";
+import { defaultCommitMessage, operationProgress, projectNameFromUrl, shortCommit } from "~/lib/git/display";
 import { ZProjectName } from "~/lib/schemas/project";
 
 describe("projectNameFromUrl", () => {
@@ -47,5 +47,24 @@ describe("defaultCommitMessage", () => {
 
   it("has a subject when nothing changed", () => {
     expect(defaultCommitMessage([])).toBe("Update 0 files from Vaporform");
+  });
+});
+
+describe("operationProgress", () => {
+  it("has a percentage and counts when the total is known", () => {
+    expect(operationProgress({ status: "running", phase: "Receiving objects", loaded: 1234, total: 2900 })).toEqual({
+      percent: 43,
+      text: "Receiving objects 43% (1,234/2,900)",
+    });
+    expect(operationProgress({ status: "running", phase: "Resolving", loaded: 12, total: 10 }).percent).toBe(100);
+  });
+
+  it("is indeterminate while the total is unknown, and full once succeeded", () => {
+    expect(operationProgress({ status: "running", phase: "Downloading", loaded: 52_000, total: null })).toEqual({
+      percent: null,
+      text: "Downloading (52,000)",
+    });
+    expect(operationProgress({ status: "running", phase: "Starting", loaded: 0, total: null }).text).toBe("Starting");
+    expect(operationProgress({ status: "succeeded", phase: "Done", loaded: 0, total: null }).percent).toBe(100);
   });
 });

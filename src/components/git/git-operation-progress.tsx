@@ -6,6 +6,7 @@ import { useEffect, useRef } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { cn } from "~/lib/cn";
+import { operationProgress } from "~/lib/git/display";
 import type { RouterOutputs } from "~/server/api/root";
 import { useTRPC } from "~/trpc/react";
 
@@ -13,14 +14,6 @@ export type GitOperation = RouterOutputs["git"]["operation"];
 
 /** How often a running operation is read again. */
 const POLL_MS = 500;
-
-/** "Receiving objects 42% (1,234/2,900)", or the phase alone while the total is unknown. */
-function progressText(operation: GitOperation, percent: number | null): string {
-  if (operation.total === null || operation.total === 0) {
-    return operation.loaded > 0 ? `${operation.phase} (${operation.loaded.toLocaleString("en-US")})` : operation.phase;
-  }
-  return `${operation.phase} ${percent}% (${operation.loaded.toLocaleString("en-US")}/${operation.total.toLocaleString("en-US")})`;
-}
 
 /**
  * Follows a Git operation (an import) until it ends: a progress bar with the library's phase and counts, read
@@ -52,12 +45,7 @@ export function GitOperationProgress({
     onFinished(data);
   }, [data, onFinished]);
 
-  const percent =
-    data && data.total !== null && data.total > 0
-      ? Math.min(100, Math.round((data.loaded / data.total) * 100))
-      : data?.status === "succeeded"
-        ? 100
-        : null;
+  const { percent, text } = data ? operationProgress(data) : { percent: null, text: "Starting…" };
   const running = !data || data.status === "running";
   return (
     <div className="space-y-3" data-testid="git-progress">
@@ -67,7 +55,7 @@ export function GitOperationProgress({
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent ?? undefined}
-        aria-valuetext={data ? progressText(data, percent) : "Starting"}
+        aria-valuetext={text}
         className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
       >
         <div
@@ -85,7 +73,7 @@ export function GitOperationProgress({
           aria-live="polite"
           data-testid="git-phase"
         >
-          {data ? progressText(data, percent) : "Starting…"}
+          {text}
         </p>
         {running && (
           <Button

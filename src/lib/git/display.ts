@@ -1,4 +1,7 @@
-/** How the UI names Git things: a project's name from its remote, a short commit id, a default commit message. */
+/**
+ * How the UI names Git things: a project's name from its remote, a short commit id, an operation's progress, a
+ * default commit message.
+ */
 
 /**
  * A project name from a remote's URL: its last path segment without `.git` ("https://host/team/my-app.git" ->
@@ -49,4 +52,26 @@ export function defaultCommitMessage(
   const lines = changes.slice(0, MESSAGE_MAX_PATHS).map((item) => `${CHANGE_LETTERS[item.change]} ${item.path}`);
   if (changes.length > MESSAGE_MAX_PATHS) lines.push(`… and ${changes.length - MESSAGE_MAX_PATHS} more`);
   return `${subject}\n\n${lines.join("\n")}`;
+}
+
+/**
+ * An operation's progress bar and words: the percentage when the total is known (100 once it succeeded), else none
+ * (the bar is indeterminate); "Receiving objects 42% (1,234/2,900)", or the phase and the count so far.
+ */
+export function operationProgress(operation: { status: string; phase: string; loaded: number; total: number | null }): {
+  percent: number | null;
+  text: string;
+} {
+  const count = (value: number) => value.toLocaleString("en-US");
+  if (operation.total !== null && operation.total > 0) {
+    const percent = Math.min(100, Math.round((operation.loaded / operation.total) * 100));
+    return {
+      percent,
+      text: `${operation.phase} ${percent}% (${count(operation.loaded)}/${count(operation.total)})`,
+    };
+  }
+  return {
+    percent: operation.status === "succeeded" ? 100 : null,
+    text: operation.loaded > 0 ? `${operation.phase} (${count(operation.loaded)})` : operation.phase,
+  };
 }
