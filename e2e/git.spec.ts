@@ -17,6 +17,8 @@ test.afterAll(async () => {
 
 /** Light and dark screenshots of what the page shows now (the theme class toggled in place). */
 async function screenshots(page: Page, name: string) {
+  // Colours change at once (no transition caught half-way in the picture).
+  await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
   for (const scheme of ["light", "dark"] as const) {
     await page.evaluate((dark) => document.documentElement.classList.toggle("dark", dark), scheme === "dark");
     await page.screenshot({ path: `e2e/screenshots/git-${name}-${scheme}.png` });
@@ -197,4 +199,54 @@ test("a project without a repository explains where to set one; a wrong URL is r
   await screenshots(page, "no-remote");
   await panel.getByRole("link", { name: "Open settings" }).click();
   await page.waitForURL(/\/settings#repository$/);
+});
+
+test("a pull where both sides changed the same lines: the conflict view, resolved with the remote's side", async ({
+  page,
+}) => {
+  const repoName = `notes-${randomBytes(3).toString("hex")}`;
+  const url = await git.createRepo(repoName, { "notes.md": "# Notes\n\ntitle: first\n" });
+  const user = await createUser(page);
+  await signInAs(page.context(), user);
+  await page.goto("/projects");
+  await page.getByRole("button", { name: "New project" }).click();
+  const dialog = page.getByRole("dialog", { name: "New project" });
+  await dialog.getByRole("radio", { name: /From Git/ }).check();
+  await dialog.getByLabel("Repository URL").fill(url);
+  await dialog.getByLabel("Username").fill(git.username);
+  await dialog.getByLabel("Access token").fill(git.password);
+  await dialog.getByRole("button", { name: "Import repository" }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectId = new URL(page.url()).pathname.split("/").pop()!;
+
+  // Both change the title line: ours in Monaco, theirs on the server.
+  await page.getByRole("treeitem", { name: /notes\.md/ }).click();
+  await expect.poll(() => editorValue(page)).toContain("title: first");
+  await page.evaluate(() => window.__vaporformEditor?.setValue("# Notes\n\ntitle: mine\n"));
+  await page.getByTestId("code-editor").click();
+  await page.keyboard.press(`${modKey}+s`);
+  await expect(page.getByTestId("save-status")).toHaveText("Saved");
+  await git.commitAs(repoName, { "notes.md": "# Notes\n\ntitle: theirs\n" });
+
+  await page.getByRole("button", { name: "Git", exact: true }).click();
+  await page.getByRole("dialog", { name: "Git", exact: true }).getByRole("link", { name: "Pull…" }).click();
+  await page.waitForURL(`**/projects/${projectId}/pull`);
+  await expect(page.getByTestId("pull-summary")).toContainText("0 changes apply cleanly, 1 conflict");
+  const row = page.getByTestId("pull-file").filter({ hasText: "notes.md" });
+  await expect(row).toHaveAttribute("data-status", "conflict");
+  await expect(page.getByTestId("pull-apply")).toBeDisabled();
+  await expect(page.getByTestId("pull-file-description")).toContainText(
+    "The remote and you both changed the same lines",
+  );
+  await expect
+    .poll(() => page.evaluate(() => window.__vaporformDiffEditor?.getValue() ?? ""))
+    .toContain("<<<<<<< yours");
+  await screenshots(page, "pull-conflict");
+
+  await page.getByTestId("pull-use-theirs").click();
+  await expect(row).toHaveAttribute("data-status", "resolved");
+  await page.getByTestId("pull-apply").click();
+  await page.waitForURL(`**/projects/${projectId}`);
+  await expect(page.getByTestId("toast").filter({ hasText: "Pulled" })).toBeVisible();
+  expect((await readFileApi(page, projectId, "notes.md")).content).toBe("# Notes\n\ntitle: theirs\n");
 });

@@ -48,7 +48,12 @@ export function GitSourceFields({
     if (!parsed.success) return setLoadError(parsed.error.issues[0]?.message ?? "Check the URL.");
     setLoading(true);
     try {
-      const result = await queryClient.fetchQuery({ ...trpc.git.branches.queryOptions(parsed.data), staleTime: 0 });
+      // Asked afresh every time, and not kept in the cache: its key holds the token.
+      const result = await queryClient.fetchQuery({
+        ...trpc.git.branches.queryOptions(parsed.data),
+        staleTime: 0,
+        gcTime: 0,
+      });
       setLoaded({ url, ...result });
       setChoice(result.defaultBranch ?? result.branches[0] ?? OTHER_BRANCH);
       if (result.branches.length === 0) setLoadError("This repository has no branches yet: type the one to import.");
