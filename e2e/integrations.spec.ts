@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import fs from "node:fs";
 import { expect, openFreshProject, test } from "./fixtures";
 
 const API_KEY = "sk-e2e-integration-key-7781";
@@ -110,6 +111,26 @@ test("add an integration with its key masked, test it, receive a signed webhook 
   await page.goto(`/projects/${projectId}`);
   await page.getByRole("button", { name: "Activity" }).click();
   await expect(page.getByText('Webhook "deploy.finished" received by Deploy hook')).toBeVisible();
+
+  // On the dashboard: the delivery in the activity timeline, filtered to webhooks, and exported as CSV.
+  await page.goto(`/projects/${projectId}/dashboard`);
+  const entries = page.getByTestId("activity-entry");
+  await expect(entries.filter({ hasText: 'Webhook "deploy.finished" received by Deploy hook' })).toBeVisible();
+  await page.getByRole("combobox", { name: "Source", exact: true }).selectOption("webhook");
+  await expect(entries).toHaveCount(1);
+  await expect(entries.first()).toHaveAttribute("data-source", "webhook");
+  await expect(page.getByTestId("activity-export")).toHaveAttribute("href", /source=webhook/);
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("activity-export").click();
+  const csv = fs.readFileSync((await (await downloading).path())!, "utf8");
+  const lines = csv.trim().split("\r\n");
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(",webhook_received,webhook,");
+  expect(lines[1]).toContain('Webhook ""deploy.finished"" received by Deploy hook');
+  const exported = await page.request.get(
+    `/api/trpc/activity.export?input=${encodeURIComponent(JSON.stringify({ json: { projectId, source: "webhook" } }))}`,
+  );
+  expect(((await exported.json()) as { result: { data: { json: { csv: string } } } }).result.data.json.csv).toBe(csv);
 
   expect(bodies.length).toBeGreaterThan(0);
   for (const text of bodies) {

@@ -257,6 +257,38 @@ test("large bodies are for signed-in people, and only to the procedures that car
   expect(await renamed.text()).toContain("This request is larger than 2 MiB");
 });
 
+test("template.upgradeApply's larger allowance holds over HTTP, for it alone", async ({ page }) => {
+  // Past the 2 MiB any other call may send, well within upgradeApply's (its resolutions: about a template's files).
+  const { projectId } = await openFreshProject(page, "Upgrade body");
+  const resolutions = [{ path: "src/app.ts", content: "x".repeat(5 * MB) }];
+  const toVersionId = "0b0e5d3c-1111-4222-8333-944445555666";
+  const applied = await trpcMutation(page, "template.upgradeApply", {
+    projectId,
+    toVersionId,
+    expected: [],
+    resolutions,
+  });
+  // The HTTP layer let it through: the procedure itself answers (a blank project has no template to upgrade).
+  const answer = await applied.text();
+  expect(applied.status(), answer).toBe(400);
+  expect(answer).not.toContain("larger than");
+  expect((JSON.parse(answer) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe(
+    "BAD_REQUEST",
+  );
+  expect(answer).toMatch(/template/i);
+
+  // The same body to a procedure without that allowance is refused before it runs.
+  const refused = await trpcMutation(page, "project.update", { projectId, description: resolutions[0]!.content });
+  expect(refused.status()).toBe(413);
+  expect(await refused.text()).toContain("This request is larger than 2 MiB");
+  const unchanged = await page.request.get(
+    `/api/trpc/project.get?input=${encodeURIComponent(JSON.stringify({ json: { projectId } }))}`,
+  );
+  expect(
+    ((await unchanged.json()) as { result: { data: { json: { description: string } } } }).result.data.json.description,
+  ).not.toBe(resolutions[0]!.content);
+});
+
 test("a refused body costs a bounded read: a client declaring 10 GB gets its 413 and then the connection is cut", async ({
   baseURL,
 }) => {

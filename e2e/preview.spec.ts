@@ -24,7 +24,12 @@ test("start the preview, see index.html in the sandboxed frame, save an edit, re
   const frameElement = pane.getByTestId("preview-frame");
   await expect(frameElement).toHaveAttribute("sandbox", "allow-scripts allow-forms");
   const src = await frameElement.getAttribute("src");
-  expect(src).toMatch(/^http:\/\/localhost:46\d\d\/$/);
+  // A port of the e2e install's PREVIEW_PORT_RANGE (playwright.config.ts; E2E_PREVIEW_PORT_RANGE for a private run).
+  const [first, last] = (process.env.E2E_PREVIEW_PORT_RANGE ?? "4600-4699").split("-").map(Number);
+  expect(src).toMatch(/^http:\/\/localhost:\d+\/$/);
+  const port = Number(new URL(src!).port);
+  expect(port).toBeGreaterThanOrEqual(first!);
+  expect(port).toBeLessThanOrEqual(last!);
 
   const frame = page.frameLocator('[data-testid="preview-frame"]');
   const heading = frame.getByRole("heading", { name: "Hello, preview" });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
-import { createUser, expect, readFileApi, saveFileApi, signInAs, test, trpcMutation } from "./fixtures";
+import fs from "node:fs";
+import { createUser, expect, readFileApi, saveFileApi, signInAs, test } from "./fixtures";
 
 async function query<T>(page: Page, path: string, input?: unknown): Promise<T> {
   const search = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
@@ -43,12 +44,16 @@ test("a project from a template: an edit moves the dashboard's counters and acti
   await signInAs(page.context(), user);
   const templates = await query<{ id: string; name: string }[]>(page, "template.listPublic");
   expect(templates.length, "the seed's official templates").toBeGreaterThan(0);
-  const made = await trpcMutation(page, "template.use", {
-    templateId: templates[0]!.id,
-    name: `Dashboard ${randomBytes(3).toString("hex")}`,
-  });
-  expect(made.status(), await made.text()).toBe(200);
-  const projectId = ((await made.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+  // Created from a template the way people do: its page, "Use this template", a name.
+  const projectName = `Dashboard ${randomBytes(3).toString("hex")}`;
+  await page.goto(`/templates/${templates[0]!.id}`);
+  await page.getByTestId("use-template").click();
+  const dialog = page.getByRole("dialog", { name: "Use this template" });
+  await dialog.getByLabel("Project name").fill(projectName);
+  await dialog.getByRole("button", { name: "Create project" }).click();
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { name: projectName })).toBeVisible();
+  const projectId = new URL(page.url()).pathname.split("/").at(-1)!;
 
   await page.goto(`/projects/${projectId}/dashboard`);
   await expect(page.getByRole("heading", { level: 1, name: /: dashboard$/ })).toBeVisible();
@@ -56,6 +61,9 @@ test("a project from a template: an edit moves the dashboard's counters and acti
   const versions = await counter(page, "versions");
   const lines = await counter(page, "lines");
   expect(files).toBeGreaterThan(0);
+  await expect(
+    page.getByTestId("activity-entry").filter({ hasText: `Created from template ${templates[0]!.name}` }),
+  ).toBeVisible();
 
   // An edit of an existing file (two more lines) and a new file, as the editor would save them.
   const listed = await query<{ path: string; isBinary: boolean }[]>(page, "file.list", { projectId });
@@ -101,7 +109,14 @@ test("a project from a template: an edit moves the dashboard's counters and acti
   const response = await page.request.get(href!);
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toContain("text/csv");
-  const rows = (await response.text()).trim().split("\r\n").map(csvCells);
+  // Clicking it downloads a file: the same CSV.
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("activity-export").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/-activity\.csv$/);
+  const downloaded = fs.readFileSync((await download.path())!, "utf8");
+  expect(downloaded).toBe(await response.text());
+  const rows = downloaded.trim().split("\r\n").map(csvCells);
   expect(rows[0]).toEqual([
     "created_at",
     "activity_type",
@@ -118,6 +133,13 @@ test("a project from a template: an edit moves the dashboard's counters and acti
   expect(rows[1]![2]).toBe("user");
   expect(rows[1]![5]).toBe(`Modified file: ${target}`);
   expect(JSON.parse(rows[1]![8]!)).toMatchObject({ file_path: target, version: live.version + 1 });
+  // activity.export answers the same CSV for the same filters (one writer).
+  const exported = await query<{ csv: string; rows: number; truncated: boolean }>(page, "activity.export", {
+    projectId,
+    types: ["file_modified"],
+    source: "user",
+  });
+  expect(exported).toMatchObject({ csv: downloaded, rows: 1, truncated: false });
 
   // Without filters, the export holds the template's files too.
   const all = await page.request.get(`/api/projects/${projectId}/activity/export`);

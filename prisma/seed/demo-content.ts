@@ -26,37 +26,9 @@ export interface DemoProjectSpec {
   techStack?: Record<string, unknown>;
   architectureType: "monolithic" | "pwa" | "microservices";
   createdDaysAgo: number;
-  status: "running" | "stopped" | "error";
-  healthStatus: "healthy" | "unhealthy" | "unknown";
+  /** When on that day (UTC, HH:MM) it was created. */
+  createdTime: string;
   limits: { memoryMb: number; cpuPercent: number; storageMb: number };
-  port?: number;
-  internalIp?: string;
-  resources: ResourceSpec[];
-  events: EventSpec[];
-}
-
-export interface ResourceSpec {
-  type: "container" | "volume" | "network" | "service";
-  name: string;
-  status: "active" | "stopped" | "error";
-  healthStatus: "healthy" | "unhealthy" | "unknown";
-  cpuPercent?: number;
-  memoryMb?: number;
-  diskMb?: number;
-  networkIn?: number;
-  networkOut?: number;
-  configuration: Record<string, unknown>;
-}
-
-/** Non-file activity (the file triggers log file activity themselves). */
-export interface EventSpec {
-  daysAgo: number;
-  time: string;
-  type: string;
-  description: string;
-  /** `owner`: the owner asked for it (a deploy); `system`: it just happened (a crash). Both logged as the system. */
-  by: "owner" | "system";
-  metadata?: Record<string, unknown>;
 }
 
 export interface EditSpec {
@@ -183,88 +155,8 @@ export const demoProjects: DemoProjectSpec[] = [
     templateSlug: "react-vite",
     architectureType: "monolithic",
     createdDaysAgo: 58,
-    status: "running",
-    healthStatus: "healthy",
+    createdTime: "09:15",
     limits: { memoryMb: 1024, cpuPercent: 100, storageMb: 5120 },
-    port: 3101,
-    internalIp: "172.20.0.11",
-    resources: [
-      {
-        type: "container",
-        name: "task-board-web",
-        status: "active",
-        healthStatus: "healthy",
-        cpuPercent: 12.4,
-        memoryMb: 286,
-        diskMb: 412,
-        networkIn: 48_213_901,
-        networkOut: 131_774_020,
-        configuration: { image: "node:22-alpine", command: "npm run dev -- --host 0.0.0.0", ports: ["3101:5173"] },
-      },
-      {
-        type: "volume",
-        name: "task-board-node-modules",
-        status: "active",
-        healthStatus: "healthy",
-        diskMb: 238,
-        configuration: { mountPath: "/app/node_modules", driver: "local" },
-      },
-      {
-        type: "service",
-        name: "task-board-preview",
-        status: "active",
-        healthStatus: "healthy",
-        configuration: { url: "http://localhost:3101", healthCheck: "/" },
-      },
-    ],
-    events: [
-      {
-        daysAgo: 58,
-        time: "09:15",
-        type: "container_started",
-        description: "Container task-board-web started",
-        by: "system",
-      },
-      {
-        daysAgo: 45,
-        time: "16:40",
-        type: "deployed",
-        description: "Deployed build #1",
-        by: "owner",
-        metadata: { build: 1, durationMs: 41_200 },
-      },
-      {
-        daysAgo: 31,
-        time: "11:02",
-        type: "deployed",
-        description: "Deployed build #2",
-        by: "owner",
-        metadata: { build: 2, durationMs: 38_900 },
-      },
-      {
-        daysAgo: 14,
-        time: "18:25",
-        type: "deployed",
-        description: "Deployed build #3",
-        by: "owner",
-        metadata: { build: 3, durationMs: 40_150 },
-      },
-      {
-        daysAgo: 2,
-        time: "10:05",
-        type: "container_restarted",
-        description: "Container task-board-web restarted after a dependency install",
-        by: "system",
-      },
-      {
-        daysAgo: 2,
-        time: "10:31",
-        type: "deployed",
-        description: "Deployed build #4",
-        by: "owner",
-        metadata: { build: 4, durationMs: 36_480 },
-      },
-    ],
   },
   {
     key: "notesApi",
@@ -275,79 +167,8 @@ export const demoProjects: DemoProjectSpec[] = [
     templateSlug: "express-api",
     architectureType: "monolithic",
     createdDaysAgo: 44,
-    status: "error",
-    healthStatus: "unhealthy",
+    createdTime: "14:03",
     limits: { memoryMb: 512, cpuPercent: 50, storageMb: 2048 },
-    port: 3102,
-    internalIp: "172.20.0.12",
-    resources: [
-      {
-        type: "container",
-        name: "notes-api",
-        status: "error",
-        healthStatus: "unhealthy",
-        cpuPercent: 0,
-        memoryMb: 0,
-        diskMb: 97,
-        networkIn: 3_904_112,
-        networkOut: 7_811_560,
-        configuration: {
-          image: "node:22-alpine",
-          command: "npm start",
-          ports: ["3102:3000"],
-          restartPolicy: "on-failure:3",
-        },
-      },
-      {
-        type: "volume",
-        name: "notes-api-data",
-        status: "active",
-        healthStatus: "healthy",
-        diskMb: 12,
-        configuration: { mountPath: "/app/data", driver: "local" },
-      },
-    ],
-    events: [
-      {
-        daysAgo: 44,
-        time: "14:03",
-        type: "container_started",
-        description: "Container notes-api started",
-        by: "system",
-      },
-      {
-        daysAgo: 36,
-        time: "17:48",
-        type: "deployed",
-        description: "Deployed build #1",
-        by: "owner",
-        metadata: { build: 1, durationMs: 12_300 },
-      },
-      {
-        daysAgo: 19,
-        time: "09:57",
-        type: "deployed",
-        description: "Deployed build #2",
-        by: "owner",
-        metadata: { build: 2, durationMs: 11_870 },
-      },
-      {
-        daysAgo: 6,
-        time: "15:24",
-        type: "container_crashed",
-        description: "Container notes-api exited with code 1: ReferenceError: requestLogger is not defined",
-        by: "system",
-        metadata: { exitCode: 1, restarts: 3 },
-      },
-      {
-        daysAgo: 6,
-        time: "15:25",
-        type: "health_check_failed",
-        description: "GET /health failed 3 times in a row: connection refused",
-        by: "system",
-        metadata: { url: "http://172.20.0.12:3000/health", failures: 3 },
-      },
-    ],
   },
   {
     key: "portfolio",
@@ -365,46 +186,8 @@ export const demoProjects: DemoProjectSpec[] = [
     techStack: { frontend: ["html", "css", "javascript"], language: "javascript" },
     architectureType: "monolithic",
     createdDaysAgo: 21,
-    status: "stopped",
-    healthStatus: "unknown",
+    createdTime: "20:10",
     limits: { memoryMb: 256, cpuPercent: 25, storageMb: 1024 },
-    resources: [
-      {
-        type: "container",
-        name: "portfolio-static",
-        status: "stopped",
-        healthStatus: "unknown",
-        cpuPercent: 0,
-        memoryMb: 0,
-        diskMb: 3,
-        networkIn: 211_400,
-        networkOut: 1_093_228,
-        configuration: { image: "nginx:1.27-alpine", ports: ["3103:80"] },
-      },
-    ],
-    events: [
-      {
-        daysAgo: 21,
-        time: "20:10",
-        type: "project_created",
-        description: "Claude created the project from a description",
-        by: "owner",
-      },
-      {
-        daysAgo: 19,
-        time: "08:41",
-        type: "container_started",
-        description: "Container portfolio-static started",
-        by: "system",
-      },
-      {
-        daysAgo: 9,
-        time: "22:03",
-        type: "container_stopped",
-        description: "Container portfolio-static stopped by its owner",
-        by: "owner",
-      },
-    ],
   },
   {
     key: "changelog",
@@ -415,50 +198,8 @@ export const demoProjects: DemoProjectSpec[] = [
     templateSlug: "static-site",
     architectureType: "monolithic",
     createdDaysAgo: 59,
-    status: "running",
-    healthStatus: "healthy",
+    createdTime: "08:31",
     limits: { memoryMb: 256, cpuPercent: 25, storageMb: 512 },
-    port: 3110,
-    internalIp: "172.20.0.20",
-    resources: [
-      {
-        type: "container",
-        name: "changelog-static",
-        status: "active",
-        healthStatus: "healthy",
-        cpuPercent: 0.8,
-        memoryMb: 18,
-        diskMb: 2,
-        networkIn: 1_204_883,
-        networkOut: 22_408_116,
-        configuration: { image: "nginx:1.27-alpine", ports: ["3110:80"] },
-      },
-    ],
-    events: [
-      {
-        daysAgo: 59,
-        time: "08:31",
-        type: "container_started",
-        description: "Container changelog-static started",
-        by: "system",
-      },
-      {
-        daysAgo: 49,
-        time: "12:00",
-        type: "deployed",
-        description: "Deployed build #1",
-        by: "owner",
-        metadata: { build: 1, durationMs: 4_100 },
-      },
-      {
-        daysAgo: 24,
-        time: "16:45",
-        type: "deployed",
-        description: "Deployed build #2",
-        by: "owner",
-        metadata: { build: 2, durationMs: 3_900 },
-      },
-    ],
   },
 ];
 
@@ -556,8 +297,7 @@ export const demoEdits: EditSpec[] = [
     changes: [
       {
         path: "README.md",
-        append:
-          "\n## Deploying\n\n`npm run build` writes static files to `dist/`; the Vaporform preview serves them on port 3101.\n",
+        append: "\n## Deploying\n\n`npm run build` writes static files to `dist/`; any static host can serve them.\n",
       },
     ],
   },
@@ -792,7 +532,7 @@ export const messagePools: Record<"chat" | "file_modification" | "debug", [promp
     ],
     [
       "How do I add environment variables to this project?",
-      "Add them under Settings > Environment: values are encrypted at rest and injected into the container at start. Read them with process.env in server code only.",
+      "Add them in the project's Settings under Environment variables: values are encrypted at rest and never shown again in the browser. Read them with process.env in server code only.",
     ],
     [
       "What's a good next feature to build?",

@@ -1,34 +1,36 @@
 /**
- * A demo project: created and edited through the app's services as the system (on its owner's behalf), then
- * given its container state, resources and events, and backdated to when the demo says each change happened.
+ * A demo project: created and edited through the app's services as the system (on its owner's behalf), and
+ * backdated to when the demo says each change happened. It starts as the app leaves a project nobody has started
+ * (`stopped`, health `unknown`, no port, no infrastructure rows): starting its preview makes those real.
  */
-import { createHash } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client";
 import { makeActor, withWrite, type WriteTx } from "~/server/db/write";
 import { prepareText, saveFile, writeFiles } from "~/server/services/files";
 import { createProject } from "~/server/services/project";
 import type { DemoProjectSpec, EditSpec } from "./demo-content";
-import { DAY_MS, seedUuid, createRandom, at } from "./helpers";
+import { seedUuid, createRandom, at } from "./helpers";
 import type { DemoContext, ProjectState } from "./demo";
 import { buildInteraction, insertInteractions } from "./interactions";
 
 /**
- * The triggers stamp activity and versions with now(), the start of the demo's one transaction: move the rows
- * written since the last call (still stamped now()) to the moment the change is meant to have happened.
+ * The triggers stamp activity and versions with now(), the start of the demo's one transaction, and Prisma stamps
+ * the rows it creates (createProject's `template_used`) with the clock, later still: move the rows written since the
+ * last call (stamped now() or after; the earlier ones are already in the past) to the moment the change is meant to
+ * have happened.
  */
 async function backdate(tx: WriteTx, projectId: string, when: Date) {
   await tx.$executeRaw`
     UPDATE project_activity SET created_at = ${when}::timestamptz
-     WHERE project_id = ${projectId}::uuid AND created_at = now()`;
+     WHERE project_id = ${projectId}::uuid AND created_at >= now()`;
   await tx.$executeRaw`
     UPDATE project_file_versions SET created_at = ${when}::timestamptz
-     WHERE project_id = ${projectId}::uuid AND created_at = now()`;
+     WHERE project_id = ${projectId}::uuid AND created_at >= now()`;
 }
 
 /**
  * Creates the project with createProject (a template's files, or a blank project's README), writes the spec's
  * own files over it (as Claude, with its `project_creation` interaction, when Claude generated it), and gives
- * it the demo's container state, limits and resources.
+ * it the demo's metadata and limits.
  */
 export async function createDemoProject(
   ctx: DemoContext,
@@ -41,8 +43,7 @@ export async function createDemoProject(
   const sourceFiles = template?.files ?? spec.files ?? [];
   const ownerId = ctx.users[spec.owner];
   const id = seedUuid(`project:${spec.key}`);
-  const createdAt = at(ctx.now, spec.createdDaysAgo, spec.events[0]?.time ?? "09:00");
-  const running = spec.status === "running";
+  const createdAt = at(ctx.now, spec.createdDaysAgo, spec.createdTime);
   const system = makeActor({ userId: ownerId, source: "system" });
 
   await createProject({
@@ -84,17 +85,9 @@ export async function createDemoProject(
       functionality: spec.functionality,
       architectureType: spec.architectureType,
       ...(template ? {} : { techStack: (spec.techStack ?? {}) as Prisma.InputJsonObject }),
-      status: spec.status,
-      healthStatus: spec.healthStatus,
-      containerId: spec.status === "stopped" ? null : `vf-${spec.key.toLowerCase()}-${id.slice(0, 8)}`,
-      serviceUrl: running && spec.port ? `http://localhost:${spec.port}` : null,
-      internalIp: spec.internalIp ?? null,
-      allocatedPort: spec.port ?? null,
       memoryLimitMb: spec.limits.memoryMb,
       cpuLimitPercent: spec.limits.cpuPercent,
       storageLimitMb: spec.limits.storageMb,
-      deploymentCount: spec.events.filter((e) => e.type === "deployed").length,
-      deployedAt: lastEventAt(ctx.now, spec, "deployed"),
       createdAt,
     },
   });
@@ -115,44 +108,7 @@ export async function createDemoProject(
     state.files.set(path, file);
   }
 
-  await ctx.tx.infrastructureResource.createMany({
-    data: spec.resources.map((resource) => {
-      const active = resource.status === "active";
-      return {
-        id: seedUuid(`resource:${spec.key}:${resource.type}:${resource.name}`),
-        projectId: id,
-        resourceType: resource.type,
-        resourceName: resource.name,
-        resourceId: createHash("sha256")
-          .update(`${spec.key}/${resource.name}`)
-          .digest("hex")
-          .slice(0, resource.type === "container" ? 12 : 24),
-        configuration: resource.configuration as Prisma.InputJsonObject,
-        status: resource.status,
-        healthCheckUrl:
-          resource.type === "container" && spec.port ? `http://${spec.internalIp ?? "127.0.0.1"}:${spec.port}/` : null,
-        lastHealthCheck:
-          resource.type === "container" ? new Date(ctx.now.getTime() - (active ? 45_000 : 6 * DAY_MS)) : null,
-        healthStatus: resource.healthStatus,
-        cpuUsagePercent: resource.cpuPercent ?? null,
-        memoryUsageMb: resource.memoryMb ?? null,
-        diskUsageMb: resource.diskMb ?? null,
-        networkInBytes: resource.networkIn ?? 0,
-        networkOutBytes: resource.networkOut ?? 0,
-        createdAt,
-        updatedAt: createdAt,
-        lastMetricsAt:
-          resource.type === "container" || resource.type === "volume" ? new Date(ctx.now.getTime() - 60_000) : null,
-      };
-    }),
-  });
   return state;
-}
-
-function lastEventAt(now: Date, spec: DemoProjectSpec, type: string): Date | null {
-  const events = spec.events.filter((e) => e.type === type);
-  const last = events.sort((a, b) => at(now, a.daysAgo, a.time).getTime() - at(now, b.daysAgo, b.time).getTime()).pop();
-  return last ? at(now, last.daysAgo, last.time) : null;
 }
 
 /**
@@ -213,24 +169,4 @@ export async function applyEdit(
   }
   await backdate(ctx.tx, project.id, new Date(when.getTime() + (actor.source === "claude" ? 90_000 : 0)));
   return actor.source === "claude";
-}
-
-/**
- * The events no service writes yet (deploys, container starts and crashes), logged as the system: on the owner's
- * behalf (their user id) when the owner asked for it.
- */
-export async function insertEvents(ctx: DemoContext, project: ProjectState): Promise<number> {
-  await ctx.tx.projectActivity.createMany({
-    data: project.spec.events.map((event, index) => ({
-      id: seedUuid(`activity:${project.spec.key}:${index}`),
-      projectId: project.id,
-      userId: event.by === "owner" ? project.ownerId : null,
-      activityType: event.type,
-      description: event.description,
-      metadata: (event.metadata ?? {}) as Prisma.InputJsonObject,
-      sourceType: "system",
-      createdAt: at(ctx.now, event.daysAgo, event.time),
-    })),
-  });
-  return project.spec.events.length;
 }

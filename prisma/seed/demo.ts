@@ -1,7 +1,8 @@
 /**
  * 3 + 5. Demo projects, their history, and Claude usage (once). Files, versions and file activity are written by the
- * app's services (createProject, saveFile, writeFiles under withWrite); the demo's own rows (its container state,
- * events and Claude usage, which no service writes yet) are inserted beside them, in the same transaction.
+ * app's services (createProject, saveFile, writeFiles under withWrite); the demo's Claude usage (which only a real
+ * assistant turn writes) is inserted beside them, in the same transaction. No infrastructure is invented: the demo
+ * projects have never been started, as the app itself would leave them.
  */
 import type pg from "pg";
 import { createDatabase, type Database } from "~/server/db/client";
@@ -17,7 +18,7 @@ import {
 import { seedUuid, createRandom, at } from "./helpers";
 import type { SeedTemplate } from "./templates";
 import { BASE_PRICES, HAIKU_PRICE_CUT, HAIKU_PRICE_CUT_DAYS_AGO } from "./prices";
-import { createDemoProject, applyEdit, insertEvents } from "./demo-projects";
+import { createDemoProject, applyEdit } from "./demo-projects";
 import { buildInteraction, generateInteractions, insertInteractions } from "./interactions";
 
 export interface DemoInput {
@@ -53,8 +54,6 @@ export interface DemoSummary {
   files: number;
   fileEdits: number;
   interactions: number;
-  activities: number;
-  resources: number;
 }
 
 const EMPTY_DEMO: DemoSummary = {
@@ -63,8 +62,6 @@ const EMPTY_DEMO: DemoSummary = {
   files: 0,
   fileEdits: 0,
   interactions: 0,
-  activities: 0,
-  resources: 0,
 };
 
 /**
@@ -109,7 +106,6 @@ async function writeDemo(ctx: DemoContext): Promise<DemoSummary> {
     summary.projects += 1;
     summary.files += state.files.size;
     if (spec.createdByClaude) summary.interactions += 1;
-    summary.resources += spec.resources.length;
   }
 
   // Background usage first: the scripted edits below reference interactions of their own.
@@ -159,8 +155,6 @@ async function writeDemo(ctx: DemoContext): Promise<DemoSummary> {
     ON CONFLICT DO NOTHING`;
   // Each interaction's cost is stored with the price row in effect when it ran, as the app stores a turn's.
   await tx.$queryRaw`SELECT vf_backfill_interaction_costs() AS priced`;
-
-  for (const project of projects.values()) summary.activities += await insertEvents(ctx, project);
 
   // Past-dated activity went to the default partition: move it into monthly partitions.
   await tx.$queryRaw`SELECT vf_ensure_activity_partitions() AS moved`;

@@ -9,6 +9,7 @@ import { loadTemplates, upsertTemplates } from "./templates";
 import { insertModelPrices } from "./prices";
 import { insertRatings } from "./ratings";
 import { generateDemo, type DemoSummary } from "./demo";
+import { removeInventedInfrastructure, type InventedInfrastructureRemoved } from "./invented-infrastructure";
 
 export { describeCredentials, type SeedCredential } from "./users";
 
@@ -25,12 +26,15 @@ export interface SeedSummary {
   ratings: { inserted: number };
   /** Demo projects, history and Claude usage: generated once, skipped (all zero) on later runs. */
   demo: DemoSummary;
+  /** What an earlier seed invented (infrastructure rows, container state, events) and this run removed. */
+  inventedRemoved: InventedInfrastructureRemoved;
 }
 
 /**
  * Fills a migrated database with the official templates, an admin and a demo user, demo projects with a
  * history, dated model prices and two months of Claude usage. Idempotent: a second run inserts nothing,
- * only refreshes templates whose files changed, and never re-hashes an existing user's password.
+ * only refreshes templates whose files changed, and never re-hashes an existing user's password. It also removes
+ * the infrastructure an earlier seed invented for the demo projects (`invented-infrastructure.ts`).
  */
 export async function seedDatabase(db: pg.Pool, options: SeedOptions = {}): Promise<SeedSummary> {
   const log = options.log ?? (() => {});
@@ -51,6 +55,14 @@ export async function seedDatabase(db: pg.Pool, options: SeedOptions = {}): Prom
   const ratingsInserted = await insertRatings(db, { admin: admin.id, demo: demo.id }, now);
   log(`model prices: ${pricesInserted} inserted; ratings: ${ratingsInserted} inserted`);
 
+  const inventedRemoved = await removeInventedInfrastructure(db);
+  if (inventedRemoved.resources + inventedRemoved.activities + inventedRemoved.projects > 0) {
+    log(
+      `invented by an earlier demo, removed: ${inventedRemoved.resources} resource rows, ` +
+        `${inventedRemoved.activities} activity rows, the container state of ${inventedRemoved.projects} projects`,
+    );
+  }
+
   const demoResult = await generateDemo(db, {
     users: { admin: admin.id, demo: demo.id },
     templates,
@@ -59,7 +71,7 @@ export async function seedDatabase(db: pg.Pool, options: SeedOptions = {}): Prom
   log(
     demoResult.generated
       ? `demo: ${demoResult.projects} projects, ${demoResult.files} files, ${demoResult.fileEdits} edits, ` +
-          `${demoResult.interactions} Claude interactions, ${demoResult.activities} extra activity rows`
+          `${demoResult.interactions} Claude interactions`
       : "demo: already generated, skipped",
   );
 
@@ -69,5 +81,6 @@ export async function seedDatabase(db: pg.Pool, options: SeedOptions = {}): Prom
     modelPrices: { inserted: pricesInserted },
     ratings: { inserted: ratingsInserted },
     demo: demoResult,
+    inventedRemoved,
   };
 }

@@ -1,6 +1,54 @@
 import { describe, expect, it } from "vitest";
+import { ACTIVITY_CSV_COLUMNS } from "~/server/services/activity";
+import { csvField } from "~/server/services/csv";
 import { pool } from "../db";
 import { expectFailure, newProject, signedInUser } from "../files/support";
+
+/** RFC 4180 records of a CSV text (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") {
+      record.push(field);
+      field = "";
+    } else if (char === "\r" && text[i + 1] === "\n") {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i++;
+    } else field += char;
+  }
+  expect(quoted, "the CSV ends inside a quoted field").toBe(false);
+  expect(field === "" && record.length === 0, "the CSV's last line has no CRLF").toBe(true);
+  return records;
+}
+
+/** Inserts activity rows (type, source, description, day) for a project; returns nothing, the export reads them. */
+async function insertActivity(
+  projectId: string,
+  userId: string | null,
+  rows: { type: string; source: string; description: string; at?: string }[],
+): Promise<void> {
+  for (const row of rows) {
+    await pool.query(
+      `INSERT INTO project_activity (project_id, user_id, activity_type, description, source_type, created_at)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()))`,
+      [projectId, userId, row.type, row.description, row.source, row.at ?? null],
+    );
+  }
+}
 
 /**
  * The activity log pages on (created_at, id): one transaction writes many entries with the same created_at
@@ -100,5 +148,159 @@ describe("activity.list paging", () => {
 
     await expectFailure(api.activity.list({ projectId, cursor: "2020-01-01|not-a-uuid" }), "BAD_REQUEST");
     await expectFailure(api.activity.list({ projectId, cursor: "x".repeat(101) }), "BAD_REQUEST");
+  });
+});
+
+describe("activity.export", () => {
+  it("answers the CSV of exactly the rows activity.list shows for the same filters", async () => {
+    const { api, userId } = await signedInUser();
+    const projectId = await newProject(api);
+    await insertActivity(projectId, userId, [
+      { type: "note", source: "user", description: "mine on the 2nd", at: "2026-11-02T10:00:00Z" },
+      { type: "note", source: "user", description: "mine on the 3rd", at: "2026-11-03T10:00:00Z" },
+      { type: "deploy", source: "user", description: "a deploy on the 3rd", at: "2026-11-03T11:00:00Z" },
+    ]);
+    await insertActivity(projectId, null, [
+      { type: "webhook_received", source: "webhook", description: "hook on the 2nd", at: "2026-11-02T12:00:00Z" },
+      { type: "webhook_received", source: "webhook", description: "hook on the 4th", at: "2026-11-04T12:00:00Z" },
+      { type: "note", source: "system", description: "system note on the 3rd", at: "2026-11-03T09:00:00Z" },
+    ]);
+
+    const cases = [
+      { filter: { types: ["note"] }, expected: ["mine on the 3rd", "system note on the 3rd", "mine on the 2nd"] },
+      { filter: { source: "webhook" as const }, expected: ["hook on the 4th", "hook on the 2nd"] },
+      // The project's own README (created now, by its owner) is the newest of the user's entries.
+      {
+        filter: { userId },
+        expected: ["Created file: README.md", "a deploy on the 3rd", "mine on the 3rd", "mine on the 2nd"],
+      },
+      {
+        filter: { from: "2026-11-03", to: "2026-11-03" },
+        expected: ["a deploy on the 3rd", "mine on the 3rd", "system note on the 3rd"],
+      },
+      {
+        filter: { types: ["note", "deploy"], source: "user" as const, from: "2026-11-03" },
+        expected: ["a deploy on the 3rd", "mine on the 3rd"],
+      },
+    ];
+    for (const { filter, expected } of cases) {
+      const exported = await api.activity.export({ projectId, ...filter });
+      const [header, ...records] = parseCsv(exported.csv);
+      expect(header).toEqual([...ACTIVITY_CSV_COLUMNS]);
+      const description = ACTIVITY_CSV_COLUMNS.indexOf("description");
+      expect(
+        records.map((record) => record[description]),
+        JSON.stringify(filter),
+      ).toEqual(expected);
+      expect(exported).toMatchObject({ rows: expected.length, truncated: false });
+
+      const listed = await api.activity.list({ projectId, limit: 100, ...filter });
+      expect(records.map((record) => record[0])).toEqual(listed.items.map((item) => item.createdAt.toISOString()));
+      expect(records.map((record) => record[description])).toEqual(listed.items.map((item) => item.description));
+    }
+    const mine = parseCsv((await api.activity.export({ projectId, userId })).csv).slice(1);
+    for (const record of mine) {
+      expect(record[ACTIVITY_CSV_COLUMNS.indexOf("user_id")]).toBe(userId);
+      expect(record[ACTIVITY_CSV_COLUMNS.indexOf("source_type")]).toBe("user");
+    }
+    await expectFailure(api.activity.export({ projectId, from: "2026-11-04", to: "2026-11-02" }), "BAD_REQUEST");
+  });
+
+  it("honours its bound: at most maxRows rows (5,000 by default), with the count and truncated", async () => {
+    const { api, userId } = await signedInUser();
+    const projectId = await newProject(api);
+    await pool.query(
+      `INSERT INTO project_activity (project_id, user_id, activity_type, description, source_type)
+       SELECT $1, $2, 'bulk', 'bulk ' || n, 'user' FROM generate_series(1, 5001) AS n`,
+      [projectId, userId],
+    );
+    const full = await api.activity.export({ projectId, types: ["bulk"] });
+    expect(full).toMatchObject({ rows: 5_000, truncated: true, maxRows: 5_000 });
+    const records = parseCsv(full.csv);
+    // The header and 5,000 rows: no note line, the flag says it.
+    expect(records).toHaveLength(5_001);
+    expect(full.csv).not.toContain("# truncated");
+
+    const cut = await api.activity.export({ projectId, types: ["bulk"], maxRows: 7 });
+    expect(cut).toMatchObject({ rows: 7, truncated: true, maxRows: 7 });
+    expect(parseCsv(cut.csv)).toHaveLength(8);
+    const newest = await api.activity.list({ projectId, types: ["bulk"], limit: 7 });
+    expect(
+      parseCsv(cut.csv)
+        .slice(1)
+        .map((record) => record[ACTIVITY_CSV_COLUMNS.indexOf("description")]),
+    ).toEqual(newest.items.map((item) => item.description));
+
+    // Exactly at the bound is not truncated.
+    const other = await newProject(api);
+    await insertActivity(other, userId, [
+      { type: "bulk", source: "user", description: "one" },
+      { type: "bulk", source: "user", description: "two" },
+    ]);
+    expect(await api.activity.export({ projectId: other, types: ["bulk"], maxRows: 2 })).toMatchObject({
+      rows: 2,
+      truncated: false,
+    });
+    await expectFailure(api.activity.export({ projectId, maxRows: 5_001 }), "BAD_REQUEST");
+    await expectFailure(api.activity.export({ projectId, maxRows: 0 }), "BAD_REQUEST");
+  });
+
+  it("answers NOT_FOUND for another user's project and for a made-up one", async () => {
+    const owner = await signedInUser();
+    const stranger = await signedInUser();
+    const projectId = await newProject(owner.api);
+    await expectFailure(stranger.api.activity.export({ projectId }), "NOT_FOUND");
+    await expectFailure(owner.api.activity.export({ projectId: "00000000-0000-4000-8000-000000000000" }), "NOT_FOUND");
+  });
+
+  it("escapes quotes, commas and line breaks, and neutralises cells that would run as formulas", async () => {
+    const { api } = await signedInUser();
+    const projectId = await newProject(api);
+    const texts = [
+      'says "hi", twice',
+      "two\nlines\r\nand a CRLF",
+      '=HYPERLINK("http://evil.example","click")',
+      "+1+1",
+      "-2+3",
+      "@SUM(A1:A2)",
+      "\t=1+1",
+      "plain text, = inside is fine",
+    ];
+    await insertActivity(
+      projectId,
+      null,
+      texts.map((description, n) => ({ type: "note", source: "system", description, at: `2026-11-01T00:00:0${n}Z` })),
+    );
+    const exported = await api.activity.export({ projectId, types: ["note"] });
+    const records = parseCsv(exported.csv).slice(1);
+    expect(records.every((record) => record.length === ACTIVITY_CSV_COLUMNS.length)).toBe(true);
+    const description = ACTIVITY_CSV_COLUMNS.indexOf("description");
+    // Newest first: the texts in reverse; each formula-like cell reads back with a leading ', the others unchanged.
+    expect(records.map((record) => record[description])).toEqual(
+      [
+        'says "hi", twice',
+        "two\nlines\r\nand a CRLF",
+        `'=HYPERLINK("http://evil.example","click")`,
+        "'+1+1",
+        "'-2+3",
+        "'@SUM(A1:A2)",
+        "'\t=1+1",
+        "plain text, = inside is fine",
+      ].reverse(),
+    );
+    expect(exported.csv).toContain('"says ""hi"", twice"');
+    expect(exported.csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+  });
+});
+
+describe("csvField", () => {
+  it("writes numbers as they are, quotes only when needed, and prefixes formula-like text", () => {
+    expect(csvField(null)).toBe("");
+    expect(csvField(-5)).toBe("-5");
+    expect(csvField("-5")).toBe("'-5");
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField('=1,"2"')).toBe(`"'=1,""2"""`);
+    expect(csvField("\rx")).toBe(`"'\rx"`);
   });
 });

@@ -47,7 +47,14 @@ function dailyGroupedSql(c: Coarse) {
 const TOKENS = `COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0) + cache_read_tokens + cache_write_tokens
                 + cache_write_1h_tokens`;
 function rawGroupedSql(c: Coarse) {
-  const key = c.key.map((k) => (k === "day" ? "vf_utc_day(created_at)::text AS day" : k)).join(", ");
+  // A deleted project's interactions count under its former id (deleted_project_id), as vf_claude_usage_apply keys them.
+  const column = (k: string) =>
+    k === "day"
+      ? "vf_utc_day(created_at)::text AS day"
+      : k === "project_id"
+        ? "COALESCE(project_id, deleted_project_id) AS project_id"
+        : k;
+  const key = c.key.map(column).join(", ");
   return `SELECT ${key}, count(*)::int AS interactions, count(*) FILTER (WHERE success IS FALSE)::int AS failures,
                  count(*) FILTER (WHERE cost_usd IS NULL)::int AS unpriced_interactions,
                  sum(COALESCE(input_tokens, 0))::text AS input_tokens,
@@ -128,10 +135,12 @@ describe("coarse usage rollups (by model and type, by user, by project)", () => 
     kept = await expectExact();
     expect(kept.claude_usage_daily_models!.some((m) => m.model === "claude-moved")).toBe(false);
 
-    // A deleted project takes its usage with it; the last turns gone leave no rows behind.
+    // A deleted project's usage stays, under its id; the last turns gone leave no rows behind.
+    const beforeDelete = kept;
     await db.query(`DELETE FROM projects WHERE id = $1`, [p1.id]);
     kept = await expectExact();
-    expect(kept.claude_usage_daily_projects!.map((p) => p.project_id)).toEqual([p2.id]);
+    expect(kept).toEqual(beforeDelete);
+    expect(kept.claude_usage_daily_projects!.map((p) => p.project_id).sort()).toEqual([p1.id, p2.id].sort());
     await db.query(`DELETE FROM claude_interactions`);
     kept = await expectExact();
     expect(Object.values(kept).flat()).toEqual([]);

@@ -85,7 +85,7 @@ describe("projects.environment_vars holds only encrypted envelopes", () => {
 });
 
 describe("deleting a project", () => {
-  it("succeeds with files, versions, activity and interactions, and removes them", async () => {
+  it("succeeds with files, versions, activity and interactions, and removes them but the interactions' spend", async () => {
     const project = await createProject();
     await createInteraction(db, project.id, project.userId);
     const fileId = await insertFile(db, project.id, { path: "a.ts", content: "v1", createdBy: project.userId });
@@ -97,22 +97,26 @@ describe("deleting a project", () => {
                            (SELECT count(*)::int FROM project_file_versions WHERE project_id = $1) AS versions,
                            (SELECT count(*)::int FROM project_activity WHERE project_id = $1) AS activity,
                            (SELECT count(*)::int FROM claude_interactions WHERE project_id = $1) AS interactions,
+                           (SELECT count(*)::int FROM claude_interactions WHERE deleted_project_id = $1) AS of_deleted,
                            (SELECT count(*)::int FROM claude_usage_daily WHERE project_id = $1) AS rollup`;
     expect(await one(db, counts, [project.id])).toEqual({
       files: 1,
       versions: 3,
       activity: 4,
       interactions: 1,
+      of_deleted: 0,
       rollup: 1,
     });
 
     await db.query(`DELETE FROM projects WHERE id = $1`, [project.id]);
+    // The interaction stays under the deleted project's id (ON DELETE SET NULL), so its rollup row does too.
     expect(await one(db, counts, [project.id])).toEqual({
       files: 0,
       versions: 0,
       activity: 0,
       interactions: 0,
-      rollup: 0,
+      of_deleted: 1,
+      rollup: 1,
     });
   });
 

@@ -64,6 +64,24 @@ describe("git.push", () => {
     await expectNoLeftovers();
   });
 
+  it("runs one push or pull of a project at a time, shown in git.status, and records each", async () => {
+    const { api, projectId, userId } = await importedProject({ "a.txt": "a\n" });
+    await edit(api, projectId, "a.txt", "b\n");
+    const { rows } = await pool.query(
+      `INSERT INTO git_operations (user_id, project_id, kind) VALUES ($1, $2, 'pull') RETURNING id`,
+      [userId, projectId],
+    );
+    expect((await api.git.status({ projectId })).operation).toMatchObject({ id: rows[0].id, kind: "pull" });
+    await expectFailure(api.git.push({ projectId }), "CONFLICT", /already running/);
+    await pool.query(`UPDATE git_operations SET status = 'succeeded', finished_at = now() WHERE id = $1`, [rows[0].id]);
+    await api.git.push({ projectId });
+    const pushes = await pool.query(`SELECT status FROM git_operations WHERE project_id = $1 AND kind = 'push'`, [
+      projectId,
+    ]);
+    expect(pushes.rows).toEqual([{ status: "succeeded" }]);
+    expect((await api.git.status({ projectId })).operation).toBeNull();
+  });
+
   it("lists the changed files in the default message", async () => {
     const { api, projectId, repo } = await importedProject({ "a.txt": "a\n" });
     await edit(api, projectId, "a.txt", "b\n");

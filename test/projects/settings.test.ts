@@ -349,7 +349,7 @@ describe("project.delete", () => {
     await expectFailure(api.project.get({ projectId }), "NOT_FOUND");
   });
 
-  it("refuses a project with Claude interactions, so their spend stays in the usage totals", async () => {
+  it("deletes a project with Claude interactions too, keeping their spend (test/usage/delete-project-spend)", async () => {
     const { api, userId } = await signedInUser();
     const projectId = await newProject(api, "Spent");
     await pool.query(
@@ -358,11 +358,12 @@ describe("project.delete", () => {
        VALUES ($1, $2, 'chat', 'hi', 'hello', 'claude-test', 10, 5)`,
       [projectId, userId],
     );
-    await expectFailure(
-      api.project.delete({ projectId, confirmName: "Spent" }),
-      "PRECONDITION_FAILED",
-      /Archive it instead/,
+    await api.project.delete({ projectId, confirmName: "Spent" });
+    await expectFailure(api.project.get({ projectId }), "NOT_FOUND");
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM claude_interactions WHERE deleted_project_id = $1 AND project_id IS NULL`,
+      [projectId],
     );
-    expect(await projectRow(projectId)).toBeDefined();
+    expect(rows[0].n).toBe(1);
   });
 });

@@ -82,7 +82,6 @@ describe("seedDatabase", () => {
       "claude_usage_daily",
       "model_prices",
       "template_ratings",
-      "infrastructure_resources",
     ]) {
       expect(countsAfterFirst[table], table).toBeGreaterThan(0);
     }
@@ -155,8 +154,33 @@ describe("seedDatabase", () => {
       expect(project.total_files).toBe(Number(project.real_files));
       expect(Number(project.total_size_bytes)).toBe(Number(project.real_bytes));
     }
-    const { rows: statuses } = await pool.query<{ status: string }>("SELECT DISTINCT status FROM projects");
-    expect(statuses.map((s) => s.status).sort()).toEqual(["error", "running", "stopped"]);
+  });
+
+  it("invents no infrastructure: every demo project is as the app leaves one never started", async () => {
+    // What createProject gives a new project, and what the preview's lifecycle changes only once it starts.
+    const { rows } = await pool.query(
+      `SELECT DISTINCT status, health_status, container_id, service_url, internal_ip, allocated_port,
+              deployment_count, deployed_at
+         FROM projects`,
+    );
+    expect(rows).toEqual([
+      {
+        status: "stopped",
+        health_status: "unknown",
+        container_id: null,
+        service_url: null,
+        internal_ip: null,
+        allocated_port: null,
+        deployment_count: 0,
+        deployed_at: null,
+      },
+    ]);
+    expect(countsAfterFirst.infrastructure_resources).toBe(0);
+    // Activity is what the app's services wrote: files, and the template a project came from.
+    const { rows: types } = await pool.query<{ activity_type: string }>(
+      "SELECT DISTINCT activity_type FROM project_activity ORDER BY activity_type",
+    );
+    expect(types.map((row) => row.activity_type)).toEqual(["file_created", "file_modified", "template_used"]);
   });
 
   it("stores file metadata computed from the content", async () => {
@@ -270,6 +294,17 @@ describe("seedDatabase", () => {
          FROM project_activity`,
     );
     expect(Number(activity[0]?.days)).toBeGreaterThanOrEqual(15);
+    // Every row moved back, the template a project came from too: no demo activity dated the day of the seed.
+    const { rows: today } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM project_activity WHERE created_at > now() - interval '1 hour'`,
+    );
+    expect(today[0]?.n).toBe(0);
+    const { rows: last } = await pool.query<{ wrong: number }>(
+      `SELECT count(*)::int AS wrong FROM projects p
+        WHERE last_activity_at IS DISTINCT FROM (SELECT max(created_at) FROM project_activity a WHERE a.project_id = p.id)
+           OR last_activity_at > now() - interval '1 hour'`,
+    );
+    expect(last[0]?.wrong).toBe(0);
     expect(Number(activity[0]?.stray)).toBe(0);
     expect(Number(activity[0]?.future)).toBe(0);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { turnCostUsd } from "~/lib/pricing";
+import { db } from "~/server/db/client";
+import { priceTurn } from "~/server/services/assistant/cost";
 import { pool } from "../db";
 import { expectFailure } from "../files/support";
 import { interaction, person, project, rollupVersusRaw, tag } from "./support";
@@ -125,6 +127,45 @@ describe("admin.prices", () => {
       "FORBIDDEN",
     );
     await expectFailure(user.api.admin.reprice({ from: "2026-01-01", to: "2026-01-31" }), "FORBIDDEN");
+  });
+});
+
+describe("priceTurn (the assistant's price of a turn)", () => {
+  it("uses the row in effect when the turn started, long-context tier included, and is unpriced before the first row", async () => {
+    const admin = await person({ role: "admin" });
+    const model = `claude-t-${tag()}`;
+    const long = {
+      threshold: 1_000,
+      rates: { input: 4, output: 20, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.4 },
+    };
+    await admin.api.admin.prices.create({ model, effectiveFrom: new Date("2026-01-01T00:00:00Z"), rates: RATES });
+    await admin.api.admin.prices.create({
+      model,
+      effectiveFrom: new Date("2026-06-01T00:00:00Z"),
+      rates: RATES,
+      longContext: long,
+    });
+    const small = {
+      inputTokens: 100,
+      outputTokens: 10,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+    };
+    const big = { ...small, inputTokens: 5_000 };
+
+    expect(await priceTurn(db, model, new Date("2025-12-31T00:00:00Z"), [small])).toEqual({
+      costUsd: null,
+      priceId: null,
+    });
+    const early = await priceTurn(db, model, new Date("2026-03-01T00:00:00Z"), [big]);
+    const late = await priceTurn(db, model, new Date("2026-07-01T00:00:00Z"), [big]);
+    expect(early.priceId).not.toBe(late.priceId);
+    // 5,000 input tokens pass the threshold: the later row charges them at the long rates.
+    expect(Number(early.costUsd)).toBeCloseTo((5_000 * 2 + 10 * 10) / 1e6, 9);
+    expect(Number(late.costUsd)).toBeCloseTo((5_000 * 4 + 10 * 20) / 1e6, 9);
+    const { rows } = await pool.query(`SELECT id FROM model_prices WHERE model = $1 ORDER BY effective_from`, [model]);
+    expect([early.priceId, late.priceId]).toEqual(rows.map((row) => row.id));
   });
 });
 

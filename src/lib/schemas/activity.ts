@@ -19,6 +19,12 @@ export type TActivitySource = z.infer<typeof ZActivitySource>;
 export const MAX_ACTIVITY_EXPORT_ROWS = 100_000;
 
 /**
+ * The most rows `activity.export` answers: the procedure holds its CSV in memory and sends it in one response, so
+ * its bound is lower than the streamed download's (MAX_ACTIVITY_EXPORT_ROWS); past it, `truncated` says so.
+ */
+export const MAX_ACTIVITY_EXPORT_QUERY_ROWS = 5_000;
+
+/**
  * The filters of the activity log, shared by the timeline (`activity.list`) and the CSV export: the same rows in
  * both. Days are UTC and both ends are included.
  */
@@ -59,7 +65,16 @@ export const ZListActivityInput = z
   .and(ZActivityFilter);
 export type TListActivityInput = z.input<typeof ZListActivityInput>;
 
-/** The export's query string: the filters, `types` as a comma-separated list. */
+/** `activity.export`: the timeline's filters and an optional lower bound on the rows. */
+export const ZExportActivityInput = z
+  .object({
+    projectId: z.uuid(),
+    maxRows: z.number().int().min(1).max(MAX_ACTIVITY_EXPORT_QUERY_ROWS).default(MAX_ACTIVITY_EXPORT_QUERY_ROWS),
+  })
+  .and(ZActivityFilter);
+export type TExportActivityInput = z.input<typeof ZExportActivityInput>;
+
+/** The download route's query string: the filters, `types` as a comma-separated list. */
 export const ZExportActivityQuery = z
   .object({
     projectId: z.uuid(),

@@ -1,7 +1,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import { MAX_ACTIVITY_EXPORT_ROWS, type TActivityFilter } from "~/lib/schemas/activity";
 import type { Database } from "~/server/db/client";
-import { csvField } from "~/server/services/usage/export";
+import { csvLine } from "~/server/services/csv";
 
 interface ActivityRow {
   id: string;
@@ -110,19 +110,29 @@ export const ACTIVITY_CSV_COLUMNS = [
 
 const EXPORT_BATCH = 1_000;
 
+/** What an export held: its data rows (the header not counted), and whether the bound left rows out. */
+export interface ActivityCsvSummary {
+  rows: number;
+  truncated: boolean;
+}
+
 /**
  * The filtered activity log as CSV, newest first like the timeline, read in keyset batches so a long log streams
- * without being held in memory, and cut at `maxRows` (MAX_ACTIVITY_EXPORT_ROWS): a last line says so when it is.
+ * without being held in memory, and cut at `maxRows` (MAX_ACTIVITY_EXPORT_ROWS). The one CSV writer of the activity
+ * log: the download route streams it, `activity.export` collects it. When the bound cuts the log, a last line says
+ * so (unless `truncationNote` is false, for a caller that reports it otherwise); the generator's return value
+ * carries the row count and whether it was cut.
  */
 export async function* activityCsv(options: {
   db: Database;
   projectId: string;
   filter: TActivityFilter;
   maxRows?: number;
-}): AsyncGenerator<string> {
+  truncationNote?: boolean;
+}): AsyncGenerator<string, ActivityCsvSummary> {
   const maxRows = options.maxRows ?? MAX_ACTIVITY_EXPORT_ROWS;
   const where = activityConditions(options.projectId, options.filter);
-  yield `${ACTIVITY_CSV_COLUMNS.join(",")}\r\n`;
+  yield csvLine(ACTIVITY_CSV_COLUMNS);
   let after: { createdAt: string; id: string } | null = null;
   let written = 0;
   while (written < maxRows) {
@@ -132,28 +142,46 @@ export async function* activityCsv(options: {
     const batch = rows.slice(0, take);
     if (batch.length > 0) {
       yield batch
-        .map(
-          (row) =>
-            [
-              row.created_at.toISOString(),
-              row.activity_type,
-              row.source_type,
-              row.user_id,
-              row.username,
-              row.description,
-              row.affected_resources.join(" "),
-              row.before_state === null ? null : JSON.stringify(row.before_state),
-              row.after_state === null ? null : JSON.stringify(row.after_state),
-            ]
-              .map(csvField)
-              .join(",") + "\r\n",
+        .map((row) =>
+          csvLine([
+            row.created_at.toISOString(),
+            row.activity_type,
+            row.source_type,
+            row.user_id,
+            row.username,
+            row.description,
+            row.affected_resources.join(" "),
+            row.before_state === null ? null : JSON.stringify(row.before_state),
+            row.after_state === null ? null : JSON.stringify(row.after_state),
+          ]),
         )
         .join("");
     }
     written += batch.length;
-    if (rows.length <= take) return;
+    if (rows.length <= take) return { rows: written, truncated: false };
     const last = batch.at(-1)!;
     after = { createdAt: last.created_at_text, id: last.id };
   }
-  yield `# truncated at ${maxRows} rows: narrow the filters to export the rest\r\n`;
+  if (options.truncationNote ?? true) yield `# truncated at ${maxRows} rows: narrow the filters to export the rest\r\n`;
+  return { rows: written, truncated: true };
+}
+
+/**
+ * `activity.export`: the filtered log as one CSV text, written by `activityCsv` (the download route's writer) and
+ * bounded by `maxRows` (at most MAX_ACTIVITY_EXPORT_QUERY_ROWS, since the answer is held in memory and sent in
+ * one response); `truncated` says the bound left rows out, and the CSV then has no note line of its own.
+ */
+export async function exportProjectActivity(options: {
+  db: Database;
+  projectId: string;
+  filter: TActivityFilter;
+  maxRows: number;
+}): Promise<{ csv: string; rows: number; truncated: boolean; maxRows: number }> {
+  const chunks = activityCsv({ ...options, truncationNote: false });
+  let csv = "";
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return { csv, ...next.value, maxRows: options.maxRows };
+    csv += next.value;
+  }
 }

@@ -272,11 +272,12 @@ export async function unarchiveProject({ db, actor, projectId, userId }: Scope) 
 }
 
 /**
- * Deletes the project and everything of it (files, history, activity, conversations: ON DELETE CASCADE), once the
- * caller has typed its exact name. A project with Claude interactions is refused: deleting them would take their
- * spend out of the usage rollups and the admins' cost totals (claude_interactions.project_id is NOT NULL ON DELETE
- * CASCADE, and the rollups are keyed by project), so history would change silently; such a project can be
- * archived instead.
+ * Deletes the project and everything of it (files, history, activity, conversations, integrations, resources:
+ * ON DELETE CASCADE), once the caller has typed its exact name. Its Claude interactions stay, without their
+ * content: claude_interactions.project_id is ON DELETE SET NULL and a trigger keeps the project's id in
+ * `deleted_project_id` and erases prompts, answers and tool calls, so the install's cost history (by day, model,
+ * user, and under "Deleted project") and the owner's month-to-date budget spend do not change. Refused while a
+ * Claude turn runs in it (it would finish writing into a project that is gone): cancel it first.
  */
 export async function deleteProject({ db, actor, projectId, userId, confirmName }: Scope & { confirmName: string }) {
   return withWrite(db, actor, async (tx) => {
@@ -286,11 +287,11 @@ export async function deleteProject({ db, actor, projectId, userId, confirmName 
         field: "confirmName",
       });
     }
-    const interactions = await tx.claudeInteraction.count({ where: { projectId } });
-    if (interactions > 0) {
+    const running = await tx.claudeInteraction.count({ where: { projectId, status: "running" } });
+    if (running > 0) {
       throw new AppError(
-        "PRECONDITION_FAILED",
-        `This project has ${interactions === 1 ? "a Claude interaction" : `${interactions} Claude interactions`} whose cost is part of the usage history; deleting it would erase that spend from the totals. Archive it instead.`,
+        "CONFLICT",
+        "Claude is working in this project right now. Cancel the turn (or wait for it to finish), then delete the project.",
       );
     }
     await tx.project.delete({ where: { id: projectId } });

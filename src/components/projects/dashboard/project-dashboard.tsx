@@ -100,7 +100,7 @@ export function ProjectDashboard({ projectId, preferences }: { projectId: string
           title="Infrastructure"
           description="What this project runs on, as last checked: health checks and metrics as the rows hold them."
         />
-        <ResourcesTable resources={resources} />
+        <ResourcesTable projectId={projectId} resources={resources} />
       </Card>
       <Card>
         <CardHeader

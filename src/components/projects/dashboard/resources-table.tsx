@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { formatBytes, formatCount } from "~/lib/charts/format";
 import type { RouterOutputs } from "~/server/api/root";
 import { HealthBadge } from "./health-badge";
@@ -10,14 +11,18 @@ function when(at: Date | null): string {
 
 /**
  * The project's rows of `infrastructure_resources` exactly as stored: a metric the row does not hold is shown as
- * "—", never estimated. Without rows (no preview started yet), an empty state says where they come from.
+ * "—", never estimated. Without rows (no preview started yet), an empty state says where they come from and how
+ * to make them.
  */
-export function ResourcesTable({ resources }: { resources: readonly Resource[] }) {
+export function ResourcesTable({ projectId, resources }: { projectId: string; resources: readonly Resource[] }) {
   if (resources.length === 0) {
     return (
       <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="resources-empty">
-        No infrastructure yet. Starting the project&apos;s live preview creates its service and storage volume; their
-        health checks and metrics show up here.
+        No infrastructure yet. Start the preview to create its service and storage volume (
+        <Link href={`/projects/${projectId}`} className="text-brand-700 underline dark:text-brand-100">
+          open the editor
+        </Link>{" "}
+        and press <strong>Preview</strong>); their status, health checks and metrics show up here.
       </p>
     );
   }

@@ -376,6 +376,11 @@ function DangerZone({ projectId }: { projectId: string }) {
           }}
         >
           {remove.isError && <Alert tone="error">{remove.error.message}</Alert>}
+          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="delete-explained">
+            Deleting removes the project for good: its files and their history, activity, Claude conversations,
+            integrations and preview. What its Claude turns cost stays in your usage and budget, and in the
+            install&apos;s totals, as a deleted project, without your prompts or Claude&apos;s answers.
+          </p>
           <TextField
             label={`Type ${settings.name} to delete the project and all its files and history`}
             name="confirmName"

@@ -166,5 +166,7 @@ export async function getTurn({
   interactionId: string;
 }): Promise<Turn & { projectId: string }> {
   const row = await findTurnRow({ db, userId, projectId, interactionId });
+  // findTurnRow matches only turns of a live project of the user's; a deleted project's turns have none.
+  if (row.projectId === null) throw new AppError("NOT_FOUND", "This turn does not exist.");
   return { ...toTurn(row), projectId: row.projectId };
 }

@@ -5,6 +5,7 @@
  */
 import type { GitOperationKind, GitOperationStatus } from "~/lib/git/schemas";
 import type { Database } from "~/server/db/client";
+import { isUniqueViolation } from "~/server/db/errors";
 import { AppError } from "~/server/errors";
 
 /** Progress reaches the database at most this often (plus every change of phase). */
@@ -205,5 +206,37 @@ export class OperationTracker {
         updatedAt: new Date(),
       },
     });
+  }
+}
+
+/**
+ * Runs a push or pull of a project as a recorded operation: at most one runs per project at a time (a unique
+ * index on the running rows; a second one answers CONFLICT), and its end is recorded whatever happens.
+ */
+export async function runProjectOperation<T>(
+  options: { db: Database; userId: string; projectId: string; kind: Exclude<GitOperationKind, "import"> },
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { db } = options;
+  await expireStale(db);
+  let id: string;
+  try {
+    id = await startOperation(options);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError("CONFLICT", "A push or pull of this project is already running; try again when it ends.");
+    }
+    throw error;
+  }
+  const tracker = new OperationTracker(db, id);
+  try {
+    const result = await fn();
+    await tracker.finish("succeeded");
+    return result;
+  } catch (error) {
+    await tracker
+      .finish("failed", { error: error instanceof AppError ? error.message : "The operation failed on our side." })
+      .catch(() => undefined);
+    throw error;
   }
 }

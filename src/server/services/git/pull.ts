@@ -15,6 +15,7 @@ import { quote } from "../files/common";
 import { liveFiles, planMergeApply, previewFiles, withTreeClashes, type ReviewFile } from "../merge-review";
 import { mergeFileSets, type FileSet } from "../templates/merge";
 import { loadGitCredentials } from "./credentials";
+import { runProjectOperation } from "./operations";
 import { checkRemoteUrl, fetchBranch, hasCommit, readCommitFiles, remoteBranches, withTempDir } from "./remote";
 import { changesSince, loadSync, recordSync, requireProjectRemote } from "./sync";
 
@@ -132,6 +133,12 @@ export async function applyGitPull(options: {
   userId: string;
   input: TGitPullApplyInput;
 }): Promise<{ written: number; deleted: number; commit: string }> {
+  const { db, projectId, userId } = options;
+  await requireProjectRemote(db, projectId, userId);
+  return runProjectOperation({ db, userId, projectId, kind: "pull" }, () => pull(options));
+}
+
+async function pull(options: Parameters<typeof applyGitPull>[0]) {
   const { db, projectId, userId, input } = options;
   const fetched = await fetchSides(db, projectId, userId, input.integrationId);
   if (fetched.upToDate) {

@@ -15,6 +15,7 @@ import { AppError } from "~/server/errors";
 import { quote } from "../files/common";
 import { loadGitCredentials } from "./credentials";
 import { guardedGitHttp } from "./http";
+import { runProjectOperation } from "./operations";
 import { authOf, checkRemoteUrl, gitFailure, remoteBranches, withTempDir, type GitRemote } from "./remote";
 import { changesSince, loadSync, recordSync, requireProjectRemote } from "./sync";
 
@@ -84,6 +85,18 @@ export async function pushProject(options: {
 }): Promise<{ commit: string; branch: string; files: number }> {
   const { db, projectId, userId, input } = options;
   const project = await requireProjectRemote(db, projectId, userId);
+  return runProjectOperation({ db, userId, projectId, kind: "push" }, () =>
+    push(db, projectId, userId, project, input),
+  );
+}
+
+async function push(
+  db: Database,
+  projectId: string,
+  userId: string,
+  project: Awaited<ReturnType<typeof requireProjectRemote>>,
+  input: TGitPushInput,
+): Promise<{ commit: string; branch: string; files: number }> {
   const credentials = await loadGitCredentials(db, projectId, input.integrationId);
   const remote: GitRemote = { url: checkRemoteUrl(project.url), credentials };
   const branch = project.branch;

@@ -18,10 +18,12 @@ const SUMS = `interactions, failures, input_tokens, output_tokens, cache_read_to
               cache_write_1h_tokens, execution_time_ms, cost_usd, unpriced_interactions, unpriced_tokens`;
 
 // What claude_usage_daily must hold for the checked days, computed from the interactions exactly as
-// vf_claude_usage_apply adds them (running turns are not counted until they end). $1: the first day.
+// vf_claude_usage_apply adds them (running turns are not counted until they end; a deleted project's turns under
+// its former id). $1: the first day.
 const EXPECTED_DAILY = `
   WITH src AS (
-    SELECT vf_utc_day(created_at) AS day, user_id, project_id, model, interaction_type,
+    SELECT vf_utc_day(created_at) AS day, user_id, COALESCE(project_id, deleted_project_id) AS project_id, model,
+           interaction_type,
            (success IS FALSE)::int AS failed, COALESCE(input_tokens, 0) AS input_tokens,
            COALESCE(output_tokens, 0) AS output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
            COALESCE(execution_time_ms, 0) AS execution_time_ms, COALESCE(cost_usd, 0) AS cost_usd,

@@ -1,5 +1,6 @@
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
+import { csvField } from "~/server/services/csv";
 
 /**
  * The rollup rows of a range of days as CSV (one row per day, user, project, model and interaction type), read in
@@ -26,14 +27,6 @@ export const CSV_COLUMNS = [
 ] as const;
 
 const BATCH = 2_000;
-
-/** A CSV field: quoted when needed, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 interface ExportRow {
   day: Date;

@@ -95,6 +95,19 @@ export async function priceRows(db: Database | WriteTx, model?: string): Promise
   return rows.map(toPriceRow);
 }
 
+/** The price row of `model` in effect at `at` (`vf_price_at`, the rule the database prices with), or null. */
+export async function priceInEffect(
+  db: Pick<Database, "$queryRaw">,
+  model: string,
+  at: Date,
+): Promise<PriceRow | null> {
+  const rows = await db.$queryRaw<PriceSqlRow[]>`
+    SELECT ${PRICE_COLUMNS}
+      FROM vf_price_at(${model}::varchar, ${at}::timestamptz) p LEFT JOIN users u ON u.id = p.created_by
+     WHERE p.id IS NOT NULL`;
+  return rows[0] ? toPriceRow(rows[0]) : null;
+}
+
 /**
  * Every model's dated price rows, newest first, with the one in effect now marked `current` (later rows are
  * `scheduled`), plus the models that have usage but no price (their turns are counted as unpriced).

@@ -41,4 +41,5 @@ CREATE TABLE git_operations (
     CHECK ((status = 'running') = (finished_at IS NULL))
 );
 CREATE INDEX idx_git_operations_user ON git_operations (user_id, created_at DESC);
-CREATE INDEX idx_git_operations_running_project ON git_operations (project_id) WHERE status = 'running';
+-- At most one running push or pull per project (an import has no project while it runs).
+CREATE UNIQUE INDEX idx_git_operations_running_project ON git_operations (project_id) WHERE status = 'running';
