@@ -235,7 +235,12 @@ function PushForm({ projectId, status, onDone }: { projectId: string; status: Gi
   const unsaved = useUnsaved();
   const push = useMutation(trpc.git.push.mutationOptions());
   const [message, setMessage] = useState(() => defaultCommitMessage(status.changes));
-  const remoteMoved = push.error instanceof TRPCClientError && push.error.data?.code === "CONFLICT";
+  // The remote's branch moved on since the last sync (the server names its new tip); other conflicts (an
+  // operation already running, a branch gone) are told in the server's words.
+  const remoteMoved =
+    push.error instanceof TRPCClientError &&
+    push.error.data?.code === "CONFLICT" &&
+    typeof (push.error.data as { app?: { remoteCommit?: unknown } | null }).app?.remoteCommit === "string";
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
