@@ -156,7 +156,7 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await page.goto(`/projects/${projectId}/settings`);
   const sync = page.getByTestId("repository-sync");
   await expect(sync.getByTestId("repository-synced-commit")).toHaveText(log[0]!.commit.slice(0, 7));
-  await expect(sync).toContainText("no changes since");
+  await expect(sync).toContainText("nothing changed since");
   await sync.scrollIntoViewIfNeeded();
   await screenshots(page, "settings");
   await sync.getByRole("link", { name: "Push or pull in the Git panel" }).click();

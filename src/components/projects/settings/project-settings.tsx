@@ -199,7 +199,7 @@ function SyncState({ projectId }: { projectId: string }) {
       )}
       <span className="text-zinc-600 dark:text-zinc-400">
         {changes.length === 0
-          ? "no changes since"
+          ? "nothing changed since"
           : `${changes.length} ${changes.length === 1 ? "file" : "files"} changed since`}
       </span>
       <Link
