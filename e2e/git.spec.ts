@@ -250,3 +250,38 @@ test("a pull where both sides changed the same lines: the conflict view, resolve
   await expect(page.getByTestId("toast").filter({ hasText: "Pulled" })).toBeVisible();
   expect((await readFileApi(page, projectId, "notes.md")).content).toBe("# Notes\n\ntitle: theirs\n");
 });
+
+test("a slow import shows its download as it goes and can be cancelled: no project is created", async ({ page }) => {
+  const repoName = `big-${randomBytes(3).toString("hex")}`;
+  // Random bytes do not compress: the pack is about as large as the file.
+  const url = await git.createRepo(repoName, { "data.txt": randomBytes(192 * 1024).toString("base64") });
+  const user = await createUser(page);
+  await signInAs(page.context(), user);
+  await page.goto("/projects");
+  await page.getByRole("button", { name: "New project" }).click();
+  const dialog = page.getByRole("dialog", { name: "New project" });
+  await dialog.getByRole("radio", { name: /From Git/ }).check();
+  await dialog.getByLabel("Repository URL").fill(url);
+  await dialog.getByLabel("Username").fill(git.username);
+  await dialog.getByLabel("Access token").fill(git.password);
+
+  git.setThrottle(100, 2 * 1024);
+  try {
+    await dialog.getByRole("button", { name: "Import repository" }).click();
+    const progress = dialog.getByRole("progressbar", { name: "Import progress" });
+    await expect(progress).toHaveAttribute("aria-valuetext", /\(\d[\d,]*(\/[\d,]+)?\)$/);
+    await expect(dialog.getByTestId("git-phase")).not.toHaveText("Starting…");
+    // Esc does not close the dialog while the import runs: Cancel is the way out.
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId("git-cancel").click();
+    await expect(dialog.getByTestId("git-import-error")).toHaveText(
+      "The import was cancelled. No project was created.",
+    );
+  } finally {
+    git.setThrottle(0);
+  }
+  await page.keyboard.press("Escape");
+  await page.reload();
+  await expect(page.getByText("No projects yet")).toBeVisible();
+});
