@@ -165,7 +165,9 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   );
 });
 
-test("a project without a repository explains where to set one; a wrong URL is refused inline", async ({ page }) => {
+test("bad input is refused inline (a scheme, a missing repository, a missing branch); a project without a repository says where to set one", async ({
+  page,
+}) => {
   const user = await createUser(page);
   await signInAs(page.context(), user);
   await page.goto("/projects");
@@ -184,6 +186,18 @@ test("a project without a repository explains where to set one; a wrong URL is r
   await dialog.getByRole("button", { name: "Import repository" }).click();
   await expect(dialog.getByTestId("git-import-error")).toContainText("No project was created.");
   await screenshots(page, "import-error");
+
+  // A branch typed by hand that the repository does not have.
+  const url = await git.createRepo(`branches-${randomBytes(3).toString("hex")}`, { "a.txt": "a\n" });
+  await dialog.getByLabel("Repository URL").fill(url);
+  await dialog.getByRole("button", { name: "Load branches" }).click();
+  await expect(dialog.getByTestId("git-branch-select")).toHaveValue("main");
+  await dialog.getByTestId("git-branch-select").selectOption({ label: "Another branch…" });
+  await dialog.getByLabel("Other branch").fill("does-not-exist");
+  await dialog.getByRole("button", { name: "Import repository" }).click();
+  await expect(dialog.getByTestId("git-import-error")).toHaveText(
+    "The branch “does-not-exist” does not exist on the remote. No project was created.",
+  );
   await page.keyboard.press("Escape");
 
   // A blank project has no remote: the panel says where to set one.
