@@ -153,6 +153,7 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   // Nothing left to pull; the settings show the sync and lead back to the panel.
   await page.goto(`/projects/${projectId}/pull`);
   await expect(page.getByTestId("pull-up-to-date")).toContainText(log[0]!.commit.slice(0, 7));
+  await screenshots(page, "pull-up-to-date");
   await page.goto(`/projects/${projectId}/settings`);
   const sync = page.getByTestId("repository-sync");
   await expect(sync.getByTestId("repository-synced-commit")).toHaveText(log[0]!.commit.slice(0, 7));

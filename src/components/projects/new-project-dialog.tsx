@@ -159,7 +159,15 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
 
   return (
     // While an import runs the dialog stays open: its Cancel button is the way out.
-    <Dialog open={open} onOpenChange={(next) => !importing && setOpen(next)}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (importing) return;
+        setOpen(next);
+        // An import's failure belongs to that attempt.
+        if (!next) setImportFailure(null);
+      }}
+    >
       <DialogTrigger asChild>
         <Button>
           <Plus className="size-4" aria-hidden /> New project
