@@ -36,7 +36,12 @@ export interface GitHttpOptions {
   onBytes?: (loaded: number) => void;
   /** The longest silence of a connection (default 30 s). */
   idleTimeoutMs?: number;
+  /** All the requests of this client together, first byte to last (default GIT_OPERATION_MAX_MS). */
+  totalTimeoutMs?: number;
 }
+
+/** The longest a git operation's network work may take, so a remote dripping bytes cannot hold it for hours. */
+export const GIT_OPERATION_MAX_MS = 15 * 60 * 1000;
 
 async function collect(body: AsyncIterableIterator<Uint8Array> | undefined): Promise<Buffer | undefined> {
   if (!body) return undefined;
@@ -53,9 +58,14 @@ function bareHost(hostname: string): string {
 export function guardedGitHttp(options: GitHttpOptions): HttpClient & { loaded: () => number } {
   let loaded = 0;
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  const deadline = Date.now() + (options.totalTimeoutMs ?? GIT_OPERATION_MAX_MS);
+  const assertInTime = () => {
+    if (Date.now() > deadline) throw new GitTimeout();
+  };
 
   async function request(req: GitHttpRequest): Promise<GitHttpResponse> {
     options.signal?.throwIfAborted();
+    assertInTime();
     const { url, address, family } = await resolveOutbound(req.url);
     // Sent whole: git's request bodies (the wants, a push's pack) are made by us and bounded by the project.
     const body = await collect(req.body);
@@ -94,6 +104,7 @@ export function guardedGitHttp(options: GitHttpOptions): HttpClient & { loaded: 
       for await (const chunk of response as AsyncIterable<Buffer>) {
         loaded += chunk.length;
         if (loaded > options.maxBytes) throw new DownloadTooLarge(options.maxBytes);
+        assertInTime();
         options.onBytes?.(loaded);
         yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       }
