@@ -6,9 +6,12 @@ export const MARKER_OURS = "<<<<<<< yours";
 export const MARKER_SPLIT = "=======";
 export const MARKER_THEIRS_PREFIX = ">>>>>>> template";
 
-/** The closing marker for the template's side, naming the version the change comes from. */
-export function theirsMarker(version: string): string {
-  return `${MARKER_THEIRS_PREFIX} ${version}`;
+/**
+ * The closing marker for the other side, naming where the change comes from: the template's version, or (with
+ * `label` "remote") the remote's commit of a git pull.
+ */
+export function theirsMarker(version: string, label = "template"): string {
+  return label === "template" ? `${MARKER_THEIRS_PREFIX} ${version}` : `>>>>>>> ${label} ${version}`;
 }
 
 const MARKER_LINE = /^(<<<<<<< |=======$|>>>>>>> )/m;

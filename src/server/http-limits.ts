@@ -38,8 +38,11 @@ export function trpcBodyMaxBytes(): number {
 function callAllowance(procedure: string): number {
   if (procedure === "file.importZip") return Math.ceil((env.IMPORT_MAX_ARCHIVE_BYTES * 4) / 3);
   if (procedure === "file.save" || procedure === "file.create") return env.FILE_MAX_BYTES * 6;
-  // The texts of the collisions resolved by hand: each at most a file, together about a template's files.
-  if (procedure === "template.upgradeApply") return Math.max(env.FILE_MAX_BYTES, env.TEMPLATE_MAX_BYTES) * 6;
+  // The texts of the collisions resolved by hand (an upgrade's or a git pull's): each at most a file, together
+  // about a template's files.
+  if (procedure === "template.upgradeApply" || procedure === "git.pullApply") {
+    return Math.max(env.FILE_MAX_BYTES, env.TEMPLATE_MAX_BYTES) * 6;
+  }
   return SMALL_BODY_BYTES;
 }
 

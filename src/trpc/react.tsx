@@ -6,7 +6,7 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import { CSRF_HEADER, readCsrfToken } from "~/lib/csrf";
-import { TRPC_MAX_BATCH_ITEMS } from "~/lib/trpc-limits";
+import { QUERIES_WITH_SECRETS, TRPC_MAX_BATCH_ITEMS } from "~/lib/trpc-limits";
 import type { AppRouter } from "~/server/api/root";
 import { makeQueryClient } from "./query-client";
 
@@ -34,8 +34,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         // them ("save all" of large files) could add up past the server's body limit. Queries are small and
         // batched, at most TRPC_MAX_BATCH_ITEMS to a request (the server refuses larger batches).
         splitLink({
-          condition: (op) => op.type === "mutation",
-          true: httpLink({ url: "/api/trpc", transformer: superjson, headers: csrfHeaders }),
+          condition: (op) => op.type === "mutation" || QUERIES_WITH_SECRETS.has(op.path),
+          true: httpLink({ url: "/api/trpc", transformer: superjson, headers: csrfHeaders, methodOverride: "POST" }),
           false: httpBatchLink({
             url: "/api/trpc",
             transformer: superjson,

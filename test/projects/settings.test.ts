@@ -264,6 +264,8 @@ const ALLOWED_WHILE_ARCHIVED: Record<string, string> = {
   "integration.update": "the services it talks to, not its content",
   "integration.delete": "the services it talks to, not its content",
   "integration.test": "calls the configured endpoint, writes no file",
+  "git.push": "reads the files into a commit on the remote, writes none",
+  "git.pullApply": "file writes refused by the database check",
 };
 
 async function call(api: Caller, path: string, input: unknown) {

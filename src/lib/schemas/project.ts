@@ -145,9 +145,10 @@ function limit(key: keyof typeof PROJECT_LIMITS) {
   return z.number(range).int(range).min(min, range).max(max, range);
 }
 
-export const REPOSITORY_TYPES = ["new", "git", "github", "gitlab", "bitbucket"] as const;
+export const REPOSITORY_TYPES = ["new", "existing", "git", "github", "gitlab", "bitbucket"] as const;
 export const REPOSITORY_LABELS: Record<(typeof REPOSITORY_TYPES)[number], string> = {
   new: "None (new project)",
+  existing: "Existing (imported from Git)",
   git: "Git",
   github: "GitHub",
   gitlab: "GitLab",

@@ -4,6 +4,7 @@ import { activityRouter } from "~/server/api/routers/activity";
 import { adminRouter } from "~/server/api/routers/admin";
 import { assistantRouter } from "~/server/api/routers/assistant";
 import { fileRouter } from "~/server/api/routers/file";
+import { gitRouter } from "~/server/api/routers/git";
 import { integrationRouter } from "~/server/api/routers/integration";
 import { mailboxRouter } from "~/server/api/routers/mailbox";
 import { projectRouter } from "~/server/api/routers/project";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   mailbox: mailboxRouter,
   project: projectRouter,
   file: fileRouter,
+  git: gitRouter,
   integration: integrationRouter,
   search: searchRouter,
   usage: usageRouter,

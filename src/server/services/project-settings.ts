@@ -11,6 +11,7 @@ import { isUniqueViolation, pgErrorCode } from "~/server/db/errors";
 import { withWrite, type Actor, type WriteTx } from "~/server/db/write";
 import { AppError } from "~/server/errors";
 import { techStackLabels } from "./templates/format";
+import { duplicateProjectName } from "./project";
 
 /** SQLSTATE raised by the database when a file write reaches an archived project (vf_refuse_archived_project_writes). */
 export const ARCHIVED_SQLSTATE = "VF423";
@@ -148,6 +149,10 @@ export async function updateProject({ db, actor, projectId, userId, input }: Sco
       if (changed.length === 0) return present(row);
       const before = Object.fromEntries(changed.map((key) => [key, current[key] ?? null]));
       const updated = await tx.project.update({ where: { id: projectId }, data: next, select: settingsSelect });
+      // The last Git sync belongs to the remote and branch it was made with: another one starts afresh.
+      if ("repositoryUrl" in next || "repositoryBranch" in next) {
+        await tx.projectGitSync.deleteMany({ where: { projectId } });
+      }
       await logActivity(tx, actor, projectId, {
         type: "settings_changed",
         description: `Changed the ${changed.map((key) => FIELD_LABELS[key] ?? key).join(", ")}`,
@@ -158,11 +163,7 @@ export async function updateProject({ db, actor, projectId, userId, input }: Sco
       return present(updated);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", `You already have a project named “${input.name}”. Choose another name.`, {
-        field: "name",
-      });
-    }
+    if (isUniqueViolation(error)) throw duplicateProjectName(input.name ?? "");
     throw error;
   }
 }

@@ -109,6 +109,13 @@ export function templateFiles(fileStructure: unknown): PreparedFile[] {
   return files;
 }
 
+/** The answer to a project name the user already has (the form shows it at the name field). */
+export function duplicateProjectName(name: string): AppError {
+  return new AppError("CONFLICT", `You already have a project named “${name}”. Choose another name.`, {
+    field: "name",
+  });
+}
+
 /**
  * Creates a project for `userId` (its owner), written as `actor`: from a template (a public one, or the owner's
  * own), its files are copied in ONE INSERT in the same transaction; a blank project gets a README.md. Names are
@@ -128,6 +135,8 @@ export async function createProject(options: {
   architectureType?: string;
   techStack?: string[];
   templateId?: string;
+  /** A project from elsewhere (a Git import) brings its own files, checked by the caller. */
+  files?: PreparedFile[];
   id?: string;
   withinTransaction?: (tx: WriteTx, projectId: string) => Promise<void>;
 }) {
@@ -151,6 +160,9 @@ export async function createProject(options: {
       ? options.techStack
       : ((current?.techStack ?? template.techStack ?? {}) as Prisma.InputJsonValue);
     if (current) templateVersion = { id: current.id, version: current.version, templateName: template.name };
+  } else if (options.files) {
+    files = options.files;
+    assertConsistentTree(files.map((file) => file.path));
   } else {
     files = [prepareText("README.md", `# ${name}\n${description ? `\n${description}\n` : ""}`)];
   }
@@ -198,14 +210,10 @@ export async function createProject(options: {
         await withinTransaction?.(tx, project.id);
         return { id: project.id };
       },
-      { timeout: 30_000 },
+      { timeout: options.files ? 60_000 : 30_000 },
     );
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", `You already have a project named “${name}”. Choose another name.`, {
-        field: "name",
-      });
-    }
+    if (isUniqueViolation(error)) throw duplicateProjectName(name);
     throw error;
   }
 }

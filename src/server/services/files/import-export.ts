@@ -74,6 +74,11 @@ const SKIPPED_FILES: Record<string, string> = {
 };
 const MAX_SKIPPED_REPORTED = 200;
 
+/** Why an archive entry (or a repository's file) is left out, or null to import it. */
+export function importSkipReason(name: string): string | null {
+  return skipReason(name)?.reason ?? null;
+}
+
 /** Why an archive entry is left out (reported once per skipped folder), or null to import it. */
 function skipReason(name: string): { key: string; reason: string } | null {
   const segments = name.replace(/\\/g, "/").split("/");
@@ -112,7 +117,7 @@ export async function importZip({
         maxTotalBytes: env.IMPORT_MAX_TOTAL_BYTES,
         maxFiles: env.IMPORT_MAX_FILES,
       },
-      (name) => skipReason(name)?.reason ?? null,
+      importSkipReason,
     );
   } catch (error) {
     if (error instanceof RangeError)

@@ -35,6 +35,8 @@ export interface MergeEntry {
 export interface MergeOptions {
   /** The new version, named in the template side's conflict marker. */
   theirsVersion: string;
+  /** Who "theirs" is in that marker (default "template"; a git pull says "remote"). */
+  theirsLabel?: string;
   /**
    * What is left of the line-merge work one upgrade may do (see `lineMergeCost`), spent by every text merged; past
    * it, a file changed on both sides is one collision instead. Omitted: MERGE_REQUEST_BUDGET for this call.
@@ -189,7 +191,7 @@ export function mergeText(
         ...region.conflict.a,
         MARKER_SPLIT,
         ...region.conflict.b,
-        theirsMarker(options.theirsVersion),
+        theirsMarker(options.theirsVersion, options.theirsLabel),
       );
     }
   }

@@ -11,6 +11,8 @@ function handler(req: Request) {
     router: appRouter,
     // A larger batch answers 400 before any of its calls runs; the body's size is bounded by scripts/server.ts.
     maxBatchSize: TRPC_MAX_BATCH_ITEMS,
+    // Queries whose input holds a secret come as POST (QUERIES_WITH_SECRETS), never with it in the URL.
+    allowMethodOverride: true,
     createContext: () => createTRPCContext({ headers: req.headers, csrfVerified: csrfTokenMatches(req.headers) }),
   });
 }

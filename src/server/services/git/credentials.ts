@@ -1,0 +1,69 @@
+/**
+ * The credentials of a project's remote: a token stored encrypted (src/server/crypto.ts, the integrations' key
+ * ring) as a `project_integrations` row of the project (service_name 'git', service_type 'git', configuration
+ * {username, host}), listed and masked like any integration. Only the server ever decrypts it.
+ */
+import { currentKeyVersion, decryptSecret, encryptSecret } from "~/server/crypto";
+import type { Database } from "~/server/db/client";
+import type { WriteTx } from "~/server/db/write";
+import { AppError } from "~/server/errors";
+import type { GitCredentials } from "./remote";
+
+export const GIT_INTEGRATION_NAME = "git";
+export const GIT_INTEGRATION_TYPE = "git";
+
+/** Stores (or replaces) the project's git credentials, inside the caller's transaction. */
+export async function storeGitCredentials(
+  tx: WriteTx,
+  options: { projectId: string; userId: string; url: string; credentials: GitCredentials },
+): Promise<void> {
+  const { projectId, userId, credentials } = options;
+  if (!credentials.token) return;
+  const data = {
+    serviceType: GIT_INTEGRATION_TYPE,
+    configuration: { username: credentials.username || null, host: new URL(options.url).host },
+    apiKeyEncrypted: encryptSecret(credentials.token),
+    keyVersion: currentKeyVersion(),
+    isConfigured: true,
+    updatedAt: new Date(),
+  };
+  await tx.projectIntegration.upsert({
+    where: { projectId_serviceName: { projectId, serviceName: GIT_INTEGRATION_NAME } },
+    create: { projectId, userId, serviceName: GIT_INTEGRATION_NAME, ...data },
+    update: data,
+  });
+}
+
+/**
+ * The credentials push and pull use: those of `integrationId` (an integration of this project, else NOT_FOUND),
+ * or the project's git integration, or none (a public remote).
+ */
+export async function loadGitCredentials(
+  db: Pick<Database, "projectIntegration">,
+  projectId: string,
+  integrationId?: string,
+): Promise<GitCredentials & { integrationId: string | null }> {
+  const row = await db.projectIntegration.findFirst({
+    where: integrationId
+      ? { id: integrationId, projectId }
+      : { projectId, OR: [{ serviceName: GIT_INTEGRATION_NAME }, { serviceType: GIT_INTEGRATION_TYPE }] },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, apiKeyEncrypted: true, configuration: true, isActive: true },
+  });
+  if (!row) {
+    if (integrationId) throw new AppError("NOT_FOUND", "Integration not found.");
+    return { integrationId: null };
+  }
+  if (row.apiKeyEncrypted === null) {
+    throw new AppError("BAD_REQUEST", "This integration has no token to authenticate with.");
+  }
+  let token: string;
+  try {
+    token = decryptSecret(row.apiKeyEncrypted);
+  } catch {
+    throw new AppError("PRECONDITION_FAILED", "The stored token cannot be decrypted with this server's keys.");
+  }
+  const configuration = (row.configuration ?? {}) as { username?: unknown };
+  const username = typeof configuration.username === "string" ? configuration.username : null;
+  return { integrationId: row.id, username, token };
+}
