@@ -5,6 +5,9 @@ const baseURL = `http://localhost:${PORT}`;
 /** The fake Anthropic Messages API (test/support/fake-anthropic.ts) the app talks to instead of the real one. */
 const FAKE_ANTHROPIC_PORT = Number(process.env.E2E_FAKE_ANTHROPIC_PORT ?? PORT + 1);
 const fakeAnthropicURL = `http://127.0.0.1:${FAKE_ANTHROPIC_PORT}`;
+/** The fake npm registry (test/support/fake-npm-registry.ts) previews install their dependencies from. */
+const FAKE_NPM_PORT = Number(process.env.E2E_FAKE_NPM_PORT ?? PORT + 2);
+const fakeNpmURL = `http://127.0.0.1:${FAKE_NPM_PORT}/`;
 /**
  * A model the e2e app offers without a price (e2e/admin-prices.spec.ts prices it): a new one every run, since the
  * e2e database outlives runs. Set in the runner's environment, which the workers inherit, so all agree on it.
@@ -60,6 +63,14 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      command: `npx tsx test/support/fake-npm-registry.ts --port ${FAKE_NPM_PORT}`,
+      url: `${fakeNpmURL}__requests`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
       command: "npm start",
       url: `${baseURL}/api/health`,
       timeout: 600_000,
@@ -78,6 +89,8 @@ export default defineConfig({
         NEXTAUTH_URL: baseURL,
         // Live previews (e2e/preview.spec.ts) listen here, apart from the other e2e ports.
         PREVIEW_PORT_RANGE: process.env.E2E_PREVIEW_PORT_RANGE ?? "4600-4699",
+        // Their npm dependencies come from the fake registry (never the internet).
+        PREVIEW_NPM_REGISTRY: fakeNpmURL,
         // Claude is the fake API (never the internet); specs script its answers with POST /__script on it.
         ANTHROPIC_BASE_URL: fakeAnthropicURL,
         ANTHROPIC_API_KEY: "sk-ant-e2e-dummy",

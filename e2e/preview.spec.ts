@@ -72,3 +72,64 @@ test("a project that needs a server process says so and cannot be started", asyn
   const refused = await trpcMutation(page, "project.start", { projectId });
   expect(refused.status()).toBe(412);
 });
+
+test("a React-like project: dependencies installed from the registry, steps shown, a syntax error with file:line, fixed", async ({
+  page,
+}) => {
+  const { projectId } = await openFreshProject(page, "Bundled preview");
+  // tiny-greet and tiny-dom (a JSX runtime building DOM nodes) come from the fake registry of playwright.config.ts.
+  await createFileApi(
+    page,
+    projectId,
+    "package.json",
+    JSON.stringify({ dependencies: { "tiny-greet": "^1.0.0", "tiny-dom": "1.0.0" }, devDependencies: { vite: "^8" } }),
+  );
+  await createFileApi(
+    page,
+    projectId,
+    "index.html",
+    '<div id="root"></div><script type="module" src="/src/main.tsx"></script>',
+  );
+  await createFileApi(
+    page,
+    projectId,
+    "src/main.tsx",
+    'import { App } from "./App";\nimport "./main.css";\n\ndocument.getElementById("root")!.append(App());\n',
+  );
+  await createFileApi(page, projectId, "src/main.css", "h1 { color: rgb(0, 0, 200); }");
+  const app = (closing: string) =>
+    `/** @jsxImportSource tiny-dom */\nimport { greet } from "tiny-greet";\n\nexport function App() {\n  return <h1>{greet("bundled preview")}${closing}\n}\n`;
+  await createFileApi(page, projectId, "src/App.tsx", app("</h1>;"));
+  await page.goto(`/projects/${projectId}`);
+
+  await page.getByTestId("preview-toggle").click();
+  const pane = page.getByRole("complementary", { name: "Preview" });
+  await pane.getByRole("button", { name: "Start" }).click();
+  const steps = pane.getByTestId("preview-steps");
+  await expect(steps).toContainText(/Installed dependencies \(2 packages\)|Dependencies \(2 packages\) from the cache/);
+  await expect(steps).toContainText("Bundling src/main.tsx");
+  await expect(steps).toContainText("Ready");
+  const frame = page.frameLocator('[data-testid="preview-frame"]');
+  const heading = frame.getByRole("heading", { name: "Hello, bundled preview!" });
+  await expect(heading).toBeVisible();
+  await expect(heading).toHaveCSS("color", "rgb(0, 0, 200)");
+
+  // A syntax error: the pane names the file, line and column and shows the line; the page says it too.
+  let file = await readFileApi(page, projectId, "src/App.tsx");
+  await saveFileApi(page, projectId, "src/App.tsx", app("</h1;"), file.id, file.version);
+  await pane.getByRole("button", { name: "Reload" }).click();
+  const errors = pane.getByTestId("preview-bundle-errors");
+  await expect(errors).toContainText(/src\/App\.tsx:5:\d+ — /);
+  await expect(errors).toContainText('return <h1>{greet("bundled preview")}</h1;');
+  await expect(frame.locator("[data-vaporform-bundle-error]")).toContainText("src/App.tsx:5:");
+
+  // Fixed: the page comes back, the errors go.
+  file = await readFileApi(page, projectId, "src/App.tsx");
+  await saveFileApi(page, projectId, "src/App.tsx", app("</h1>;"), file.id, file.version);
+  await pane.getByRole("button", { name: "Reload" }).click();
+  await expect(heading).toBeVisible();
+  await expect(errors).toHaveCount(0);
+  await expect(steps).toContainText("Ready");
+  await pane.getByRole("button", { name: "Stop" }).click();
+  await expect(pane.getByTestId("preview-status")).toContainText("Stopped");
+});

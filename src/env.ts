@@ -110,6 +110,22 @@ export const envSchema = z.object({
     .pipe(z.string().regex(/^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$/, "must be a host name or an IP address")),
   /** The address preview listeners bind to; unset: every interface, like the app itself. */
   PREVIEW_BIND: optionalString,
+  /**
+   * The registry previews install npm dependencies from (`npm install --ignore-scripts`); unset: npm's own
+   * configured registry (its `registry` setting, https://registry.npmjs.org/ by default).
+   */
+  PREVIEW_NPM_REGISTRY: optionalString.pipe(z.url().optional()),
+  /** One dependency install of a preview: stopped (and reported) after this long. */
+  PREVIEW_INSTALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(180_000),
+  /** One install's node_modules: stopped and refused past this size. */
+  PREVIEW_DEPS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(64 * 1024 * 1024 * 1024)
+    .default(512 * 1024 * 1024),
+  /** Installed dependency sets kept in `VAPORFORM_DATA_DIR/preview-deps` (the most recently used); older ones go. */
+  PREVIEW_DEPS_KEEP: z.coerce.number().int().min(1).max(1000).default(20),
   /** Unset: the activity log is kept forever. Otherwise whole months older than this are dropped daily. */
   ACTIVITY_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
   NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
@@ -233,3 +249,14 @@ export const env: Env = parseEnv(process.env);
 
 /** Whether signed-in users read their own mail at /mailbox (see DEV_MAILBOX). */
 export const devMailboxOpen = !env.SMTP_URL && env.DEV_MAILBOX === "auto";
+
+/**
+ * The environment of an npm child process (preview installs): what npm needs from the machine (PATH, HOME, proxies,
+ * CA certificates, npm's own `npm_config_*` settings), never the app's secrets (database URL, keys).
+ */
+export function npmChildEnvironment(): Record<string, string | undefined> {
+  const kept: Record<string, string | undefined> = {};
+  const names = /^(?:PATH|HOME|USER|LANG|TMPDIR|NODE_EXTRA_CA_CERTS|(?:HTTPS?|NO)_PROXY|npm_config_.+)$/i;
+  for (const [name, value] of Object.entries(process.env)) if (names.test(name)) kept[name] = value;
+  return kept;
+}

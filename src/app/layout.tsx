@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { SiteHeader } from "~/components/layout/site-header";
+import { Toaster } from "~/components/ui/toast";
 import { devMailboxOpen } from "~/env";
 import { themeScript } from "~/lib/theme";
 import { getSession } from "~/server/auth/session";
@@ -33,6 +34,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <TRPCReactProvider>
           <SiteHeader user={session?.user ?? null} mailboxOpen={devMailboxOpen} />
           <main id="main">{children}</main>
+          <Toaster />
         </TRPCReactProvider>
       </body>
     </html>

@@ -160,7 +160,7 @@ describe("project.start / project.stop", () => {
     expect((await api.project.preview({ projectId })).site.kind).toBe("needs-server");
   });
 
-  it("bundles a TSX module of index.html from the project's files; a package import shows the error with file and line", async () => {
+  it("bundles a TSX module of index.html from the project's files, records the steps; a missing package shows the error with file and line", async () => {
     const { api, projectId } = await siteProject({
       "index.html": '<div id="root"></div><script type="module" src="/src/main.tsx"></script>',
       "src/main.tsx":
@@ -168,6 +168,7 @@ describe("project.start / project.stop", () => {
       "src/greet.ts": "export const greet = (n: number): string => `hi ${n}`;\n",
       "src/main.css": "body { margin: 0 }",
       "src/broken.tsx": 'import { useState } from "react";\n\nexport const x = useState;\n',
+      "public/favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
     });
     const started = await api.project.start({ projectId });
     expect(started.status).toBe("running");
@@ -178,9 +179,15 @@ describe("project.start / project.stop", () => {
     expect(bundled.body).toMatch(/var greet = \((\w+)\) => `hi \$\{\1\}`/);
     expect(bundled.body).toContain("body { margin: 0 }");
     expect(bundled.body).not.toContain(": number");
+    // Vite's public/ folder is served from the root.
+    expect((await rawGet(started.port!, "/favicon.svg")).body).toContain("<svg");
     const broken = await rawGet(started.port!, "/src/broken.tsx");
     expect(broken.body).toContain("src/broken.tsx:1:");
-    expect(broken.body).toContain("npm dependencies are not installed");
+    expect(broken.body).toContain("react is not among the installed dependencies");
+    // The host prepared the entry when it opened the port (no package.json: nothing to install), for the pane.
+    await expect
+      .poll(async () => (await api.project.preview({ projectId })).prepare)
+      .toMatchObject({ phase: "ready", steps: [{ id: "bundle", label: "Bundling src/main.tsx", state: "done" }] });
     await api.project.stop({ projectId });
   });
 });
@@ -266,6 +273,37 @@ describe("the preview listener over HTTP", () => {
       request.end("x");
     });
     expect(post).toBe(405);
+    const preflight = await new Promise<{ status: number | undefined; headers: http.IncomingHttpHeaders }>(
+      (resolve, reject) => {
+        const request = http.request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/src/main.tsx",
+            method: "OPTIONS",
+            headers: {
+              origin: "null",
+              "access-control-request-method": "GET",
+              "access-control-request-headers": "x-forwarded-for",
+            },
+          },
+          (response) => {
+            response.resume();
+            resolve({ status: response.statusCode, headers: response.headers });
+          },
+        );
+        request.on("error", reject);
+        request.end();
+      },
+    );
+    expect(preflight).toMatchObject({
+      status: 204,
+      headers: {
+        "access-control-allow-origin": "*",
+        "access-control-allow-methods": "GET, HEAD",
+        "access-control-allow-headers": "x-forwarded-for",
+      },
+    });
 
     await host.flushMetrics();
     const service = (await resources(projectId)).find((row) => row.resource_type === "service")!;

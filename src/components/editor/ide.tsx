@@ -16,6 +16,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { LazyAssistantPanel } from "~/components/assistant/lazy";
+import { GitButton } from "~/components/git/git-button";
 import { ArchivedBanner } from "~/components/projects/archived-banner";
 import { PreviewPanel } from "~/components/preview/preview-panel";
 import { PublishTemplateDialog } from "~/components/templates/publish-template-dialog";
@@ -200,6 +201,7 @@ function Workbench() {
               <Plug className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Integrations</span>
             </Link>
           </Button>
+          <GitButton projectId={projectId} />
           <ProjectBudgetDialog projectId={projectId} projectName={projectName} />
           <Button asChild variant="ghost" size="sm">
             <Link

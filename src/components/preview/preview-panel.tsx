@@ -2,10 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ExternalLink, Play, RotateCw, Square, X } from "lucide-react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { useTRPC } from "~/trpc/react";
+import { PrepareSteps } from "./prepare-steps";
 
 const STATUS_LABEL: Record<string, string> = {
   creating: "Starting…",
@@ -25,7 +26,7 @@ export function PreviewPanel({
   onClose,
 }: {
   projectId: string;
-  /** Changes whenever one of the IDE's saves lands: with "Reload on save" on, the frame reloads. */
+  /** Changes whenever one of the IDE's saves lands: with "Reload on save" on, the frame reloads (debounced). */
   savedVersions: string;
   onClose: () => void;
 }) {
@@ -34,16 +35,23 @@ export function PreviewPanel({
   const [error, setError] = useState<string>();
   const [frameKey, setFrameKey] = useState(0);
   const [reloadOnSave, setReloadOnSave] = useState(true);
-  // Adjusted while rendering (React's pattern for state that follows a prop), not in an effect.
-  const [seenSaves, setSeenSaves] = useState(savedVersions);
-  if (seenSaves !== savedVersions) {
-    setSeenSaves(savedVersions);
-    if (reloadOnSave) setFrameKey((key) => key + 1);
-  }
+  // One reload for a burst of saves (save all, autosave while typing): 300 ms after the last one.
+  const lastSaves = useRef(savedVersions);
+  useEffect(() => {
+    if (lastSaves.current === savedVersions) return;
+    lastSaves.current = savedVersions;
+    if (!reloadOnSave) return;
+    const timer = setTimeout(() => setFrameKey((key) => key + 1), 300);
+    return () => clearTimeout(timer);
+  }, [savedVersions, reloadOnSave]);
   const preview = useQuery({
     ...trpc.project.preview.queryOptions({ projectId }),
-    // Starting is quick (the host opens a listener); a running preview's health changes once a minute at most.
-    refetchInterval: (query) => (query.state.data?.status === "creating" ? 1_000 : 30_000),
+    // Starting is quick (the host opens a listener), installing and bundling are followed step by step; a
+    // running preview's health changes once a minute at most.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      return data?.status === "creating" || (data?.status === "running" && preparing(data)) ? 1_000 : 30_000;
+    },
   });
   const onSuccess = (data: NonNullable<typeof preview.data>) => {
     setError(undefined);
@@ -56,6 +64,10 @@ export function PreviewPanel({
   const data = preview.data;
   const status = data?.status ?? "stopped";
   const up = status === "running" || status === "creating";
+  // Until its dependencies are installed, the page could not load its modules: the steps show instead.
+  const waiting =
+    data?.site.kind === "needs-bundling" && (data.prepare === null || data.prepare.phase === "installing");
+  const showFrame = status === "running" && data?.serviceUrl && !waiting;
 
   return (
     <div className="flex h-full flex-col border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
@@ -121,14 +133,20 @@ export function PreviewPanel({
           </Alert>
         )}
         {data?.site.message && (
-          <Alert tone={data.site.kind === "needs-bundling" ? "warning" : "info"} className="m-2">
+          <Alert tone="info" className="m-2">
             {data.site.message}
           </Alert>
         )}
-        {status === "running" && data?.serviceUrl ? (
+        {status === "running" && data?.prepare && <PrepareSteps prepare={data.prepare} />}
+        {status === "running" && waiting && !data.prepare && (
+          <p className="m-4 text-sm text-zinc-500">Preparing the preview…</p>
+        )}
+        {showFrame ? (
           <iframe
             key={frameKey}
-            src={data.serviceUrl}
+            src={data.serviceUrl!}
+            // The page's load bundled its modules again: the outcome (errors, or ready) is read at once.
+            onLoad={() => void preview.refetch()}
             title="Project preview"
             data-testid="preview-frame"
             sandbox="allow-scripts allow-forms"
@@ -148,4 +166,10 @@ export function PreviewPanel({
       </div>
     </div>
   );
+}
+
+/** Whether the host is still installing or bundling (or has not said yet) for a preview that bundles its entry. */
+function preparing(data: { site: { kind: string }; prepare: { phase: string } | null }): boolean {
+  if (data.site.kind !== "needs-bundling") return false;
+  return data.prepare === null || data.prepare.phase === "installing" || data.prepare.phase === "bundling";
 }

@@ -1,23 +1,27 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { FilePlus2, Plus, Sparkles } from "lucide-react";
+import { FilePlus2, GitBranch, Plus, Sparkles } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { fieldErrors, serverFieldErrors, type FieldErrors } from "~/components/auth/form-errors";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { GitOperationProgress, type GitOperation } from "~/components/git/git-operation-progress";
+import { GitSourceFields } from "~/components/git/git-source-fields";
 import { ChoiceCard } from "~/components/ui/choice-card";
 import { Dialog, DialogContent, DialogFormActions, DialogTrigger } from "~/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { ASSISTANT_MESSAGE_MAX_CHARS, ZAssistantCreateProjectInput } from "~/lib/schemas/assistant";
 import { postImport } from "~/components/editor/use-file-mutations";
 import { TechStackInput } from "~/components/projects/tech-stack-input";
+import { projectNameFromUrl } from "~/lib/git/display";
+import { ZGitImportInput } from "~/lib/git/schemas";
 import { ARCHITECTURE_LABELS, ARCHITECTURE_TYPES, ZCreateProjectInput } from "~/lib/schemas/project";
 import { useTRPC } from "~/trpc/react";
 
-type Mode = "files" | "prompt";
+type Mode = "files" | "git" | "prompt";
 type Errors = FieldErrors<{
   name: string;
   description: string;
@@ -28,6 +32,10 @@ type Errors = FieldErrors<{
   prompt: string;
   model: string;
   archive: string;
+  url: string;
+  branch: string;
+  username: string;
+  token: string;
 }>;
 
 /** The IDE of a project from a prompt, with the assistant on the conversation where Claude writes its files. */
@@ -36,8 +44,9 @@ export function promptedProjectHref(projectId: string, conversationId: string): 
 }
 
 /**
- * Creates a project, blank, from a template, or described to Claude (who writes its first files, then the IDE
- * opens with the assistant on that conversation), and opens it in the IDE.
+ * Creates a project, blank, from a template, imported from a Git remote (with its progress, cancellable), or
+ * described to Claude (who writes its first files, then the IDE opens with the assistant on that conversation),
+ * and opens it in the IDE.
  */
 export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: string }) {
   const trpc = useTRPC();
@@ -53,23 +62,64 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
   const assistant = useQuery({ ...trpc.assistant.available.queryOptions(), enabled: open });
   const create = useMutation(trpc.project.create.mutationOptions());
   const createWithClaude = useMutation(trpc.assistant.createProject.mutationOptions());
+  const importGit = useMutation(trpc.git.import.mutationOptions());
+  // The name follows the repository's until the user types one of their own.
+  const [name, setName] = useState("");
+  const [nameTyped, setNameTyped] = useState(false);
+  const [operationId, setOperationId] = useState<string | null>(null);
+  const [importFailure, setImportFailure] = useState<string | null>(null);
   const configured = assistant.data?.configured === true;
   const models = assistant.data?.models ?? [];
   const prompting = mode === "prompt" && configured;
-  const failed = prompting ? createWithClaude : create;
+  const fromGit = mode === "git";
+  const failed = prompting ? createWithClaude : fromGit ? importGit : create;
+  const importing = operationId !== null;
 
   function selectMode(next: Mode) {
     setMode(next);
     setErrors({});
+    setImportFailure(null);
     create.reset();
     createWithClaude.reset();
+    importGit.reset();
   }
+
+  const onImportFinished = useCallback(
+    async (operation: GitOperation) => {
+      if (operation.status === "succeeded" && operation.projectId) {
+        // The progress stays (at 100%) until the IDE opens.
+        await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey() });
+        return router.push(`/projects/${operation.projectId}`);
+      }
+      setOperationId(null);
+      if (operation.status === "cancelled") {
+        setImportFailure("The import was cancelled. No project was created.");
+      } else {
+        setImportFailure(`${operation.error ?? "The import failed."} No project was created.`);
+      }
+    },
+    [queryClient, router, trpc],
+  );
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+    setImportFailure(null);
     try {
-      if (prompting) {
+      if (fromGit) {
+        const parsed = ZGitImportInput.safeParse({
+          url: form.url,
+          branch: form.branch || undefined,
+          username: form.username || undefined,
+          token: form.token || undefined,
+          name: form.name,
+          description: form.description || undefined,
+        });
+        if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+        setErrors({});
+        const { operationId: started } = await importGit.mutateAsync(parsed.data);
+        setOperationId(started);
+      } else if (prompting) {
         const parsed = ZAssistantCreateProjectInput.safeParse({ ...form, model: form.model || undefined });
         if (!parsed.success) return setErrors(fieldErrors(parsed.error));
         setErrors({});
@@ -108,7 +158,16 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
   }
 
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
+    // While an import runs the dialog stays open: its Cancel button is the way out.
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (importing) return;
+        setOpen(next);
+        // An import's failure belongs to that attempt.
+        if (!next) setImportFailure(null);
+      }}
+    >
       <DialogTrigger asChild>
         <Button>
           <Plus className="size-4" aria-hidden /> New project
@@ -116,14 +175,33 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
       </DialogTrigger>
       <DialogContent
         title="New project"
-        description="Start blank, from a working template, or describe the app to Claude."
-        className="max-h-[calc(100dvh-2rem)] w-[min(36rem,calc(100vw-2rem))] overflow-y-auto"
+        description="Start blank, from a working template, from a Git repository, or describe the app to Claude."
+        className="max-h-[calc(100dvh-2rem)] w-[min(40rem,calc(100vw-2rem))] overflow-y-auto"
       >
         <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
           {failed.isError && Object.keys(errors).length === 0 && <Alert tone="error">{failed.error.message}</Alert>}
-          <TextField label="Name" name="name" required autoFocus error={errors.name} />
-          <TextAreaField label="Description" name="description" error={errors.description} className="min-h-16" />
-          {!prompting && (
+          <TextField
+            label="Name"
+            name="name"
+            required
+            autoFocus
+            value={name}
+            readOnly={importing}
+            onChange={(event) => {
+              setName(event.target.value);
+              setNameTyped(event.target.value !== "");
+            }}
+            error={errors.name}
+            hint={fromGit && !nameTyped ? "The repository's name, unless you type another." : undefined}
+          />
+          <TextAreaField
+            label="Description"
+            name="description"
+            readOnly={importing}
+            error={errors.description}
+            className="min-h-16"
+          />
+          {!prompting && !fromGit && (
             <>
               <TextAreaField
                 label="Functionality"
@@ -149,21 +227,32 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
           )}
           <fieldset className="space-y-1.5">
             <legend className="mb-1.5 block text-sm font-medium text-zinc-800 dark:text-zinc-200">How to start</legend>
-            <div className="grid gap-2 sm:grid-cols-2">
+            <div className="grid gap-2 sm:grid-cols-3">
               <ChoiceCard
                 name="mode"
                 value="files"
-                checked={!prompting}
+                checked={!prompting && !fromGit}
+                disabled={importing}
                 onSelect={selectMode}
                 icon={<FilePlus2 className="size-3.5" />}
                 title="Blank or template"
-                detail="A README, or a template."
+                detail="A README, a template or a zip."
+              />
+              <ChoiceCard
+                name="mode"
+                value="git"
+                checked={fromGit}
+                disabled={importing}
+                onSelect={selectMode}
+                icon={<GitBranch className="size-3.5" />}
+                title="From Git"
+                detail="Import a repository."
               />
               <ChoiceCard
                 name="mode"
                 value="prompt"
                 checked={prompting}
-                disabled={!configured}
+                disabled={!configured || importing}
                 onSelect={selectMode}
                 icon={<Sparkles className="size-3.5" />}
                 title="Describe it"
@@ -177,7 +266,15 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
               </p>
             )}
           </fieldset>
-          {prompting ? (
+          {fromGit ? (
+            <GitSourceFields
+              errors={errors}
+              disabled={importing}
+              onUrlChange={(url) => {
+                if (!nameTyped) setName(projectNameFromUrl(url));
+              }}
+            />
+          ) : prompting ? (
             <>
               <TextAreaField
                 label="Describe the app"
@@ -228,7 +325,7 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
               ))}
             </SelectField>
           )}
-          {!prompting && (
+          {!prompting && !fromGit && (
             <div className="space-y-1.5">
               <label className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
                 Or from a zip
@@ -250,10 +347,23 @@ export function NewProjectDialog({ initialTemplateId }: { initialTemplateId?: st
               )}
             </div>
           )}
-          <DialogFormActions
-            submitLabel={prompting ? "Create with Claude" : "Create project"}
-            pending={create.isPending || createWithClaude.isPending || remove.isPending}
-          />
+          {importFailure && (
+            <Alert tone="error">
+              <span data-testid="git-import-error">{importFailure}</span>
+            </Alert>
+          )}
+          {operationId ? (
+            <GitOperationProgress
+              operationId={operationId}
+              label="Import progress"
+              onFinished={(operation) => void onImportFinished(operation)}
+            />
+          ) : (
+            <DialogFormActions
+              submitLabel={prompting ? "Create with Claude" : fromGit ? "Import repository" : "Create project"}
+              pending={create.isPending || createWithClaude.isPending || importGit.isPending || remove.isPending}
+            />
+          )}
         </form>
       </DialogContent>
     </Dialog>

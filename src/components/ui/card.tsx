@@ -1,9 +1,10 @@
 import type { ReactNode } from "react";
 import { cn } from "~/lib/cn";
 
-export function Card({ children, className }: { children: ReactNode; className?: string }) {
+export function Card({ children, className, id }: { children: ReactNode; className?: string; id?: string }) {
   return (
     <section
+      id={id}
       className={cn(
         "rounded-xl border border-zinc-200 bg-white p-6 shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60",
         className,

@@ -31,11 +31,12 @@ export function ChoiceCard<T extends string>(props: {
         className="mt-0.5 size-4 shrink-0 accent-brand-600"
       />
       <span className="min-w-0">
-        <span className="flex items-center gap-1.5 text-sm font-medium text-zinc-900 dark:text-zinc-100">
-          <span className="text-brand-600 dark:text-brand-100" aria-hidden>
+        <span className="flex items-start gap-1.5 text-sm font-medium text-zinc-900 dark:text-zinc-100">
+          <span className="mt-0.5 text-brand-600 dark:text-brand-100" aria-hidden>
             {props.icon}
           </span>
-          <span className="truncate">{props.title}</span>
+          {/* Wraps rather than truncates: three cards side by side leave a title little room. */}
+          <span className="min-w-0">{props.title}</span>
         </span>
         <span className="block text-xs text-zinc-600 dark:text-zinc-400">{props.detail}</span>
       </span>

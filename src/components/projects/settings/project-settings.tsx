@@ -1,14 +1,19 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
+import { GitBranch } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { fieldErrors, serverFieldErrors } from "~/components/auth/form-errors";
+import { gitPanelHref } from "~/components/git/links";
 import { TechStackInput } from "~/components/projects/tech-stack-input";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardHeader } from "~/components/ui/card";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { timeAgo } from "~/lib/format";
+import { shortCommit } from "~/lib/git/display";
 import {
   ARCHITECTURE_LABELS,
   ARCHITECTURE_TYPES,
@@ -18,6 +23,7 @@ import {
   ZSetEnvVarInput,
   ZUpdateProjectInput,
 } from "~/lib/schemas/project";
+import { useTRPC } from "~/trpc/react";
 import { useProjectSettings } from "./use-project-settings";
 
 type Errors = Record<string, string | undefined>;
@@ -162,12 +168,58 @@ function Limits({ projectId }: { projectId: string }) {
   );
 }
 
+/** The last sync with the remote (Git status), and the way to the IDE's Git panel. */
+function SyncState({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const git = useQuery(trpc.git.status.queryOptions({ projectId }));
+  if (!git.data?.url) return null;
+  const { lastSyncAt, syncedCommit, changes } = git.data;
+  return (
+    <div
+      data-testid="repository-sync"
+      className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <span>
+        Last sync:{" "}
+        {lastSyncAt ? (
+          <time dateTime={lastSyncAt.toISOString()} title={lastSyncAt.toLocaleString()}>
+            {timeAgo(lastSyncAt)}
+          </time>
+        ) : (
+          "never"
+        )}
+      </span>
+      {syncedCommit && (
+        <span>
+          Commit{" "}
+          <code className="font-mono text-xs" title={syncedCommit} data-testid="repository-synced-commit">
+            {shortCommit(syncedCommit)}
+          </code>
+        </span>
+      )}
+      <span className="text-zinc-600 dark:text-zinc-400">
+        {changes.length === 0
+          ? "nothing changed since"
+          : `${changes.length} ${changes.length === 1 ? "file" : "files"} changed since`}
+      </span>
+      <Link
+        href={gitPanelHref(projectId)}
+        className="ml-auto inline-flex items-center gap-1 font-medium text-brand-700 underline dark:text-brand-100"
+        data-testid="repository-git-panel"
+      >
+        <GitBranch className="size-3.5" aria-hidden /> Push or pull in the Git panel
+      </Link>
+    </div>
+  );
+}
+
 function Repository({ projectId }: { projectId: string }) {
   const { settings } = useProjectSettings(projectId);
   const { submit, errors, status, pending } = useSection(projectId);
   return (
-    <Card>
+    <Card id="repository">
       <CardHeader title="Repository" description="Where the project's code is kept outside Vaporform." />
+      <SyncState projectId={projectId} />
       <form
         noValidate
         className="space-y-4"

@@ -8,7 +8,7 @@ export type ProjectSettingsData = RouterOutputs["project"]["settings"];
 
 /**
  * The settings of one project and the mutations that change them: each answers the new settings, which replace the
- * cached ones; the project's other queries (its header in the IDE, the list) are refreshed too.
+ * cached ones; the project's other queries (its header in the IDE, the list, its Git status) are refreshed too.
  */
 export function useProjectSettings(projectId: string) {
   const trpc = useTRPC();
@@ -19,7 +19,8 @@ export function useProjectSettings(projectId: string) {
     await queryClient.invalidateQueries({
       predicate: (query) => {
         const [path] = query.queryKey as [string[] | undefined];
-        return Array.isArray(path) && path[0] === "project" && path[1] !== "settings";
+        // The Git status too: a new repository URL or branch forgets the last sync.
+        return Array.isArray(path) && ((path[0] === "project" && path[1] !== "settings") || path[0] === "git");
       },
     });
   };

@@ -13,9 +13,12 @@ import http from "node:http";
 import type pg from "pg";
 import { mimeTypeForPath } from "~/lib/file-types";
 import { normalizeFilePath } from "~/lib/paths";
-import { BUNDLED_EXTENSIONS, bundleModule, errorModule } from "./bundle";
+import { BUNDLED_EXTENSIONS, errorModule, formatBundleError } from "./bundle";
+import { depsSettings, type DepsSettings } from "./deps";
 import { HEALTH_PATH, SERVICE_RESOURCE, type PreviewSettings } from "./lifecycle";
+import { createPreparer } from "./prepare";
 import { servesProject } from "./probe";
+import { markPreviewFailed, markPreviewRunning } from "./transitions";
 
 export interface PreviewHostOptions {
   pool: pg.Pool;
@@ -26,6 +29,8 @@ export interface PreviewHostOptions {
   reconcileMs?: number;
   /** How often request counters are added to the service's metrics. */
   metricsMs?: number;
+  /** Where and how npm dependencies of bundled previews are installed (default: from the environment). */
+  deps?: DepsSettings;
   log?: (line: string) => void;
 }
 
@@ -69,6 +74,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const log = options.log ?? ((line: string) => console.warn(line));
   const csp = previewContentSecurityPolicy(appOrigin);
   const listeners = new Map<string, Listener>();
+  const preparer = createPreparer({ pool, deps: options.deps ?? depsSettings(), log });
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
@@ -105,6 +111,17 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
         { "content-type": "text/html; charset=utf-8" },
         `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font:14px system-ui;padding:2rem"><h1 style="font-size:1.1rem">${title}</h1><p>${text}</p></body>`,
       );
+    if (req.method === "OPTIONS") {
+      // A CORS preflight: module scripts of the sandboxed ("null" origin) page are CORS requests, and a request
+      // header added on the way (a proxy's, a test browser's) makes them non-simple. Reading is all it may do.
+      const asked = req.headers["access-control-request-headers"];
+      send(204, {
+        "access-control-allow-methods": "GET, HEAD",
+        ...(typeof asked === "string" ? { "access-control-allow-headers": asked } : {}),
+        "access-control-max-age": "600",
+      });
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       send(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }, "Previews serve files: GET only.");
       return;
@@ -132,7 +149,10 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       page(404, "Not found", "There is no such file in this project.");
       return;
     }
-    const file = await readFile(projectId, checked.path);
+    // Vite's convention: files under public/ are served from the root (the template's /favicon.svg).
+    const file =
+      (await readFile(projectId, checked.path)) ??
+      (directory ? undefined : await readFile(projectId, `public/${checked.path}`));
     if (!file) {
       if (!directory && (await readFile(projectId, `${checked.path}/index.html`, true))) {
         send(308, { location: `/${encodeURI(checked.path)}/`, "content-type": "text/plain; charset=utf-8" }, "");
@@ -143,12 +163,15 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     }
     if (!file.is_binary && BUNDLED_EXTENSIONS.test(checked.path)) {
       // A browser cannot run TypeScript/JSX: bundled from the project's files on every request (no ETag: the
-      // bundle depends on every file it imports). Errors show in the page, with file and line.
-      const bundled = await bundleModule(pool, projectId, checked.path);
+      // bundle depends on every file it imports), with its installed dependencies. Errors show in the page (and
+      // in the pane), with file and line.
+      const bundled = await preparer.bundle(projectId, checked.path);
       send(
         200,
         { "content-type": "text/javascript; charset=utf-8" },
-        bundled.ok ? bundled.code : errorModule(bundled.errors),
+        bundled.ok
+          ? bundled.code
+          : errorModule("The preview could not be bundled:", bundled.errors.map(formatBundleError)),
       );
       return;
     }
@@ -196,96 +219,27 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     } catch (error) {
       // Another instance on this machine may serve it already (the database is shared): then all is well.
       if (await servesProject(port, projectId)) return;
-      await markFailed(projectId, port, error instanceof Error ? error.message : String(error));
+      await markPreviewFailed(pool, projectId, port, error instanceof Error ? error.message : String(error), log);
       return;
     }
     listeners.set(projectId, entry);
-    await markRunning(projectId, port);
+    await markPreviewRunning(pool, projectId, port);
+    // Installing dependencies can take a while: the port answers meanwhile, and the pane follows the steps.
+    preparer.prepare(projectId).catch((error: unknown) => {
+      log(`▸ Preview ${projectId} could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   async function close(projectId: string): Promise<void> {
     const entry = listeners.get(projectId);
     if (!entry) return;
     listeners.delete(projectId);
+    preparer.forget(projectId);
     await flushOne(projectId, entry);
     await new Promise<void>((resolve) => {
       entry.server.close(() => resolve());
       entry.server.closeAllConnections();
     });
-  }
-
-  async function markRunning(projectId: string, port: number): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const updated = await client.query(
-        `UPDATE projects SET status = 'running', health_status = 'healthy'
-          WHERE id = $1 AND status = 'creating' AND allocated_port = $2`,
-        [projectId, port],
-      );
-      if (updated.rowCount) {
-        await client.query(
-          `UPDATE infrastructure_resources SET status = 'active', health_status = 'healthy', last_health_check = now(),
-                  configuration = configuration - 'error'
-            WHERE project_id = $1 AND resource_type = $2 AND resource_name = $3`,
-          [projectId, SERVICE_RESOURCE.type, SERVICE_RESOURCE.name],
-        );
-        await client.query(
-          `INSERT INTO project_activity (project_id, activity_type, description, source_type, before_state, after_state, metadata)
-           VALUES ($1, 'preview_started', $2, 'system', '{"status":"creating"}', '{"status":"running"}', $3)`,
-          [projectId, `Preview running on port ${port}`, JSON.stringify({ port })],
-        );
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  async function markFailed(projectId: string, port: number, reason: string): Promise<void> {
-    const message = `Port ${port} could not be opened (${reason}).`;
-    log(`▸ Preview ${projectId}: ${message}`);
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const before = await client.query<{ status: string }>(
-        `SELECT status FROM projects WHERE id = $1 AND allocated_port = $2 AND status IN ('creating', 'running') FOR UPDATE`,
-        [projectId, port],
-      );
-      if (before.rows[0]) {
-        // The port is freed, so the next start picks another one.
-        await client.query(
-          `UPDATE projects SET status = 'error', health_status = 'unhealthy', allocated_port = NULL, service_url = NULL
-            WHERE id = $1`,
-          [projectId],
-        );
-        await client.query(
-          `UPDATE infrastructure_resources SET status = 'error', health_status = 'unhealthy', last_health_check = now(),
-                  configuration = configuration || jsonb_build_object('error', $4::text)
-            WHERE project_id = $1 AND resource_type = $2 AND resource_name = $3`,
-          [projectId, SERVICE_RESOURCE.type, SERVICE_RESOURCE.name, message],
-        );
-        await client.query(
-          `INSERT INTO project_activity (project_id, activity_type, description, source_type, before_state, after_state, metadata)
-           VALUES ($1, 'preview_failed', $2, 'system', $3, '{"status":"error"}', $4)`,
-          [
-            projectId,
-            `Preview failed: ${message}`,
-            JSON.stringify({ status: before.rows[0].status }),
-            JSON.stringify({ port, reason }),
-          ],
-        );
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   async function reconcileOnce(): Promise<void> {
@@ -306,7 +260,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       if (stopped) return;
       if (!listeners.has(projectId)) await open(projectId, port);
       // Ours and up, but still `creating` (a restart between listen and the status update): say it runs.
-      else await markRunning(projectId, port);
+      else await markPreviewRunning(pool, projectId, port);
     }
   }
 

@@ -8,6 +8,7 @@ import net from "node:net";
 import { env } from "~/env";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db/client";
+import { ZPreviewPrepare } from "~/lib/schemas/preview";
 import { AppError } from "~/server/errors";
 import { classifySite, type SiteVerdict } from "./site";
 
@@ -57,7 +58,8 @@ export async function getPreview({ db, projectId }: { db: Database; projectId: s
   ]);
   // Only a preview this install started is live; any other status/port on the row is not ours to show as one.
   const live = service !== null && service.status !== "stopped";
-  const configuration = (service?.configuration ?? {}) as { error?: string };
+  const configuration = (service?.configuration ?? {}) as { error?: string; prepare?: unknown };
+  const prepare = live ? ZPreviewPrepare.safeParse(configuration.prepare) : null;
   return {
     status: live ? project.status : "stopped",
     healthStatus: live ? project.healthStatus : "unknown",
@@ -65,6 +67,8 @@ export async function getPreview({ db, projectId }: { db: Database; projectId: s
     port: live ? project.allocatedPort : null,
     lastHealthCheck: service?.lastHealthCheck ?? null,
     error: project.status === "error" ? (configuration.error ?? null) : null,
+    /** Installing and bundling, as the host serving the port recorded it; null for a site served as it is. */
+    prepare: prepare?.success ? prepare.data : null,
     site,
   };
 }

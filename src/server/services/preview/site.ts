@@ -1,7 +1,7 @@
 /**
  * What a project's preview can be, decided from its files alone: this install serves web files as they are
- * stored (no project code runs on the server), so a project that needs a server process, or whose index.html
- * loads TypeScript/JSX that must be bundled first, is told so honestly instead of showing a broken page.
+ * stored and bundles TypeScript/JSX modules with esbuild (no project code runs on the server), so a project that
+ * needs a server process is told so honestly instead of showing a broken page.
  */
 
 /** Dependencies that mean "this app is a server process" (Node web frameworks and full-stack frameworks). */
@@ -22,6 +22,8 @@ export interface SiteVerdict {
   kind: SiteKind;
   /** Shown in the preview pane; null when the site is served as it is. */
   message: string | null;
+  /** The module index.html loads that is bundled (a project path, e.g. `src/main.tsx`); null otherwise. */
+  entry: string | null;
 }
 
 const MODULE_SOURCE = /<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+\.(?:tsx?|jsx|mts))["'\s>]/i;
@@ -30,22 +32,25 @@ const MODULE_SOURCE = /<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+\.(?:tsx?|jsx|mt
 export function classifySite(files: { indexHtml: string | null; packageJson: string | null }): SiteVerdict {
   const { indexHtml, packageJson } = files;
   if (indexHtml !== null) {
-    const entry = MODULE_SOURCE.exec(indexHtml)?.[1];
+    const source = MODULE_SOURCE.exec(indexHtml)?.[1];
+    const entry = source ? source.replace(/^\.?\/+/, "") : null;
     if (entry) {
       return {
         kind: "needs-bundling",
+        entry,
         message:
-          `index.html loads ${entry}: it is bundled with esbuild from the project's files on each request. npm ` +
-          "dependencies are not installed for previews on this install, so an import of a package (react, say) " +
-          "fails and the page shows the bundler's error with its file and line.",
+          `index.html loads ${entry}: it is bundled with esbuild from the project's files on each request, with the ` +
+          'packages of package.json "dependencies" installed by npm (install scripts never run; devDependencies ' +
+          "are not installed).",
       };
     }
-    return { kind: "static", message: null };
+    return { kind: "static", message: null, entry: null };
   }
   const server = serverDependency(packageJson);
   if (server) {
     return {
       kind: "needs-server",
+      entry: null,
       message:
         `This project depends on ${server} and has no index.html: it needs a server process (npm install, then ` +
         "a Node.js server running the project's own code). This install serves previews from stored files only " +
@@ -55,6 +60,7 @@ export function classifySite(files: { indexHtml: string | null; packageJson: str
   }
   return {
     kind: "empty",
+    entry: null,
     message: "There is no index.html at the project root to serve. Create one (File > New file: index.html).",
   };
 }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyInput,
   pathsWithMarkers,
   resultDeleted,
   resultText,
+  reviewDecisions,
   unresolvedPaths,
-  type UpgradeFile,
-  type UpgradePreview,
-} from "~/components/templates/upgrade/resolutions";
+  type ReviewFile,
+  type ReviewPreview,
+} from "~/components/merge/resolutions";
 
-const file = (over: Partial<UpgradeFile>): UpgradeFile => ({
+const file = (over: Partial<ReviewFile>): ReviewFile => ({
   path: "a.txt",
   change: "modify",
   status: "conflict",
@@ -25,10 +25,9 @@ const file = (over: Partial<UpgradeFile>): UpgradeFile => ({
   ...over,
 });
 
-const preview = (files: UpgradeFile[]) =>
-  ({ toVersionId: "0d6f3c1e-2b1d-4c3e-9a8b-1234567890ab", files }) as unknown as UpgradePreview;
+const preview = (files: ReviewFile[]): ReviewPreview => ({ files });
 
-describe("the upgrade page's decisions", () => {
+describe("a merge review's decisions", () => {
   const conflict = file({});
   const clean = file({ path: "b.txt", status: "clean", merged: "merged\n" });
   const deletedByTemplate = file({ path: "c.txt", change: "delete", theirs: null, merged: "ours\n" });
@@ -55,9 +54,7 @@ describe("the upgrade page's decisions", () => {
     } as const;
     expect(unresolvedPaths(all, resolutions)).toEqual([]);
     expect(pathsWithMarkers(all, resolutions)).toEqual(["a.txt"]);
-    expect(applyInput("p", all, resolutions)).toEqual({
-      projectId: "p",
-      toVersionId: "0d6f3c1e-2b1d-4c3e-9a8b-1234567890ab",
+    expect(reviewDecisions(all, resolutions)).toEqual({
       expected: [
         { path: "a.txt", fileId: conflict.fileId, version: 3 },
         { path: "b.txt", fileId: conflict.fileId, version: 3 },
