@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import git from "isomorphic-git";
 import { env } from "~/env";
+import { defaultCommitMessage } from "~/lib/git/display";
 import type { TGitPushInput } from "~/lib/git/schemas";
 import type { Database } from "~/server/db/client";
 import { CONTENT_BUDGET_BYTES, groupByBytes } from "~/server/db/sql";
@@ -20,8 +21,6 @@ import { authOf, checkRemoteUrl, gitFailure, remoteBranches, withTempDir, type G
 import { changesSince, loadSync, recordSync, requireProjectRemote } from "./sync";
 
 /** How many changed paths the default commit message lists. */
-const MESSAGE_MAX_PATHS = 50;
-const CHANGE_LETTER = { add: "A", modify: "M", delete: "D" } as const;
 
 interface TreeNode {
   blobs: Map<string, string>;
@@ -66,14 +65,6 @@ async function writeProjectTree(db: Database, dir: string, projectId: string) {
     }
   }
   return { tree: await writeTreeNode(dir, root), hashes };
-}
-
-/** The default message: how many files changed, and which (at most MESSAGE_MAX_PATHS). */
-function defaultMessage(changes: { path: string; change: keyof typeof CHANGE_LETTER }[]): string {
-  const lines = changes.slice(0, MESSAGE_MAX_PATHS).map((item) => `${CHANGE_LETTER[item.change]} ${item.path}`);
-  if (changes.length > MESSAGE_MAX_PATHS) lines.push(`… and ${changes.length - MESSAGE_MAX_PATHS} more`);
-  const subject = `Update ${changes.length} ${changes.length === 1 ? "file" : "files"} from Vaporform`;
-  return `${subject}\n\n${lines.join("\n")}\n`;
 }
 
 /** git.push: the project's files as one commit on its branch (author: the user); CONFLICT when the remote moved. */
@@ -126,7 +117,7 @@ async function push(
     const commit = await git.commit({
       fs,
       dir,
-      message: input.message?.trim() ? `${input.message.trim()}\n` : defaultMessage(changes),
+      message: input.message?.trim() ? `${input.message.trim()}\n` : `${defaultCommitMessage(changes)}\n`,
       author,
       committer: author,
       tree,
