@@ -40,13 +40,24 @@ export interface GitServer {
   setAnyUsername(value: boolean): void;
   /** Sends answers slowly: at most `bytesPerChunk` bytes each `delayMs` (0: at full speed). */
   setThrottle(delayMs: number, bytesPerChunk?: number): void;
-  /** A bare repository `name` with `files` committed on `branch` (none: an empty repository). Answers its URL. */
-  createRepo(name: string, files?: Record<string, string | Buffer>, options?: { branch?: string }): Promise<string>;
-  /** A commit on `branch` by "Someone Else": files written (a null deletes). Answers the commit id. */
+  /**
+   * A bare repository `name` with `files` (and `stage`, as `commitAs`) committed on `branch` (none: an empty
+   * repository). Answers its URL.
+   */
+  createRepo(
+    name: string,
+    files?: Record<string, string | Buffer>,
+    options?: { branch?: string; stage?: GitStage },
+  ): Promise<string>;
+  /**
+   * A commit on `branch` by "Someone Else": files written (a null deletes), then `stage` (run with the work tree
+   * after `git add -A`: for what files cannot say, an executable bit, a symbolic link, a submodule). Answers the
+   * commit id.
+   */
   commitAs(
     name: string,
     files: Record<string, string | Buffer | null>,
-    options?: { branch?: string; message?: string },
+    options?: { branch?: string; message?: string; stage?: GitStage },
   ): Promise<string>;
   /** The files of `branch`'s tip, as text. */
   readFiles(name: string, branch?: string): Promise<Record<string, string>>;
@@ -55,10 +66,17 @@ export interface GitServer {
     name: string,
     branch?: string,
   ): Promise<{ commit: string; authorName: string; authorEmail: string; subject: string; body: string }[]>;
+  /** `git show <args> <object>` in the repository, e.g. a file's content as `main:path`. */
+  show(name: string, object: string, args?: string[]): Promise<string>;
+  /** `git ls-tree -r` of `branch`'s tip: every entry but the folders, in git's order. */
+  lsTree(name: string, branch?: string): Promise<{ mode: string; type: string; oid: string; path: string }[]>;
   /** The tip of `branch` (null: no such branch). */
   tip(name: string, branch?: string): Promise<string | null>;
   stop(): Promise<void>;
 }
+
+/** What a commit stages beyond its files; `git` runs in the work tree `work` and answers git's output. */
+export type GitStage = (git: (args: string[]) => Promise<string>, work: string) => Promise<void>;
 
 const gitEnv = {
   GIT_CONFIG_NOSYSTEM: "1",
@@ -225,7 +243,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       await git(["init", "-q", "--bare", "-b", branch, bare(name)]);
       await git(["config", "http.receivepack", "true"], bare(name));
       if (files && Object.keys(files).length > 0)
-        await api.commitAs(name, files, { branch, message: "Initial commit" });
+        await api.commitAs(name, files, { branch, message: "Initial commit", stage: repoOptions?.stage });
       return `${url}/${name}.git`;
     },
     async commitAs(name, files, commitOptions) {
@@ -233,6 +251,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       return inWorkTree(name, branch, async (work) => {
         await writeAll(work, files);
         await git(["add", "-A"], work);
+        await commitOptions?.stage?.((args) => git(args, work), work);
         await git(["commit", "-q", "-m", commitOptions?.message ?? "A change by someone else"], work);
         await git(["push", "-q", bare(name), `HEAD:refs/heads/${branch}`], work);
         return (await git(["rev-parse", "HEAD"], work)).trim();
@@ -261,6 +280,18 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
             subject: subject!,
             body: body ?? "",
           };
+        });
+    },
+    show: (name, object, args = []) => git(["show", ...args, object], bare(name)),
+    async lsTree(name, branch = "main") {
+      const listing = await git(["ls-tree", "-r", "-z", branch], bare(name));
+      return listing
+        .split("\0")
+        .filter(Boolean)
+        .map((line) => {
+          const [meta, path] = line.split("\t") as [string, string];
+          const [mode, type, oid] = meta.split(" ") as [string, string, string];
+          return { mode, type, oid, path };
         });
     },
     async tip(name, branch = "main") {

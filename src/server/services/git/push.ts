@@ -1,15 +1,20 @@
 /**
- * A push: the project's files as ONE commit on its branch, whose parent is the commit of the last sync. Nothing is
- * downloaded: the commit's objects are written into an empty temporary repository and sent; the remote already
- * holds the parent. When the remote's branch is no longer at the synced commit (someone else pushed), the push is
- * refused before anything is sent: pull first. A project that was never synced (repository type `new` with a URL
- * in its settings) pushes its first commit to an empty remote or a branch that does not exist yet.
+ * A push: ONE commit on the project's branch whose parent is the commit of the last sync and whose tree is that
+ * commit's tree with the project's changes since the sync applied (`tree.ts`): the files it added or changed as new
+ * blobs (a changed file keeps its mode, so an executable stays one; a new file is `100644`), the files it deleted
+ * removed, and every entry it does not track (symbolic links, submodules, `node_modules/`: what the import leaves
+ * out) kept as it is. For that the branch's tip is fetched first (`fetchBranch`: depth 1, no checkout, the pull's
+ * download budget), so every object of the new tree is local; the pack sent leaves out what the synced commit
+ * holds. When the remote's branch is no longer at the synced commit (someone else pushed), the push is refused
+ * before anything is sent: pull first. It is always a fast-forward, never forced. A project that was never synced
+ * (repository type `new` with a URL in its settings) pushes its files as the first commit of an empty remote or of
+ * a branch that does not exist yet.
  */
 import fs from "node:fs";
 import git from "isomorphic-git";
 import { env } from "~/env";
 import { defaultCommitMessage } from "~/lib/git/display";
-import type { TGitPushInput } from "~/lib/git/schemas";
+import type { GitChange, TGitPushInput } from "~/lib/git/schemas";
 import type { Database } from "~/server/db/client";
 import { CONTENT_BUDGET_BYTES, groupByBytes } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
@@ -17,34 +22,34 @@ import { quote } from "../files/common";
 import { loadGitCredentials } from "./credentials";
 import { guardedGitHttp } from "./http";
 import { runProjectOperation } from "./operations";
-import { authOf, checkRemoteUrl, gitFailure, remoteBranches, withTempDir, type GitRemote } from "./remote";
+import { authOf, checkRemoteUrl, fetchBranch, gitFailure, remoteBranches, withTempDir, type GitRemote } from "./remote";
 import { changesSince, loadSync, recordSync, requireProjectRemote } from "./sync";
-
-/** How many changed paths the default commit message lists. */
-
-interface TreeNode {
-  blobs: Map<string, string>;
-  trees: Map<string, TreeNode>;
-}
-
-/** Writes `node` and its subtrees bottom-up; answers the tree's id. */
-async function writeTreeNode(dir: string, node: TreeNode): Promise<string> {
-  const tree: { mode: string; path: string; oid: string; type: "blob" | "tree" }[] = [];
-  for (const [name, child] of node.trees)
-    tree.push({ mode: "040000", path: name, oid: await writeTreeNode(dir, child), type: "tree" });
-  for (const [name, oid] of node.blobs) tree.push({ mode: "100644", path: name, oid, type: "blob" });
-  return git.writeTree({ fs, dir, tree });
-}
+import { writeEditedTree, type TreeEdit } from "./tree";
 
 /**
- * Writes every file of the project as a blob (contents read in groups of at most CONTENT_BUDGET_BYTES) and the
- * trees above them; answers the root tree and each file's content hash.
+ * The blobs of the files the project added or changed (contents read in groups of at most CONTENT_BUDGET_BYTES),
+ * as edits of the synced tree with the project's deletions, and the manifest of the pushed tree: the synced
+ * files' hashes with the pushed ones. A file changed again meanwhile is pushed as it is read, with that content's
+ * hash; one deleted meanwhile is left as it was synced (its deletion shows as a change afterwards).
  */
-async function writeProjectTree(db: Database, dir: string, projectId: string) {
+async function projectEdits(
+  db: Database,
+  dir: string,
+  projectId: string,
+  synced: ReadonlyMap<string, string>,
+  changes: readonly { path: string; change: GitChange }[],
+) {
+  const manifest = new Map(synced);
+  const edits: TreeEdit[] = [];
+  for (const { path, change } of changes) {
+    if (change !== "delete") continue;
+    manifest.delete(path);
+    edits.push({ path, oid: null });
+  }
+  const written = changes.filter((entry) => entry.change !== "delete").map((entry) => entry.path);
   const listing = await db.$queryRaw<{ file_path: string; size_bytes: number }[]>`
-    SELECT file_path, size_bytes FROM project_files WHERE project_id = ${projectId}::uuid ORDER BY file_path`;
-  const root: TreeNode = { blobs: new Map(), trees: new Map() };
-  const hashes: { path: string; contentHash: string }[] = [];
+    SELECT file_path, size_bytes FROM project_files
+     WHERE project_id = ${projectId}::uuid AND file_path = ANY(${written}::text[]) ORDER BY file_path`;
   for (const group of groupByBytes(listing, (file) => file.size_bytes, CONTENT_BUDGET_BYTES)) {
     const rows = await db.$queryRaw<{ file_path: string; content: string; is_binary: boolean; content_hash: string }[]>`
       SELECT file_path, content, is_binary, content_hash FROM project_files
@@ -52,19 +57,19 @@ async function writeProjectTree(db: Database, dir: string, projectId: string) {
        ORDER BY file_path`;
     for (const row of rows) {
       const blob = row.is_binary ? Buffer.from(row.content, "base64") : Buffer.from(row.content, "utf8");
-      const oid = await git.writeBlob({ fs, dir, blob });
-      const segments = row.file_path.split("/");
-      let node = root;
-      for (const segment of segments.slice(0, -1)) {
-        let next = node.trees.get(segment);
-        if (!next) node.trees.set(segment, (next = { blobs: new Map(), trees: new Map() }));
-        node = next;
-      }
-      node.blobs.set(segments.at(-1)!, oid);
-      hashes.push({ path: row.file_path, contentHash: row.content_hash });
+      edits.push({ path: row.file_path, oid: await git.writeBlob({ fs, dir, blob }) });
+      manifest.set(row.file_path, row.content_hash);
     }
   }
-  return { tree: await writeTreeNode(dir, root), hashes };
+  return { edits, hashes: [...manifest].map(([path, contentHash]) => ({ path, contentHash })) };
+}
+
+function movedOn(branch: string, remoteCommit: string): AppError {
+  return new AppError(
+    "CONFLICT",
+    `The remote's branch ${quote(branch)} has commits this project does not have (it moved on since the last sync). Pull first.`,
+    { remoteCommit },
+  );
 }
 
 /** git.push: the project's files as one commit on its branch (author: the user); CONFLICT when the remote moved. */
@@ -95,23 +100,28 @@ async function push(
   const sync = await loadSync(db, projectId);
   const { heads } = await remoteBranches(remote);
   const tip = heads.get(branch) ?? null;
-  if (tip !== (sync?.commit ?? null)) {
+  if (tip === null && sync) {
     throw new AppError(
       "CONFLICT",
-      tip === null
-        ? `The branch ${quote(branch)} no longer exists on the remote; pull or check the repository settings.`
-        : `The remote's branch ${quote(branch)} has commits this project does not have (it moved on since the last sync). Pull first.`,
-      { remoteCommit: tip },
+      `The branch ${quote(branch)} no longer exists on the remote; pull or check the repository settings.`,
+      { remoteCommit: null },
     );
   }
+  if (tip !== null && tip !== sync?.commit) throw movedOn(branch, tip);
   const changes = await changesSince(db, projectId, sync?.files ?? new Map());
   if (changes.length === 0 && tip !== null) {
     throw new AppError("BAD_REQUEST", "Nothing to push: no file changed since the last sync.");
   }
 
   return withTempDir(async (dir) => {
-    await git.init({ fs, dir, defaultBranch: branch });
-    const { tree, hashes } = await writeProjectTree(db, dir, projectId);
+    if (tip === null) await git.init({ fs, dir, defaultBranch: branch });
+    else {
+      // The synced commit's tree and objects, so the pushed tree is that tree with the project's changes only.
+      const fetched = await fetchBranch({ dir, remote, branch });
+      if (fetched !== tip) throw movedOn(branch, fetched);
+    }
+    const { edits, hashes } = await projectEdits(db, dir, projectId, sync?.files ?? new Map(), changes);
+    const tree = await writeEditedTree(dir, tip, edits);
     const now = Math.floor(Date.now() / 1000);
     const author = { name: user.fullName, email: user.email, timestamp: now, timezoneOffset: 0 };
     const commit = await git.commit({
