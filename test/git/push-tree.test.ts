@@ -192,4 +192,27 @@ describe("git.push keeps the synced tree", () => {
     expect(after.get("docs-link")).toMatchObject({ mode: "100644", type: "blob" });
     expect(await server().show(repo, "main:docs-link")).toBe("now a file\n");
   });
+
+  it("changes and deletes a file whose name the import normalized under its name in the tree, adding none", async () => {
+    const decomposed = "notes/cafe\u0301.txt";
+    const composed = decomposed.normalize("NFC");
+    const repo = `nfd-${tag()}`;
+    const url = await server().createRepo(repo, { [decomposed]: "menu\n", "notes/other.txt": "other\n" });
+    const { api } = await signedInUser();
+    const op = await importAndWait(api, {
+      url,
+      name: `Nfd ${tag()}`,
+      username: server().username,
+      token: server().password,
+    });
+    const projectId = op.projectId!;
+    expect((await api.file.read({ projectId, path: composed })).content).toBe("menu\n");
+    await edit(api, projectId, composed, "menu, changed\n");
+    await api.git.push({ projectId, message: "Change the menu" });
+    expect((await server().lsTree(repo)).map((entry) => entry.path)).toEqual([decomposed, "notes/other.txt"]);
+    expect(await server().show(repo, `main:${decomposed}`)).toBe("menu, changed\n");
+    await api.file.delete({ projectId, path: composed });
+    await api.git.push({ projectId, message: "No menu" });
+    expect((await server().lsTree(repo)).map((entry) => entry.path)).toEqual(["notes/other.txt"]);
+  });
 });

@@ -22,7 +22,16 @@ import { quote } from "../files/common";
 import { loadGitCredentials } from "./credentials";
 import { guardedGitHttp } from "./http";
 import { runProjectOperation } from "./operations";
-import { authOf, checkRemoteUrl, fetchBranch, gitFailure, remoteBranches, withTempDir, type GitRemote } from "./remote";
+import {
+  authOf,
+  checkRemoteUrl,
+  fetchBranch,
+  gitFailure,
+  importedTreePaths,
+  remoteBranches,
+  withTempDir,
+  type GitRemote,
+} from "./remote";
 import { changesSince, loadSync, recordSync, requireProjectRemote } from "./sync";
 import { writeEditedTree, type TreeEdit } from "./tree";
 
@@ -30,7 +39,8 @@ import { writeEditedTree, type TreeEdit } from "./tree";
  * The blobs of the files the project added or changed (contents read in groups of at most CONTENT_BUDGET_BYTES),
  * as edits of the synced tree with the project's deletions, and the manifest of the pushed tree: the synced
  * files' hashes with the pushed ones. A file changed again meanwhile is pushed as it is read, with that content's
- * hash; one deleted meanwhile is left as it was synced (its deletion shows as a change afterwards).
+ * hash; one deleted meanwhile is left as it was synced (its deletion shows as a change afterwards). `treePaths`:
+ * each synced file's path in the synced tree (not the app's where the app normalized a name).
  */
 async function projectEdits(
   db: Database,
@@ -38,13 +48,14 @@ async function projectEdits(
   projectId: string,
   synced: ReadonlyMap<string, string>,
   changes: readonly { path: string; change: GitChange }[],
+  treePaths: ReadonlyMap<string, string>,
 ) {
   const manifest = new Map(synced);
   const edits: TreeEdit[] = [];
   for (const { path, change } of changes) {
     if (change !== "delete") continue;
     manifest.delete(path);
-    edits.push({ path, oid: null });
+    edits.push({ path: treePaths.get(path) ?? path, oid: null });
   }
   const written = changes.filter((entry) => entry.change !== "delete").map((entry) => entry.path);
   const listing = await db.$queryRaw<{ file_path: string; size_bytes: number }[]>`
@@ -57,7 +68,7 @@ async function projectEdits(
        ORDER BY file_path`;
     for (const row of rows) {
       const blob = row.is_binary ? Buffer.from(row.content, "base64") : Buffer.from(row.content, "utf8");
-      edits.push({ path: row.file_path, oid: await git.writeBlob({ fs, dir, blob }) });
+      edits.push({ path: treePaths.get(row.file_path) ?? row.file_path, oid: await git.writeBlob({ fs, dir, blob }) });
       manifest.set(row.file_path, row.content_hash);
     }
   }
@@ -114,13 +125,15 @@ async function push(
   }
 
   return withTempDir(async (dir) => {
+    let treePaths = new Map<string, string>();
     if (tip === null) await git.init({ fs, dir, defaultBranch: branch });
     else {
       // The synced commit's tree and objects, so the pushed tree is that tree with the project's changes only.
       const fetched = await fetchBranch({ dir, remote, branch });
       if (fetched !== tip) throw movedOn(branch, fetched);
+      treePaths = await importedTreePaths(dir, tip);
     }
-    const { edits, hashes } = await projectEdits(db, dir, projectId, sync?.files ?? new Map(), changes);
+    const { edits, hashes } = await projectEdits(db, dir, projectId, sync?.files ?? new Map(), changes, treePaths);
     const tree = await writeEditedTree(dir, tip, edits);
     const now = Math.floor(Date.now() / 1000);
     const author = { name: user.fullName, email: user.email, timestamp: now, timezoneOffset: 0 };

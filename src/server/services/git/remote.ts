@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import git, { Errors, type AuthCallback, type ProgressCallback } from "isomorphic-git";
+import git, { Errors, type AuthCallback, type ProgressCallback, type WalkerEntry } from "isomorphic-git";
 import { env } from "~/env";
 import type { TGitBranchesInput } from "~/lib/git/schemas";
 import { normalizeFilePath } from "~/lib/paths";
@@ -213,44 +213,71 @@ export async function hasCommit(dir: string, oid: string): Promise<boolean> {
 }
 
 /**
- * The files of commit `oid` as the app stores them, within the import limits (IMPORT_MAX_FILES files,
- * IMPORT_MAX_FILE_BYTES each, IMPORT_MAX_TOTAL_BYTES in all): paths checked like a zip's entries, folders the zip
- * import leaves out (node_modules, .git) left out, symbolic links and submodules left out.
+ * Visits each file of commit `oid` the import takes, with its path in the tree and as the app stores it: paths
+ * checked like a zip's entries (a path that fails the check is a BAD_REQUEST), folders the zip import leaves out
+ * (node_modules, .git) left out, symbolic links and submodules left out. `visit` may run for several files at once
+ * (walk maps the entries of a tree concurrently).
  */
-export async function readCommitFiles(dir: string, oid: string): Promise<PreparedFile[]> {
-  const files: PreparedFile[] = [];
-  // Counted before the first await: walk maps the entries of a tree concurrently.
-  let count = 0;
-  let total = 0;
+async function walkImportedFiles(
+  dir: string,
+  oid: string,
+  visit: (file: { treePath: string; path: string; entry: WalkerEntry }) => Promise<void>,
+): Promise<void> {
   await git.walk({
     fs,
     dir,
     trees: [git.TREE({ ref: oid })],
-    map: async (path, [entry]) => {
-      if (!entry || path === ".") return true;
+    map: async (treePath, [entry]) => {
+      if (!entry || treePath === ".") return true;
       const type = await entry.type();
-      if (type === "tree") return importSkipReason(`${path}/x`) === null ? true : null;
+      if (type === "tree") return importSkipReason(`${treePath}/x`) === null ? true : null;
       if (type !== "blob") return null;
       const mode = await entry.mode();
-      if (mode === 0o120000 || importSkipReason(path) !== null) return null;
-      const checked = normalizeFilePath(path);
+      if (mode === 0o120000 || importSkipReason(treePath) !== null) return null;
+      const checked = normalizeFilePath(treePath);
       if (!checked.ok) {
-        throw new AppError("BAD_REQUEST", `The file ${quote(path)} cannot be imported: ${checked.message}`);
+        throw new AppError("BAD_REQUEST", `The file ${quote(treePath)} cannot be imported: ${checked.message}`);
       }
-      if (++count > env.IMPORT_MAX_FILES) {
-        throw new AppError("PAYLOAD_TOO_LARGE", `The repository has more than ${env.IMPORT_MAX_FILES} files.`);
-      }
-      const bytes = (await entry.content()) ?? new Uint8Array();
-      total += bytes.length;
-      if (total > env.IMPORT_MAX_TOTAL_BYTES) {
-        throw new AppError(
-          "PAYLOAD_TOO_LARGE",
-          `The repository's files are larger than ${mib(env.IMPORT_MAX_TOTAL_BYTES)}.`,
-        );
-      }
-      files.push(prepareBytes(checked.path, bytes, env.IMPORT_MAX_FILE_BYTES));
+      await visit({ treePath, path: checked.path, entry });
       return true;
     },
   });
+}
+
+/**
+ * The files of commit `oid` as the app stores them (see walkImportedFiles), within the import limits
+ * (IMPORT_MAX_FILES files, IMPORT_MAX_FILE_BYTES each, IMPORT_MAX_TOTAL_BYTES in all).
+ */
+export async function readCommitFiles(dir: string, oid: string): Promise<PreparedFile[]> {
+  const files: PreparedFile[] = [];
+  // Counted before the first await of each visit: the visits run concurrently.
+  let count = 0;
+  let total = 0;
+  await walkImportedFiles(dir, oid, async ({ path, entry }) => {
+    if (++count > env.IMPORT_MAX_FILES) {
+      throw new AppError("PAYLOAD_TOO_LARGE", `The repository has more than ${env.IMPORT_MAX_FILES} files.`);
+    }
+    const bytes = (await entry.content()) ?? new Uint8Array();
+    total += bytes.length;
+    if (total > env.IMPORT_MAX_TOTAL_BYTES) {
+      throw new AppError(
+        "PAYLOAD_TOO_LARGE",
+        `The repository's files are larger than ${mib(env.IMPORT_MAX_TOTAL_BYTES)}.`,
+      );
+    }
+    files.push(prepareBytes(path, bytes, env.IMPORT_MAX_FILE_BYTES));
+  });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The tree path of each file of commit `oid` the import takes, by its path in the app (they differ when the
+ * app's path check normalizes a name: Unicode NFC, spaces around the path). Reads trees only, no file's content.
+ */
+export async function importedTreePaths(dir: string, oid: string): Promise<Map<string, string>> {
+  const paths = new Map<string, string>();
+  await walkImportedFiles(dir, oid, async ({ treePath, path }) => {
+    paths.set(path, treePath);
+  });
+  return paths;
 }
