@@ -10,7 +10,7 @@ import { join } from "node:path";
 import git, { Errors, type AuthCallback, type ProgressCallback, type WalkerEntry } from "isomorphic-git";
 import { env } from "~/env";
 import type { TGitBranchesInput } from "~/lib/git/schemas";
-import { normalizeFilePath } from "~/lib/paths";
+import { normalizeFilePath, type PathCheck } from "~/lib/paths";
 import { AppError } from "~/server/errors";
 import { OutboundError, checkOutboundUrl } from "~/server/net/outbound";
 import { prepareBytes, type PreparedFile } from "../files/content";
@@ -213,15 +213,14 @@ export async function hasCommit(dir: string, oid: string): Promise<boolean> {
 }
 
 /**
- * Visits each file of commit `oid` the import takes, with its path in the tree and as the app stores it: paths
- * checked like a zip's entries (a path that fails the check is a BAD_REQUEST), folders the zip import leaves out
- * (node_modules, .git) left out, symbolic links and submodules left out. `visit` may run for several files at once
- * (walk maps the entries of a tree concurrently).
+ * Visits each file of commit `oid` the import takes, with its path in the tree and that path checked like a zip's
+ * entries (`normalizeFilePath`): folders the zip import leaves out (node_modules, .git) left out, symbolic links and
+ * submodules left out. `visit` may run for several files at once (walk maps the entries of a tree concurrently).
  */
 async function walkImportedFiles(
   dir: string,
   oid: string,
-  visit: (file: { treePath: string; path: string; entry: WalkerEntry }) => Promise<void>,
+  visit: (file: { treePath: string; checked: PathCheck; entry: WalkerEntry }) => Promise<void>,
 ): Promise<void> {
   await git.walk({
     fs,
@@ -234,26 +233,26 @@ async function walkImportedFiles(
       if (type !== "blob") return null;
       const mode = await entry.mode();
       if (mode === 0o120000 || importSkipReason(treePath) !== null) return null;
-      const checked = normalizeFilePath(treePath);
-      if (!checked.ok) {
-        throw new AppError("BAD_REQUEST", `The file ${quote(treePath)} cannot be imported: ${checked.message}`);
-      }
-      await visit({ treePath, path: checked.path, entry });
+      await visit({ treePath, checked: normalizeFilePath(treePath), entry });
       return true;
     },
   });
 }
 
 /**
- * The files of commit `oid` as the app stores them (see walkImportedFiles), within the import limits
- * (IMPORT_MAX_FILES files, IMPORT_MAX_FILE_BYTES each, IMPORT_MAX_TOTAL_BYTES in all).
+ * The files of commit `oid` as the app stores them (see walkImportedFiles; a path that fails the check is a
+ * BAD_REQUEST), within the import limits (IMPORT_MAX_FILES files, IMPORT_MAX_FILE_BYTES each,
+ * IMPORT_MAX_TOTAL_BYTES in all).
  */
 export async function readCommitFiles(dir: string, oid: string): Promise<PreparedFile[]> {
   const files: PreparedFile[] = [];
   // Counted before the first await of each visit: the visits run concurrently.
   let count = 0;
   let total = 0;
-  await walkImportedFiles(dir, oid, async ({ path, entry }) => {
+  await walkImportedFiles(dir, oid, async ({ treePath, checked, entry }) => {
+    if (!checked.ok) {
+      throw new AppError("BAD_REQUEST", `The file ${quote(treePath)} cannot be imported: ${checked.message}`);
+    }
     if (++count > env.IMPORT_MAX_FILES) {
       throw new AppError("PAYLOAD_TOO_LARGE", `The repository has more than ${env.IMPORT_MAX_FILES} files.`);
     }
@@ -265,19 +264,20 @@ export async function readCommitFiles(dir: string, oid: string): Promise<Prepare
         `The repository's files are larger than ${mib(env.IMPORT_MAX_TOTAL_BYTES)}.`,
       );
     }
-    files.push(prepareBytes(path, bytes, env.IMPORT_MAX_FILE_BYTES));
+    files.push(prepareBytes(checked.path, bytes, env.IMPORT_MAX_FILE_BYTES));
   });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**
  * The tree path of each file of commit `oid` the import takes, by its path in the app (they differ when the
- * app's path check normalizes a name: Unicode NFC, spaces around the path). Reads trees only, no file's content.
+ * app's path check normalizes a name: Unicode NFC, spaces around the path); a path the check refuses is no file
+ * of the app's. Reads trees only, no file's content.
  */
 export async function importedTreePaths(dir: string, oid: string): Promise<Map<string, string>> {
   const paths = new Map<string, string>();
-  await walkImportedFiles(dir, oid, async ({ treePath, path }) => {
-    paths.set(path, treePath);
+  await walkImportedFiles(dir, oid, async ({ treePath, checked }) => {
+    if (checked.ok) paths.set(checked.path, treePath);
   });
   return paths;
 }
