@@ -5,8 +5,11 @@ const baseURL = `http://localhost:${PORT}`;
 /** The fake Anthropic Messages API (test/support/fake-anthropic.ts) the app talks to instead of the real one. */
 const FAKE_ANTHROPIC_PORT = Number(process.env.E2E_FAKE_ANTHROPIC_PORT ?? PORT + 1);
 const fakeAnthropicURL = `http://127.0.0.1:${FAKE_ANTHROPIC_PORT}`;
-/** The fake npm registry (test/support/fake-npm-registry.ts) previews install their dependencies from. */
-const FAKE_NPM_PORT = Number(process.env.E2E_FAKE_NPM_PORT ?? PORT + 2);
+/**
+ * The fake npm registry (test/support/fake-npm-registry.ts) previews install their dependencies from. PORT + 3:
+ * PORT + 2 is the second app instance of e2e/instances.spec.ts.
+ */
+const FAKE_NPM_PORT = Number(process.env.E2E_FAKE_NPM_PORT ?? PORT + 3);
 const fakeNpmURL = `http://127.0.0.1:${FAKE_NPM_PORT}/`;
 /**
  * A model the e2e app offers without a price (e2e/admin-prices.spec.ts prices it): a new one every run, since the
