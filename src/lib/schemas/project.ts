@@ -169,7 +169,17 @@ export const ZRepositoryUrl = z
     } catch {
       return false;
     }
-  }, "Use an http:// or https:// repository URL.");
+  }, "Use an http:// or https:// repository URL.")
+  // A URL is stored and logged in plain text (settings, activity): a token never goes in one.
+  .refine((value) => {
+    if (value === "") return true;
+    try {
+      const url = new URL(value);
+      return url.username === "" && url.password === "";
+    } catch {
+      return true;
+    }
+  }, "Leave the username and token out of the URL: a token is kept encrypted in the project's git integration.");
 
 /** Whether `name` is a branch name git accepts (the rules of `git check-ref-format --branch`). */
 export function isValidBranchName(name: string): boolean {
