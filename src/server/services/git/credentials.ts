@@ -35,13 +35,15 @@ export async function storeGitCredentials(
 }
 
 /**
- * The credentials push and pull use: those of `integrationId` (an integration of this project, else NOT_FOUND),
- * or the project's git integration, or none (a public remote).
+ * The credentials push and pull use with the remote `url`: those of `integrationId` (an integration of this
+ * project, else NOT_FOUND), or the project's git integration, or none (a public remote). A token stored for
+ * another host (its configuration's `host`: the repository URL changed since) is never sent: PRECONDITION_FAILED.
  */
 export async function loadGitCredentials(
   db: Pick<Database, "projectIntegration">,
   projectId: string,
-  integrationId?: string,
+  integrationId: string | undefined,
+  url: string,
 ): Promise<GitCredentials & { integrationId: string | null }> {
   const row = await db.projectIntegration.findFirst({
     where: integrationId
@@ -57,13 +59,20 @@ export async function loadGitCredentials(
   if (row.apiKeyEncrypted === null) {
     throw new AppError("BAD_REQUEST", "This integration has no token to authenticate with.");
   }
+  const configuration = (row.configuration ?? {}) as { username?: unknown; host?: unknown };
+  const host = new URL(url).host;
+  if (typeof configuration.host === "string" && configuration.host !== host) {
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `The stored token is for ${configuration.host}, not ${host} (the repository URL changed): it is not sent there. Update the git integration's token and host.`,
+    );
+  }
   let token: string;
   try {
     token = decryptSecret(row.apiKeyEncrypted);
   } catch {
     throw new AppError("PRECONDITION_FAILED", "The stored token cannot be decrypted with this server's keys.");
   }
-  const configuration = (row.configuration ?? {}) as { username?: unknown };
   const username = typeof configuration.username === "string" ? configuration.username : null;
   return { integrationId: row.id, username, token };
 }

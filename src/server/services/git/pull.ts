@@ -57,8 +57,9 @@ function fileSet(files: PreparedFile[]): FileSet {
  */
 async function fetchSides(db: Database, projectId: string, userId: string, integrationId: string | undefined) {
   const project = await requireProjectRemote(db, projectId, userId);
-  const credentials = await loadGitCredentials(db, projectId, integrationId);
-  const remote = { url: checkRemoteUrl(project.url), credentials };
+  const url = checkRemoteUrl(project.url);
+  const credentials = await loadGitCredentials(db, projectId, integrationId, url);
+  const remote = { url, credentials };
   const sync = await loadSync(db, projectId);
   const { heads } = await remoteBranches(remote);
   const tip = heads.get(project.branch);

@@ -104,8 +104,9 @@ async function push(
   project: Awaited<ReturnType<typeof requireProjectRemote>>,
   input: TGitPushInput,
 ): Promise<{ commit: string; branch: string; files: number }> {
-  const credentials = await loadGitCredentials(db, projectId, input.integrationId);
-  const remote: GitRemote = { url: checkRemoteUrl(project.url), credentials };
+  const url = checkRemoteUrl(project.url);
+  const credentials = await loadGitCredentials(db, projectId, input.integrationId, url);
+  const remote: GitRemote = { url, credentials };
   const branch = project.branch;
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { fullName: true, email: true } });
   const sync = await loadSync(db, projectId);

@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectFailure, signedInUser } from "../files/support";
+import { gitServerForFile, importAndWait } from "./support";
+
+const server = gitServerForFile();
+
+/** Another host (another port: another `host`) that asks for credentials and records every Authorization sent. */
+let other: http.Server;
+let otherUrl: string;
+const authorizations: string[] = [];
+beforeAll(async () => {
+  other = http.createServer((req, res) => {
+    if (req.headers.authorization) authorizations.push(req.headers.authorization);
+    res.writeHead(401, { "WWW-Authenticate": 'Basic realm="other"' });
+    res.end();
+  });
+  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+  otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/repo.git`;
+});
+afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
+
+describe("git credentials and the remote's host", () => {
+  it("never sends the token stored for one host to another one the repository URL was changed to", async () => {
+    const url = await server().createRepo(`app-${randomBytes(3).toString("hex")}`, { "a.txt": "a\n" });
+    const { api } = await signedInUser();
+    const op = await importAndWait(api, {
+      url,
+      name: `Hosted ${randomBytes(3).toString("hex")}`,
+      username: "alice",
+      token: server().password,
+    });
+    expect(op.status).toBe("succeeded");
+    const projectId = op.projectId!;
+    await api.project.update({ projectId, repositoryUrl: otherUrl });
+    await expectFailure(api.git.pullPreview({ projectId }), "PRECONDITION_FAILED", /token.*127\.0\.0\.1/);
+    await expectFailure(api.git.push({ projectId }), "PRECONDITION_FAILED", /token/);
+    const secret = Buffer.from(`alice:${server().password}`).toString("base64");
+    expect(authorizations.filter((header) => header.includes(secret))).toEqual([]);
+  });
+});
