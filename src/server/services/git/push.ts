@@ -19,6 +19,7 @@ import type { Database } from "~/server/db/client";
 import { CONTENT_BUDGET_BYTES, groupByBytes } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 import { quote } from "../files/common";
+import { mib } from "../zip";
 import { loadGitCredentials } from "./credentials";
 import { guardedGitHttp } from "./http";
 import { runProjectOperation } from "./operations";
@@ -123,6 +124,20 @@ async function push(
   const changes = await changesSince(db, projectId, sync?.files ?? new Map());
   if (changes.length === 0 && tip !== null) {
     throw new AppError("BAD_REQUEST", "Nothing to push: no file changed since the last sync.");
+  }
+
+  // The commit and its pack are built in memory: a push is bounded like an import (IMPORT_MAX_FILES, IMPORT_MAX_TOTAL_BYTES).
+  const [size] = await db.$queryRaw<{ files: number; bytes: bigint }[]>`
+    SELECT count(*)::int AS files, COALESCE(sum(size_bytes), 0)::bigint AS bytes
+      FROM project_files WHERE project_id = ${projectId}::uuid`;
+  if (size && size.files > env.IMPORT_MAX_FILES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `The project has more than ${env.IMPORT_MAX_FILES} files to push.`);
+  }
+  if (size && Number(size.bytes) > env.IMPORT_MAX_TOTAL_BYTES) {
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `The project's files are larger than ${mib(env.IMPORT_MAX_TOTAL_BYTES)} to push.`,
+    );
   }
 
   return withTempDir(async (dir) => {
