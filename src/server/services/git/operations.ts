@@ -75,20 +75,24 @@ export async function startOperation(options: {
   kind: GitOperationKind;
 }): Promise<string> {
   await expireStale(options.db);
-  const running = await options.db.gitOperation.count({
-    where: { userId: options.userId, kind: options.kind, status: "running" },
+  return options.db.$transaction(async (tx) => {
+    // One start of this user's at a time: requests arriving together cannot all pass the count below.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('vf_git_operations'), hashtext(${options.userId}))`;
+    const running = await tx.gitOperation.count({
+      where: { userId: options.userId, kind: options.kind, status: "running" },
+    });
+    if (options.kind === "import" && running >= MAX_RUNNING_IMPORTS_PER_USER) {
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `You have ${running} imports running; wait for one to finish (or cancel it) before starting another.`,
+      );
+    }
+    const row = await tx.gitOperation.create({
+      data: { userId: options.userId, projectId: options.projectId, kind: options.kind },
+      select: { id: true },
+    });
+    return row.id;
   });
-  if (options.kind === "import" && running >= MAX_RUNNING_IMPORTS_PER_USER) {
-    throw new AppError(
-      "TOO_MANY_REQUESTS",
-      `You have ${running} imports running; wait for one to finish (or cancel it) before starting another.`,
-    );
-  }
-  const row = await options.db.gitOperation.create({
-    data: { userId: options.userId, projectId: options.projectId, kind: options.kind },
-    select: { id: true },
-  });
-  return row.id;
 }
 
 /** One of the caller's operations; anyone else's answers NOT_FOUND. */
