@@ -15,7 +15,7 @@ import { AppError } from "~/server/errors";
 import { OutboundError, checkOutboundUrl } from "~/server/net/outbound";
 import { prepareBytes, type PreparedFile } from "../files/content";
 import { quote } from "../files/common";
-import { importSkipReason } from "../files/import-export";
+import { assertConsistentTree, importSkipReason } from "../files/import-export";
 import { mib } from "../zip";
 import { DownloadTooLarge, GitTimeout, guardedGitHttp } from "./http";
 import { OperationCancelled } from "./operations";
@@ -249,10 +249,16 @@ export async function readCommitFiles(dir: string, oid: string): Promise<Prepare
   // Counted before the first await of each visit: the visits run concurrently.
   let count = 0;
   let total = 0;
+  // Two git paths can be one path here (NFC, trimmed): refused like a zip's, before a write could clash.
+  const seen = new Set<string>();
   await walkImportedFiles(dir, oid, async ({ treePath, checked, entry }) => {
     if (!checked.ok) {
       throw new AppError("BAD_REQUEST", `The file ${quote(treePath)} cannot be imported: ${checked.message}`);
     }
+    if (seen.has(checked.path)) {
+      throw new AppError("BAD_REQUEST", `The repository contains ${quote(checked.path)} twice (as two spellings).`);
+    }
+    seen.add(checked.path);
     if (++count > env.IMPORT_MAX_FILES) {
       throw new AppError("PAYLOAD_TOO_LARGE", `The repository has more than ${env.IMPORT_MAX_FILES} files.`);
     }
@@ -266,6 +272,7 @@ export async function readCommitFiles(dir: string, oid: string): Promise<Prepare
     }
     files.push(prepareBytes(checked.path, bytes, env.IMPORT_MAX_FILE_BYTES));
   });
+  assertConsistentTree(seen);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
