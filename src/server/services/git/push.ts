@@ -11,7 +11,7 @@
  * a branch that does not exist yet.
  */
 import fs from "node:fs";
-import git from "isomorphic-git";
+import git, { Errors } from "isomorphic-git";
 import { env } from "~/env";
 import { defaultCommitMessage } from "~/lib/git/display";
 import type { GitChange, TGitPushInput } from "~/lib/git/schemas";
@@ -176,6 +176,14 @@ async function push(
       });
       if (!result.ok) throw new AppError("CONFLICT", "The remote refused the push. Pull first, then push again.");
     } catch (error) {
+      // isomorphic-git checks the fast-forward against the tip its own discovery saw: a tip this repository does
+      // not hold means someone pushed since the check above (nothing was sent).
+      if (error instanceof Errors.NotFoundError) {
+        throw new AppError(
+          "CONFLICT",
+          `The remote's branch ${quote(branch)} moved on while this push started (someone else pushed). Pull first.`,
+        );
+      }
       throw gitFailure(error, remote.url, Boolean(credentials.token));
     }
     await db.$transaction((tx) => recordSync(tx, projectId, commit, hashes));
