@@ -9,7 +9,9 @@ import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
+import { env } from "~/env";
 import { resolveOutbound } from "~/server/net/outbound";
+import { checkPack, packOfUploadResponse, type PackLimits, type PackTally } from "./pack-check";
 
 /** The download went past its byte limit. */
 export class DownloadTooLarge extends Error {
@@ -38,6 +40,21 @@ export interface GitHttpOptions {
   idleTimeoutMs?: number;
   /** All the requests of this client together, first byte to last (default GIT_OPERATION_MAX_MS). */
   totalTimeoutMs?: number;
+  /** What the fetched packs may unpack to (default packLimits()). */
+  pack?: PackLimits;
+}
+
+/**
+ * What the packs of one operation may unpack to: one object at most the import's total (no file the import takes
+ * is larger), all of them four times it (a pull's history holds older versions too), and twenty objects per file
+ * the import allows (trees, commits, history).
+ */
+export function packLimits(): PackLimits {
+  return {
+    maxObjectBytes: env.IMPORT_MAX_TOTAL_BYTES,
+    maxUnpackedBytes: 4 * env.IMPORT_MAX_TOTAL_BYTES,
+    maxObjects: 20 * env.IMPORT_MAX_FILES,
+  };
 }
 
 /** The longest a git operation's network work may take, so a remote dripping bytes cannot hold it for hours. */
@@ -57,6 +74,8 @@ function bareHost(hostname: string): string {
 /** A client for one operation: its byte budget is shared by every request it makes. */
 export function guardedGitHttp(options: GitHttpOptions): HttpClient & { loaded: () => number } {
   let loaded = 0;
+  const limits = options.pack ?? packLimits();
+  const tally: PackTally = { objects: 0, unpacked: 0 };
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const deadline = Date.now() + (options.totalTimeoutMs ?? GIT_OPERATION_MAX_MS);
   const assertInTime = () => {
@@ -89,14 +108,25 @@ export function guardedGitHttp(options: GitHttpOptions): HttpClient & { loaded: 
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
+    // A fetch's pack is checked whole before isomorphic-git reads any of it (./pack-check.ts).
+    const fetchesPack =
+      req.method === "POST" && url.pathname.endsWith("/git-upload-pack") && response.statusCode === 200;
     return {
       url: url.toString(),
       method: req.method ?? "GET",
       statusCode: response.statusCode ?? 0,
       statusMessage: response.statusMessage ?? "",
       headers,
-      body: countBytes(response),
+      body: fetchesPack ? checkedPack(countBytes(response)) : countBytes(response),
     };
+  }
+
+  async function* checkedPack(body: AsyncIterableIterator<Uint8Array>): AsyncIterableIterator<Uint8Array> {
+    const whole = (await collect(body)) ?? Buffer.alloc(0);
+    const pack = packOfUploadResponse(whole);
+    if (pack) checkPack(pack, limits, tally);
+    options.signal?.throwIfAborted();
+    yield new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
   }
 
   async function* countBytes(response: http.IncomingMessage): AsyncIterableIterator<Uint8Array> {

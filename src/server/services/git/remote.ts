@@ -17,7 +17,8 @@ import { prepareBytes, type PreparedFile } from "../files/content";
 import { quote } from "../files/common";
 import { assertConsistentTree, importSkipReason } from "../files/import-export";
 import { mib } from "../zip";
-import { DownloadTooLarge, GitTimeout, guardedGitHttp } from "./http";
+import { DownloadTooLarge, GitTimeout, guardedGitHttp, packLimits } from "./http";
+import { PackTooLarge, PackUnreadable } from "./pack-check";
 import { OperationCancelled } from "./operations";
 
 /** The temporary directories of git work start with this, under the system's temporary folder. */
@@ -78,6 +79,18 @@ export function gitFailure(error: unknown, url: string, hasCredentials: boolean)
       `The repository is larger than ${mib(error.limit)} to download, the import limit; it was stopped.`,
     );
   }
+  if (error instanceof PackTooLarge) {
+    const limits = packLimits();
+    return new AppError(
+      "PAYLOAD_TOO_LARGE",
+      error.what === "object"
+        ? `The repository holds a file larger than ${mib(limits.maxObjectBytes)} unpacked, over the import limit; it was stopped before unpacking.`
+        : error.what === "total"
+          ? `The repository unpacks to more than ${mib(limits.maxUnpackedBytes)}, over the import limit; it was stopped before unpacking.`
+          : `The repository has more than ${limits.maxObjects.toLocaleString("en-US")} objects, over the import limit; it was stopped.`,
+    );
+  }
+  if (error instanceof PackUnreadable) return new AppError("BAD_REQUEST", error.message);
   if (error instanceof GitTimeout) return new AppError("SERVICE_UNAVAILABLE", "The remote did not answer in time.");
   const host = new URL(url).host;
   if (error instanceof Errors.HttpError || error instanceof Errors.UserCanceledError) {
