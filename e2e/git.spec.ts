@@ -78,6 +78,13 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await expect.poll(() => editorValue(page)).toContain("greet");
   await appendAndSave(page, "export const shout = () => 'HELLO';");
 
+  // The projects page says the change is not pushed yet.
+  const list = await page.context().newPage();
+  await list.goto("/projects");
+  const card = list.getByTestId("project-list").getByRole("listitem").filter({ hasText: repoName });
+  await expect(card.getByTestId("unpushed-changes")).toHaveText("1 change not pushed");
+  await list.close();
+
   // The Git panel shows the remote, the synced commit and the change; push it with a message of our own.
   const importedTip = (await git.tip(repoName))!;
   await page.getByRole("button", { name: "Git", exact: true }).click();

@@ -64,6 +64,23 @@ describe("git.push", () => {
     await expectNoLeftovers();
   });
 
+  it("project.list counts each synced project's changes not pushed, as git.status lists them, and none after a push", async () => {
+    const { api, projectId } = await importedProject({ "README.md": "# One\n", "src/a.ts": "a\n" });
+    const blank = await api.project.create({ name: `Blank ${tag()}` });
+    const listed = async () => {
+      const { items } = await api.project.list({ sort: "name" });
+      return Object.fromEntries(items.map((item) => [item.id, item.unpushedChanges]));
+    };
+    expect(await listed()).toEqual({ [projectId]: 0, [blank.id]: null });
+    await edit(api, projectId, "src/a.ts", "a changed\n");
+    await api.file.create({ projectId, path: "src/new.ts", content: "new\n" });
+    await api.file.delete({ projectId, path: "README.md" });
+    expect((await listed())[projectId]).toBe((await api.git.status({ projectId })).changes.length);
+    expect((await listed())[projectId]).toBe(3);
+    await api.git.push({ projectId, message: "Change things" });
+    expect((await listed())[projectId]).toBe(0);
+  });
+
   it("runs one push or pull of a project at a time, shown in git.status, and records each", async () => {
     const { api, projectId, userId } = await importedProject({ "a.txt": "a\n" });
     await edit(api, projectId, "a.txt", "b\n");

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { FolderGit2 } from "lucide-react";
+import { FolderGit2, GitBranch } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -146,6 +146,22 @@ export function ProjectList() {
                   {project.healthStatus ?? "unknown"}
                   {project.lastActivityAt && ` · active ${timeAgo(new Date(project.lastActivityAt))}`}
                 </p>
+                {project.unpushedChanges !== null && (
+                  <p
+                    className={cn(
+                      "mt-2 inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs",
+                      project.unpushedChanges > 0
+                        ? "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+                        : "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300",
+                    )}
+                    data-testid="unpushed-changes"
+                  >
+                    <GitBranch aria-hidden className="size-3" />
+                    {project.unpushedChanges === 0
+                      ? "In sync with Git"
+                      : `${project.unpushedChanges} ${project.unpushedChanges === 1 ? "change" : "changes"} not pushed`}
+                  </p>
+                )}
               </Link>
               <Link
                 href={`/projects/${project.id}/dashboard`}

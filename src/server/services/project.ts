@@ -67,8 +67,37 @@ export async function listProjects({
     take: limit + 1,
     select: { ...listSelect, healthStatus: true, createdAt: true, archivedAt: true },
   });
-  const items = rows.slice(0, limit).map((project) => ({ ...project, totalSizeBytes: Number(project.totalSizeBytes) }));
+  const page = rows.slice(0, limit);
+  const unpushed = await unpushedChanges(
+    db,
+    page.map((project) => project.id),
+  );
+  const items = page.map((project) => ({
+    ...project,
+    totalSizeBytes: Number(project.totalSizeBytes),
+    /** Files changed since the last Git sync (null: the project has never synced with a remote). */
+    unpushedChanges: unpushed.get(project.id) ?? null,
+  }));
   return { items, nextCursor: rows.length > limit ? offset + limit : null };
+}
+
+/**
+ * For each of `projectIds` synced with a Git remote, how many of its files differ from the synced commit (added,
+ * changed, deleted), counted in SQL from the stored hashes, as git.status lists them: the list shows what a
+ * delete or a stop would leave unpushed.
+ */
+async function unpushedChanges(db: Database, projectIds: string[]): Promise<Map<string, number>> {
+  if (projectIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ project_id: string; changes: number }[]>`
+    SELECT s.project_id,
+           (SELECT count(*)::int FROM project_files f
+             WHERE f.project_id = s.project_id AND (s.files ->> f.file_path) IS DISTINCT FROM f.content_hash)
+         + (SELECT count(*)::int FROM jsonb_object_keys(s.files) AS k(path)
+             WHERE NOT EXISTS (SELECT 1 FROM project_files f WHERE f.project_id = s.project_id AND f.file_path = k.path))
+           AS changes
+      FROM project_git_sync s
+     WHERE s.project_id = ANY(${projectIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.project_id, row.changes]));
 }
 
 /** What the IDE header shows about one of the caller's projects. */
