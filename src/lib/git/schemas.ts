@@ -89,7 +89,8 @@ export const ZGitPullApplyInput = ZUpgradeApplyInput.omit({ toVersionId: true })
 });
 export type TGitPullApplyInput = z.input<typeof ZGitPullApplyInput>;
 
-export const GIT_OPERATION_KINDS = ["import", "push", "pull"] as const;
+/** `preview` (git.pullPreview) and `branches` (git.branches) are recorded only to bound and cancel them. */
+export const GIT_OPERATION_KINDS = ["import", "push", "pull", "preview", "branches"] as const;
 export type GitOperationKind = (typeof GIT_OPERATION_KINDS)[number];
 export const GIT_OPERATION_STATUSES = ["running", "succeeded", "failed", "cancelled"] as const;
 export type GitOperationStatus = (typeof GIT_OPERATION_STATUSES)[number];
