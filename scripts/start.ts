@@ -62,6 +62,7 @@ runCli(async () => {
   const { failInterruptedTurns } = await import("~/server/services/assistant");
   const { startPreviewHost } = await import("~/server/services/preview/host");
   const { previewSettings } = await import("~/server/services/preview/lifecycle");
+  const { removeStaleGitTempDirs } = await import("~/server/services/git/cleanup");
 
   const database = await ensureDatabase({ log: () => {} });
   console.log(
@@ -89,6 +90,12 @@ runCli(async () => {
       .catch((error: unknown) => console.error("▸ Checking for cut-off Claude turns failed:", error));
   }, 60_000);
   turnSweep.unref();
+  // Git work's temporary directories a crash left behind (older than an hour: no operation of a live server).
+  const gitTempDirs = await removeStaleGitTempDirs().catch((error: unknown) => {
+    console.error("▸ Removing stale git temporary directories failed:", error);
+    return 0;
+  });
+  if (gitTempDirs > 0) console.warn(`▸ ${gitTempDirs} git temporary folder(s) left by a crash removed`);
   // Daily maintenance, reconciliations and any registered job, from the PostgreSQL queue shared by all instances.
   const jobQueue = await startJobQueue({
     pool,

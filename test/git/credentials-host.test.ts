@@ -40,4 +40,32 @@ describe("git credentials and the remote's host", () => {
     const secret = Buffer.from(`alice:${server().password}`).toString("base64");
     expect(authorizations.filter((header) => header.includes(secret))).toEqual([]);
   });
+
+  it("refuses an integration that is not a git one (e.g. a payment key) and sends its secret nowhere", async () => {
+    const url = await server().createRepo(`app-${randomBytes(3).toString("hex")}`, { "a.txt": "a\n" });
+    const { api } = await signedInUser();
+    const { id: projectId } = await api.project.create({ name: `Keyed ${randomBytes(3).toString("hex")}` });
+    await api.project.update({ projectId, repositoryUrl: otherUrl, repositoryBranch: "main" });
+    const stripeKey = `sk_live_${randomBytes(12).toString("hex")}`;
+    const { id: integrationId } = await api.integration.create({
+      projectId,
+      serviceName: "Stripe",
+      serviceType: "http",
+      configuration: { method: "POST", headers: [] },
+      apiKey: stripeKey,
+    });
+    await expectFailure(api.git.pullPreview({ projectId, integrationId }), "BAD_REQUEST", /“Stripe” does not hold git/);
+    await expectFailure(api.git.push({ projectId, integrationId }), "BAD_REQUEST", /only a git integration/);
+    await expectFailure(
+      api.git.pullApply({ projectId, integrationId, remoteCommit: "a".repeat(40), expected: [], resolutions: [] }),
+      "BAD_REQUEST",
+      /does not hold git credentials/,
+    );
+    expect(authorizations.filter((header) => Buffer.from(header.slice(6), "base64").includes(stripeKey))).toEqual([]);
+    // On the project's own (real) remote too: nothing is sent with it.
+    await api.project.update({ projectId, repositoryUrl: url });
+    const before = server().log.length;
+    await expectFailure(api.git.push({ projectId, integrationId }), "BAD_REQUEST", /does not hold git credentials/);
+    expect(server().log.slice(before)).toEqual([]);
+  });
 });

@@ -128,7 +128,7 @@ describe("git.push", () => {
     // The token of an integration of the project, chosen by id (a host that takes any username with a token).
     const { id: integrationId } = await api.integration.create({
       projectId,
-      serviceName: "Git host",
+      serviceName: "git",
       serviceType: "github",
       configuration: { method: "POST", headers: [] },
       apiKey: server().password,

@@ -4,6 +4,7 @@
  * (`expected`, `resolutions`), so the upgrade's review component serves both.
  */
 import { z } from "zod";
+import { ZGitBranch } from "./branch";
 import { ZProjectDescription, ZProjectName } from "~/lib/schemas/project";
 import { ZUpgradeApplyInput } from "~/lib/schemas/template";
 
@@ -15,26 +16,7 @@ export const ZGitUrl = z
   .max(2000, "Use a URL of at most 2,000 characters.")
   .refine((value) => /^https?:\/\//i.test(value), "Only http:// and https:// repository URLs can be used.");
 
-/** A branch name as git allows it (git check-ref-format, the common subset). */
-export const ZGitBranch = z
-  .string()
-  .trim()
-  .min(1, "Enter a branch name.")
-  .max(255, "Use a branch name of at most 255 characters.")
-  .refine(
-    (value) =>
-      !/[\p{Cc}\s~^:?*[\\]/u.test(value) &&
-      !value.startsWith("-") &&
-      !value.startsWith("/") &&
-      !value.endsWith("/") &&
-      !value.endsWith(".") &&
-      !value.endsWith(".lock") &&
-      !value.includes("..") &&
-      !value.includes("//") &&
-      !value.includes("@{") &&
-      value !== "@",
-    "This is not a valid branch name.",
-  );
+export { ZGitBranch };
 
 /** Credentials for a remote: a token (or password), with the username some hosts want beside it. */
 const ZGitCredentials = {
@@ -89,7 +71,8 @@ export const ZGitPullApplyInput = ZUpgradeApplyInput.omit({ toVersionId: true })
 });
 export type TGitPullApplyInput = z.input<typeof ZGitPullApplyInput>;
 
-export const GIT_OPERATION_KINDS = ["import", "push", "pull"] as const;
+/** `preview` (git.pullPreview) and `branches` (git.branches) are recorded only to bound and cancel them. */
+export const GIT_OPERATION_KINDS = ["import", "push", "pull", "preview", "branches"] as const;
 export type GitOperationKind = (typeof GIT_OPERATION_KINDS)[number];
 export const GIT_OPERATION_STATUSES = ["running", "succeeded", "failed", "cancelled"] as const;
 export type GitOperationStatus = (typeof GIT_OPERATION_STATUSES)[number];

@@ -1,5 +1,6 @@
 /** Inputs of the project procedures. Client-safe. */
 import { z } from "zod";
+import { ZGitBranch } from "~/lib/git/branch";
 
 /** Letters and digits of any script, spaces, and . _ - ( ); NFC so look-alike encodings collide. */
 export const ZProjectName = z
@@ -181,24 +182,8 @@ export const ZRepositoryUrl = z
     }
   }, "Leave the username and token out of the URL: a token is kept encrypted in the project's git integration.");
 
-/** Whether `name` is a branch name git accepts (the rules of `git check-ref-format --branch`). */
-export function isValidBranchName(name: string): boolean {
-  if (name === "" || name === "@" || name.startsWith("-")) return false;
-  if (/[\x00-\x20\x7f ~^:?*[\\]/.test(name)) return false;
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) return false;
-  if (name.startsWith("/") || name.endsWith("/") || name.endsWith(".")) return false;
-  return name.split("/").every((part) => !part.startsWith(".") && !part.endsWith(".lock"));
-}
-
-export const ZRepositoryBranch = z
-  .string()
-  .trim()
-  .min(1, "Enter a branch name.")
-  .max(255, "Use a branch name of at most 255 characters.")
-  .refine(
-    isValidBranchName,
-    "Use a valid git branch name (no spaces, “..”, ~ ^ : ? * [ \\, and not ending in / . or .lock).",
-  );
+/** The project's branch: the one rule of src/lib/git/branch.ts. */
+export const ZRepositoryBranch = ZGitBranch;
 
 export const ZUpdateProjectInput = z.object({
   projectId: z.uuid(),

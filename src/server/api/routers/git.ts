@@ -21,7 +21,9 @@ import {
 
 export const gitRouter = createTRPCRouter({
   /** The branches of a remote (and its default), to choose one before importing. */
-  branches: protectedProcedure.input(ZGitBranchesInput).query(({ input }) => listRemoteBranches(input)),
+  branches: protectedProcedure
+    .input(ZGitBranchesInput)
+    .query(({ ctx, input }) => listRemoteBranches({ db: ctx.db, userId: ctx.session.user.id, input })),
   /** Starts importing a remote's branch as a new project; follow it with git.operation. */
   import: protectedProcedure
     .input(ZGitImportInput)

@@ -7,10 +7,24 @@ import { currentKeyVersion, decryptSecret, encryptSecret } from "~/server/crypto
 import type { Database } from "~/server/db/client";
 import type { WriteTx } from "~/server/db/write";
 import { AppError } from "~/server/errors";
+import { quote } from "../files/common";
 import type { GitCredentials } from "./remote";
 
 export const GIT_INTEGRATION_NAME = "git";
 export const GIT_INTEGRATION_TYPE = "git";
+
+/**
+ * The integrations that hold git credentials: the import's (service_name 'git', service_type 'git'), or one the
+ * owner named or typed `git`. Only these are ever sent to a remote: any other integration's secret (a payment
+ * provider's key, a webhook's) would be readable back by pointing the repository URL at one's own server.
+ */
+export const GIT_INTEGRATION_WHERE = {
+  OR: [{ serviceName: GIT_INTEGRATION_NAME }, { serviceType: GIT_INTEGRATION_TYPE }],
+};
+
+function isGitIntegration(row: { serviceName: string; serviceType: string }): boolean {
+  return row.serviceName === GIT_INTEGRATION_NAME || row.serviceType === GIT_INTEGRATION_TYPE;
+}
 
 /** Stores (or replaces) the project's git credentials, inside the caller's transaction. */
 export async function storeGitCredentials(
@@ -36,7 +50,8 @@ export async function storeGitCredentials(
 
 /**
  * The credentials push and pull use with the remote `url`: those of `integrationId` (an integration of this
- * project, else NOT_FOUND), or the project's git integration, or none (a public remote). A token stored for
+ * project, else NOT_FOUND; a git one, GIT_INTEGRATION_WHERE, else BAD_REQUEST), or the project's git integration,
+ * or none (a public remote). A token stored for
  * another host (its configuration's `host`: the repository URL changed since) is never sent: PRECONDITION_FAILED.
  */
 export async function loadGitCredentials(
@@ -46,15 +61,26 @@ export async function loadGitCredentials(
   url: string,
 ): Promise<GitCredentials & { integrationId: string | null }> {
   const row = await db.projectIntegration.findFirst({
-    where: integrationId
-      ? { id: integrationId, projectId }
-      : { projectId, OR: [{ serviceName: GIT_INTEGRATION_NAME }, { serviceType: GIT_INTEGRATION_TYPE }] },
+    where: integrationId ? { id: integrationId, projectId } : { projectId, ...GIT_INTEGRATION_WHERE },
     orderBy: { createdAt: "desc" },
-    select: { id: true, apiKeyEncrypted: true, configuration: true, isActive: true },
+    select: {
+      id: true,
+      serviceName: true,
+      serviceType: true,
+      apiKeyEncrypted: true,
+      configuration: true,
+      isActive: true,
+    },
   });
   if (!row) {
     if (integrationId) throw new AppError("NOT_FOUND", "Integration not found.");
     return { integrationId: null };
+  }
+  if (!isGitIntegration(row)) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `The integration ${quote(row.serviceName)} does not hold git credentials: only a git integration's token is sent to a remote.`,
+    );
   }
   if (row.apiKeyEncrypted === null) {
     throw new AppError("BAD_REQUEST", "This integration has no token to authenticate with.");

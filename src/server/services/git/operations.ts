@@ -16,6 +16,11 @@ export const HEARTBEAT_MS = 10_000;
 export const STALE_AFTER_MS = 60_000;
 /** Imports one user may have running at once (each holds up to the import limits in memory). */
 export const MAX_RUNNING_IMPORTS_PER_USER = 3;
+/**
+ * Git work of any kind (import, push, pull, pull preview, branch list) one user may have running at once, on all
+ * instances together: each may download up to IMPORT_MAX_ARCHIVE_BYTES and hold files in memory.
+ */
+export const MAX_RUNNING_GIT_OPERATIONS_PER_USER = 4;
 
 /** The operation as the browser sees it. */
 export interface GitOperationView {
@@ -67,7 +72,11 @@ async function expireStale(db: Database): Promise<void> {
   });
 }
 
-/** Records a new running operation of `userId` and answers its id (429 past the running imports allowed). */
+/**
+ * Records a new running operation of `userId` and answers its id: TOO_MANY_REQUESTS past the running imports
+ * allowed, or past the git operations of any kind allowed (counted under a per-user advisory lock, so requests
+ * arriving together, on any instance, cannot all pass).
+ */
 export async function startOperation(options: {
   db: Database;
   userId: string;
@@ -78,13 +87,23 @@ export async function startOperation(options: {
   return options.db.$transaction(async (tx) => {
     // One start of this user's at a time: requests arriving together cannot all pass the count below.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('vf_git_operations'), hashtext(${options.userId}))`;
-    const running = await tx.gitOperation.count({
-      where: { userId: options.userId, kind: options.kind, status: "running" },
+    const kinds = await tx.gitOperation.groupBy({
+      by: ["kind"],
+      where: { userId: options.userId, status: "running" },
+      _count: { _all: true },
     });
-    if (options.kind === "import" && running >= MAX_RUNNING_IMPORTS_PER_USER) {
+    const running = kinds.reduce((sum, row) => sum + row._count._all, 0);
+    const imports = kinds.find((row) => row.kind === "import")?._count._all ?? 0;
+    if (options.kind === "import" && imports >= MAX_RUNNING_IMPORTS_PER_USER) {
       throw new AppError(
         "TOO_MANY_REQUESTS",
-        `You have ${running} imports running; wait for one to finish (or cancel it) before starting another.`,
+        `You have ${imports} imports running; wait for one to finish (or cancel it) before starting another.`,
+      );
+    }
+    if (running >= MAX_RUNNING_GIT_OPERATIONS_PER_USER) {
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `You have ${running} Git operations running (imports, pushes, pulls, previews, branch lists); wait for one to finish before starting another.`,
       );
     }
     const row = await tx.gitOperation.create({
@@ -213,16 +232,25 @@ export class OperationTracker {
   }
 }
 
+const CANCELLED_MESSAGES: Record<GitOperationKind, string> = {
+  import: "The import was cancelled.",
+  push: "The push was cancelled; nothing was sent.",
+  pull: "The pull was cancelled; nothing was written.",
+  preview: "The pull preview was cancelled.",
+  branches: "The branch list was cancelled.",
+};
+
 /**
- * Runs a push or pull of a project as a recorded operation: at most one runs per project at a time (a unique
- * index on the running rows; a second one answers CONFLICT), and its end is recorded whatever happens.
+ * Runs git work as a recorded operation (so it counts in the per-user bound and can be cancelled with git.cancel):
+ * `fn` gets the tracker, whose `signal` its HTTP requests take and whose `report` reads the cancel flag back. A
+ * push or pull of a project: at most one runs per project at a time (a unique index on the running rows; a second
+ * one answers CONFLICT). Its end is recorded whatever happens; a cancel answers CONFLICT.
  */
-export async function runProjectOperation<T>(
-  options: { db: Database; userId: string; projectId: string; kind: Exclude<GitOperationKind, "import"> },
-  fn: () => Promise<T>,
+export async function runOperation<T>(
+  options: { db: Database; userId: string; projectId: string | null; kind: Exclude<GitOperationKind, "import"> },
+  fn: (tracker: OperationTracker) => Promise<T>,
 ): Promise<T> {
   const { db } = options;
-  await expireStale(db);
   let id: string;
   try {
     id = await startOperation(options);
@@ -234,10 +262,14 @@ export async function runProjectOperation<T>(
   }
   const tracker = new OperationTracker(db, id);
   try {
-    const result = await fn();
+    const result = await fn(tracker);
     await tracker.finish("succeeded");
     return result;
   } catch (error) {
+    if (error instanceof OperationCancelled || tracker.signal.aborted) {
+      await tracker.finish("cancelled").catch(() => undefined);
+      throw new AppError("CONFLICT", CANCELLED_MESSAGES[options.kind]);
+    }
     await tracker
       .finish("failed", { error: error instanceof AppError ? error.message : "The operation failed on our side." })
       .catch(() => undefined);

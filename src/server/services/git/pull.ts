@@ -15,7 +15,7 @@ import { quote } from "../files/common";
 import { liveFiles, planMergeApply, previewFiles, withTreeClashes, type ReviewFile } from "../merge-review";
 import { mergeFileSets, type FileSet } from "../templates/merge";
 import { loadGitCredentials } from "./credentials";
-import { runProjectOperation } from "./operations";
+import { runOperation, type OperationTracker } from "./operations";
 import { checkRemoteUrl, fetchBranch, hasCommit, readCommitFiles, remoteBranches, withTempDir } from "./remote";
 import { changesSince, loadSync, recordSync, requireProjectRemote } from "./sync";
 
@@ -55,20 +55,36 @@ function fileSet(files: PreparedFile[]): FileSet {
  * the synced commit's. `upToDate` when the tip is the
  * synced commit (nothing is downloaded then).
  */
-async function fetchSides(db: Database, projectId: string, userId: string, integrationId: string | undefined) {
+async function fetchSides(
+  db: Database,
+  projectId: string,
+  userId: string,
+  integrationId: string | undefined,
+  tracker: OperationTracker,
+) {
+  const { signal } = tracker;
   const project = await requireProjectRemote(db, projectId, userId);
   const url = checkRemoteUrl(project.url);
   const credentials = await loadGitCredentials(db, projectId, integrationId, url);
   const remote = { url, credentials };
   const sync = await loadSync(db, projectId);
-  const { heads } = await remoteBranches(remote);
+  tracker.report("Connecting", 0, null);
+  const { heads } = await remoteBranches(remote, signal);
   const tip = heads.get(project.branch);
   if (tip === undefined) {
     throw new AppError("NOT_FOUND", `The branch ${quote(project.branch)} does not exist on the remote: push first.`);
   }
   if (tip === sync?.commit) return { upToDate: true as const, branch: project.branch, tip, sync };
   const sides = await withTempDir(async (dir): Promise<RemoteSides> => {
-    const remoteCommit = await fetchBranch({ dir, remote, branch: project.branch, until: sync?.commit ?? null });
+    const remoteCommit = await fetchBranch({
+      dir,
+      remote,
+      branch: project.branch,
+      until: sync?.commit ?? null,
+      signal,
+      onProgress: (event) => tracker.report(event.phase, event.loaded, event.total ?? null),
+      onBytes: (loaded) => tracker.report("Downloading", loaded, null),
+    });
     const theirs = await readCommitFiles(dir, remoteCommit);
     const baseCommit = sync && (await hasCommit(dir, sync.commit)) ? sync.commit : null;
     const base = baseCommit ? fileSet(await readCommitFiles(dir, baseCommit)) : new Map();
@@ -96,7 +112,17 @@ export async function previewGitPull(options: {
   input: TGitPullPreviewInput;
 }): Promise<GitPullPreview> {
   const { db, projectId, userId } = options;
-  const fetched = await fetchSides(db, projectId, userId, options.input.integrationId);
+  await requireProjectRemote(db, projectId, userId);
+  // Recorded (without the project: a preview never blocks a push or pull) to count in the per-user bound.
+  return runOperation({ db, userId, projectId: null, kind: "preview" }, (tracker) => preview(options, tracker));
+}
+
+async function preview(
+  options: Parameters<typeof previewGitPull>[0],
+  tracker: OperationTracker,
+): Promise<GitPullPreview> {
+  const { db, projectId, userId } = options;
+  const fetched = await fetchSides(db, projectId, userId, options.input.integrationId, tracker);
   if (fetched.upToDate) {
     return {
       upToDate: true,
@@ -136,12 +162,12 @@ export async function applyGitPull(options: {
 }): Promise<{ written: number; deleted: number; commit: string }> {
   const { db, projectId, userId } = options;
   await requireProjectRemote(db, projectId, userId);
-  return runProjectOperation({ db, userId, projectId, kind: "pull" }, () => pull(options));
+  return runOperation({ db, userId, projectId, kind: "pull" }, (tracker) => pull(options, tracker));
 }
 
-async function pull(options: Parameters<typeof applyGitPull>[0]) {
+async function pull(options: Parameters<typeof applyGitPull>[0], tracker: OperationTracker) {
   const { db, projectId, userId, input } = options;
-  const fetched = await fetchSides(db, projectId, userId, input.integrationId);
+  const fetched = await fetchSides(db, projectId, userId, input.integrationId, tracker);
   if (fetched.upToDate) {
     throw new AppError(
       "CONFLICT",
@@ -156,6 +182,8 @@ async function pull(options: Parameters<typeof applyGitPull>[0]) {
       remoteCommit: sides.remoteCommit,
     });
   }
+  // A cancel asked for during the download stops the pull here, before anything is written.
+  await tracker.checkCancelled();
   const actor = makeActor({ userId: options.actor.userId, source: "system" });
   return withWrite(
     db,

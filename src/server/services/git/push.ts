@@ -22,7 +22,7 @@ import { quote } from "../files/common";
 import { mib } from "../zip";
 import { loadGitCredentials } from "./credentials";
 import { guardedGitHttp } from "./http";
-import { runProjectOperation } from "./operations";
+import { runOperation, type OperationTracker } from "./operations";
 import {
   authOf,
   checkRemoteUrl,
@@ -93,8 +93,8 @@ export async function pushProject(options: {
 }): Promise<{ commit: string; branch: string; files: number }> {
   const { db, projectId, userId, input } = options;
   const project = await requireProjectRemote(db, projectId, userId);
-  return runProjectOperation({ db, userId, projectId, kind: "push" }, () =>
-    push(db, projectId, userId, project, input),
+  return runOperation({ db, userId, projectId, kind: "push" }, (tracker) =>
+    push(db, projectId, userId, project, input, tracker),
   );
 }
 
@@ -104,14 +104,17 @@ async function push(
   userId: string,
   project: Awaited<ReturnType<typeof requireProjectRemote>>,
   input: TGitPushInput,
+  tracker: OperationTracker,
 ): Promise<{ commit: string; branch: string; files: number }> {
+  const { signal } = tracker;
   const url = checkRemoteUrl(project.url);
   const credentials = await loadGitCredentials(db, projectId, input.integrationId, url);
   const remote: GitRemote = { url, credentials };
   const branch = project.branch;
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { fullName: true, email: true } });
   const sync = await loadSync(db, projectId);
-  const { heads } = await remoteBranches(remote);
+  tracker.report("Connecting", 0, null);
+  const { heads } = await remoteBranches(remote, signal);
   const tip = heads.get(branch) ?? null;
   if (tip === null && sync) {
     throw new AppError(
@@ -145,7 +148,14 @@ async function push(
     if (tip === null) await git.init({ fs, dir, defaultBranch: branch });
     else {
       // The synced commit's tree and objects, so the pushed tree is that tree with the project's changes only.
-      const fetched = await fetchBranch({ dir, remote, branch });
+      const fetched = await fetchBranch({
+        dir,
+        remote,
+        branch,
+        signal,
+        onProgress: (event) => tracker.report(event.phase, event.loaded, event.total ?? null),
+        onBytes: (loaded) => tracker.report("Downloading", loaded, null),
+      });
       if (fetched !== tip) throw movedOn(branch, fetched);
       treePaths = await importedTreePaths(dir, tip);
     }
@@ -163,7 +173,9 @@ async function push(
       parent: tip ? [tip] : [],
       ref: `refs/heads/${branch}`,
     });
-    const http = guardedGitHttp({ maxBytes: env.IMPORT_MAX_ARCHIVE_BYTES });
+    // The last point a cancel stops the push at: once sent, the remote has the commit.
+    await tracker.checkCancelled();
+    const http = guardedGitHttp({ maxBytes: env.IMPORT_MAX_ARCHIVE_BYTES, signal });
     try {
       const result = await git.push({
         fs,
@@ -184,7 +196,7 @@ async function push(
           `The remote's branch ${quote(branch)} moved on while this push started (someone else pushed). Pull first.`,
         );
       }
-      throw gitFailure(error, remote.url, Boolean(credentials.token));
+      throw gitFailure(signal.aborted ? signal.reason : error, remote.url, Boolean(credentials.token));
     }
     await db.$transaction((tx) => recordSync(tx, projectId, commit, hashes));
     return { commit, branch, files: hashes.length };

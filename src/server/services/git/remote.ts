@@ -11,6 +11,7 @@ import git, { Errors, type AuthCallback, type ProgressCallback, type WalkerEntry
 import { env } from "~/env";
 import type { TGitBranchesInput } from "~/lib/git/schemas";
 import { normalizeFilePath, type PathCheck } from "~/lib/paths";
+import type { Database } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { OutboundError, checkOutboundUrl } from "~/server/net/outbound";
 import { prepareBytes, type PreparedFile } from "../files/content";
@@ -18,8 +19,8 @@ import { quote } from "../files/common";
 import { assertConsistentTree, importSkipReason } from "../files/import-export";
 import { mib } from "../zip";
 import { DownloadTooLarge, GitTimeout, guardedGitHttp, packLimits } from "./http";
+import { OperationCancelled, runOperation } from "./operations";
 import { PackTooLarge, PackUnreadable } from "./pack-check";
-import { OperationCancelled } from "./operations";
 
 /** The temporary directories of git work start with this, under the system's temporary folder. */
 export const GIT_TEMP_PREFIX = "vaporform-git-";
@@ -146,11 +147,18 @@ export async function remoteBranches(remote: GitRemote, signal?: AbortSignal) {
   }
 }
 
-/** git.branches: the branches of a remote and its default branch. */
-export async function listRemoteBranches(input: TGitBranchesInput) {
+/** git.branches: the branches of a remote and its default branch (recorded: it counts in the per-user bound). */
+export async function listRemoteBranches(options: { db: Database; userId: string; input: TGitBranchesInput }) {
+  const { input } = options;
   const url = checkRemoteUrl(input.url);
-  const { heads, defaultBranch } = await remoteBranches({ url, credentials: input });
-  return { branches: [...heads.keys()].sort(), defaultBranch };
+  return runOperation(
+    { db: options.db, userId: options.userId, projectId: null, kind: "branches" },
+    async (tracker) => {
+      tracker.report("Connecting", 0, null);
+      const { heads, defaultBranch } = await remoteBranches({ url, credentials: input }, tracker.signal);
+      return { branches: [...heads.keys()].sort(), defaultBranch };
+    },
+  );
 }
 
 /** Runs `fn` in a new temporary directory, removed afterwards whatever happens. */

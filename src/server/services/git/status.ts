@@ -1,7 +1,7 @@
 /** Where a project stands with its Git remote: the remote, the last sync, what changed since, a running operation. */
 import type { GitChange } from "~/lib/git/schemas";
 import type { Database } from "~/server/db/client";
-import { GIT_INTEGRATION_NAME, GIT_INTEGRATION_TYPE } from "./credentials";
+import { GIT_INTEGRATION_WHERE } from "./credentials";
 import { runningOperation, type GitOperationView } from "./operations";
 import { changesSince, loadProjectRemote, loadSync } from "./sync";
 
@@ -27,7 +27,7 @@ export async function getGitStatus(options: { db: Database; projectId: string; u
     where: {
       projectId,
       apiKeyEncrypted: { not: null },
-      OR: [{ serviceName: GIT_INTEGRATION_NAME }, { serviceType: GIT_INTEGRATION_TYPE }],
+      ...GIT_INTEGRATION_WHERE,
     },
   });
   return {

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { runMaintenance } from "~/server/db/maintenance";
+import { pruneGitOperations, removeStaleGitTempDirs } from "~/server/services/git/cleanup";
 import { previewHealthJob } from "~/server/services/preview/health";
 import { reconcileProjectCounters } from "./counters";
 import { reconcileUsageRollups } from "./rollups";
@@ -34,13 +35,21 @@ const maintenance: JobDefinition = {
   title: "Activity partitions and retention",
   description:
     "Creates the activity log's monthly partitions three months ahead, empties the default partition, drops " +
-    "months past ACTIVITY_RETENTION_MONTHS, and forgets job runs older than 90 days.",
+    "months past ACTIVITY_RETENTION_MONTHS, forgets job runs older than 90 days and finished git operations older " +
+    "than 30 days, and removes git temporary directories (vaporform-git-*) a crash left for over an hour.",
   cron: "17 3 * * *",
   timeoutSeconds: 30 * 60,
   async run({ pool, retentionMonths }) {
     await runMaintenance(pool, { retentionMonths });
     const pruned = await pool.query("DELETE FROM job_runs WHERE started_at < now() - interval '90 days'");
-    return { retentionMonths: retentionMonths ?? null, jobRunsPruned: pruned.rowCount ?? 0 };
+    const gitOperationsPruned = await pruneGitOperations(pool);
+    const gitTempDirsRemoved = await removeStaleGitTempDirs();
+    return {
+      retentionMonths: retentionMonths ?? null,
+      jobRunsPruned: pruned.rowCount ?? 0,
+      gitOperationsPruned,
+      gitTempDirsRemoved,
+    };
   },
 };
 
