@@ -6,7 +6,7 @@ import { startFakeNpmRegistry, type FakeNpmRegistry } from "../support/fake-npm-
 
 const { createPreparer } = await import("~/server/services/preview/prepare");
 const { planDependencies } = await import("~/server/services/preview/deps-plan");
-const { ensureDependencies } = await import("~/server/services/preview/deps");
+const { ensureDependencies, MAX_CONCURRENT_INSTALLS } = await import("~/server/services/preview/deps");
 const { pool } = await import("../db");
 const { newProject, signedInUser } = await import("../files/support");
 
@@ -241,6 +241,32 @@ describe("the install lock", () => {
     other.release();
     expect(await waiting).toMatchObject({ dir: path.join(deps.root, plan!.key), installed: false });
     expect(registry.requests.length).toBe(before);
+  });
+});
+
+describe("the install cap", () => {
+  it(`runs at most ${MAX_CONCURRENT_INSTALLS} npm installs at once; the others wait their turn and succeed`, async () => {
+    const slow = await startFakeNpmRegistry({ markerPath: marker(), delayMs: 1_500 });
+    try {
+      const deps = settings({ registry: slow.url });
+      // Three distinct sets, one package each: a package being answered means its install is running.
+      const plans = ["tiny-greet", "tiny-dom", "tiny-scripted"].map((name) => {
+        const planned = planDependencies({
+          packageJson: JSON.stringify({ dependencies: { [name]: "1.0.0" } }),
+          lockfile: null,
+          registry: slow.url,
+        });
+        return planned.ok ? planned.plan! : null;
+      });
+      const results = await Promise.all(plans.map((plan) => ensureDependencies({ pool, plan: plan!, settings: deps })));
+      expect(results.map((result) => result.installed)).toEqual([true, true, true]);
+      expect(slow.peakPackagesInFlight()).toBeLessThanOrEqual(MAX_CONCURRENT_INSTALLS);
+      // npm's cache was inside each install's folder: nothing of it is left beside the sets.
+      expect(readdirSync(deps.root).sort()).toEqual(plans.map((plan) => plan!.key).sort());
+      for (const plan of plans) expect(existsSync(path.join(deps.root, plan!.key, ".npm-cache"))).toBe(false);
+    } finally {
+      await slow.close();
+    }
   });
 });
 
