@@ -145,6 +145,31 @@ describe("preview dependencies", () => {
     expect((await prepared())?.message).toMatch(/^npm install failed\. npm said: E404: .*no-such-package-here/);
   });
 
+  it("does not run npm again on a reload for a set that just failed; an edit of package.json installs at once", async () => {
+    const { api, projectId, prepared } = await bundledProject({
+      "package.json": JSON.stringify({ dependencies: { "no-such-package-either": "^1.0.0" } }),
+      "src/main.tsx": 'import { greet } from "tiny-greet";\nconsole.log(greet("again"));\n',
+    });
+    const preparer = createPreparer({ pool, deps: settings(), log: () => {} });
+    await preparer.prepare(projectId);
+    expect((await prepared())?.message).toMatch(/E404: .*no-such-package-either/);
+    const before = registry.requests.length;
+    const reloaded = await preparer.bundle(projectId, "src/main.tsx");
+    expect(reloaded.ok ? "" : reloaded.errors[0]?.text).toMatch(/E404: .*no-such-package-either/);
+    expect(registry.requests.length).toBe(before);
+
+    const file = await api.file.read({ projectId, path: "package.json" });
+    await api.file.save({
+      projectId,
+      path: "package.json",
+      content: JSON.stringify({ dependencies: { "tiny-greet": "1.0.0" } }),
+      fileId: file.id,
+      baseVersion: file.version,
+    });
+    expect((await preparer.bundle(projectId, "src/main.tsx")).ok).toBe(true);
+    expect(registry.requests.slice(before)).toContain("/tiny-greet");
+  });
+
   it("stops an install past the size limit and keeps nothing of it", async () => {
     const deps = settings({ maxBytes: 1024 });
     const { projectId, prepared } = await bundledProject(greetProject);

@@ -39,6 +39,8 @@ export function depsSettings(): DepsSettings {
 
 /** An install that did not succeed; `message` is what the preview pane shows. */
 export class DepsInstallError extends Error {}
+/** No install slot is free and too many wait: worth trying again soon (never remembered as the set's failure). */
+class DepsBusyError extends DepsInstallError {}
 
 export interface InstalledDeps {
   /** The folder holding `node_modules`. */
@@ -54,6 +56,10 @@ const inFlight = new Map<string, Promise<InstalledDeps>>();
 export const MAX_CONCURRENT_INSTALLS = 2;
 export const MAX_WAITING_INSTALLS = 16;
 const installSlots = createLimiter(MAX_CONCURRENT_INSTALLS, MAX_WAITING_INSTALLS);
+/** A set whose install failed is not tried again before this (each reload would run npm again otherwise). */
+export const FAILED_INSTALL_RETRY_MS = 30_000;
+/** By install folder: the failure and when it happened (oldest first; bounded). */
+const recentFailures = new Map<string, { error: DepsInstallError; at: number }>();
 
 /** The installed dependencies of `plan`: from the cache, or installed now (once, whoever else asks). */
 export function ensureDependencies(options: {
@@ -64,7 +70,25 @@ export function ensureDependencies(options: {
   const { plan } = options;
   const running = inFlight.get(plan.key);
   if (running) return running;
-  const promise = ensureOnce(options).finally(() => inFlight.delete(plan.key));
+  const dir = path.join(options.settings.root, plan.key);
+  const failed = recentFailures.get(dir);
+  if (failed && Date.now() - failed.at < FAILED_INSTALL_RETRY_MS) return Promise.reject(failed.error);
+  const promise = ensureOnce(options)
+    .then(
+      (installed) => {
+        recentFailures.delete(dir);
+        return installed;
+      },
+      (error: unknown) => {
+        if (error instanceof DepsInstallError && !(error instanceof DepsBusyError)) {
+          recentFailures.delete(dir);
+          recentFailures.set(dir, { error, at: Date.now() });
+          if (recentFailures.size > 256) recentFailures.delete(recentFailures.keys().next().value!);
+        }
+        throw error;
+      },
+    )
+    .finally(() => inFlight.delete(plan.key));
   inFlight.set(plan.key, promise);
   return promise;
 }
@@ -94,7 +118,7 @@ async function ensureOnce({ pool, plan, settings }: { pool: pg.Pool; plan: DepsP
     )
     .catch((error: unknown) => {
       if (!(error instanceof LimiterBusyError)) throw error;
-      throw new DepsInstallError(
+      throw new DepsBusyError(
         `The server is busy installing other previews' dependencies (${MAX_CONCURRENT_INSTALLS} at a time, ` +
           `${MAX_WAITING_INSTALLS} waiting): reload the preview in a minute to try again.`,
       );
