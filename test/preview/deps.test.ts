@@ -6,7 +6,7 @@ import { startFakeNpmRegistry, type FakeNpmRegistry } from "../support/fake-npm-
 
 const { createPreparer } = await import("~/server/services/preview/prepare");
 const { planDependencies } = await import("~/server/services/preview/deps-plan");
-const { ensureDependencies } = await import("~/server/services/preview/deps");
+const { ensureDependencies, MAX_CONCURRENT_INSTALLS } = await import("~/server/services/preview/deps");
 const { pool } = await import("../db");
 const { newProject, signedInUser } = await import("../files/support");
 
@@ -145,6 +145,31 @@ describe("preview dependencies", () => {
     expect((await prepared())?.message).toMatch(/^npm install failed\. npm said: E404: .*no-such-package-here/);
   });
 
+  it("does not run npm again on a reload for a set that just failed; an edit of package.json installs at once", async () => {
+    const { api, projectId, prepared } = await bundledProject({
+      "package.json": JSON.stringify({ dependencies: { "no-such-package-either": "^1.0.0" } }),
+      "src/main.tsx": 'import { greet } from "tiny-greet";\nconsole.log(greet("again"));\n',
+    });
+    const preparer = createPreparer({ pool, deps: settings(), log: () => {} });
+    await preparer.prepare(projectId);
+    expect((await prepared())?.message).toMatch(/E404: .*no-such-package-either/);
+    const before = registry.requests.length;
+    const reloaded = await preparer.bundle(projectId, "src/main.tsx");
+    expect(reloaded.ok ? "" : reloaded.errors[0]?.text).toMatch(/E404: .*no-such-package-either/);
+    expect(registry.requests.length).toBe(before);
+
+    const file = await api.file.read({ projectId, path: "package.json" });
+    await api.file.save({
+      projectId,
+      path: "package.json",
+      content: JSON.stringify({ dependencies: { "tiny-greet": "1.0.0" } }),
+      fileId: file.id,
+      baseVersion: file.version,
+    });
+    expect((await preparer.bundle(projectId, "src/main.tsx")).ok).toBe(true);
+    expect(registry.requests.slice(before)).toContain("/tiny-greet");
+  });
+
   it("stops an install past the size limit and keeps nothing of it", async () => {
     const deps = settings({ maxBytes: 1024 });
     const { projectId, prepared } = await bundledProject(greetProject);
@@ -241,6 +266,32 @@ describe("the install lock", () => {
     other.release();
     expect(await waiting).toMatchObject({ dir: path.join(deps.root, plan!.key), installed: false });
     expect(registry.requests.length).toBe(before);
+  });
+});
+
+describe("the install cap", () => {
+  it(`runs at most ${MAX_CONCURRENT_INSTALLS} npm installs at once; the others wait their turn and succeed`, async () => {
+    const slow = await startFakeNpmRegistry({ markerPath: marker(), delayMs: 1_500 });
+    try {
+      const deps = settings({ registry: slow.url });
+      // Three distinct sets, one package each: a package being answered means its install is running.
+      const plans = ["tiny-greet", "tiny-dom", "tiny-scripted"].map((name) => {
+        const planned = planDependencies({
+          packageJson: JSON.stringify({ dependencies: { [name]: "1.0.0" } }),
+          lockfile: null,
+          registry: slow.url,
+        });
+        return planned.ok ? planned.plan! : null;
+      });
+      const results = await Promise.all(plans.map((plan) => ensureDependencies({ pool, plan: plan!, settings: deps })));
+      expect(results.map((result) => result.installed)).toEqual([true, true, true]);
+      expect(slow.peakPackagesInFlight()).toBeLessThanOrEqual(MAX_CONCURRENT_INSTALLS);
+      // npm's cache was inside each install's folder: nothing of it is left beside the sets.
+      expect(readdirSync(deps.root).sort()).toEqual(plans.map((plan) => plan!.key).sort());
+      for (const plan of plans) expect(existsSync(path.join(deps.root, plan!.key, ".npm-cache"))).toBe(false);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

@@ -11,15 +11,23 @@ const { startPreviewHost } = await import("~/server/services/preview/host");
 const { previewSettings, startPreview } = await import("~/server/services/preview/lifecycle");
 const { checkPreviewHealth } = await import("~/server/services/preview/health");
 const { findJobDefinition } = await import("~/server/services/jobs/registry");
+const { createBundleCache } = await import("~/server/services/preview/bundle-cache");
 const { pool } = await import("../db");
 const { expectFailure, newProject, signedInUser } = await import("../files/support");
 
 type Host = Awaited<ReturnType<typeof startPreviewHost>>;
 const APP_ORIGIN = "http://localhost:3999";
 let host: Host;
+const bundles = createBundleCache();
 
 beforeAll(async () => {
-  host = await startPreviewHost({ pool, settings: previewSettings(), appOrigin: APP_ORIGIN, reconcileMs: 200 });
+  host = await startPreviewHost({
+    pool,
+    settings: previewSettings(),
+    appOrigin: APP_ORIGIN,
+    reconcileMs: 200,
+    bundleCache: bundles,
+  });
 });
 
 afterAll(async () => {
@@ -188,6 +196,53 @@ describe("project.start / project.stop", () => {
     await expect
       .poll(async () => (await api.project.preview({ projectId })).prepare)
       .toMatchObject({ phase: "ready", steps: [{ id: "bundle", label: "Bundling src/main.tsx", state: "done" }] });
+    await api.project.stop({ projectId });
+  });
+});
+
+describe("the bundle cache", () => {
+  it("builds a module once while no file changes, again after an edit (serving the new code), once for concurrent requests", async () => {
+    const { api, projectId } = await siteProject({
+      "index.html": '<div id="root"></div><script type="module" src="/src/main.tsx"></script>',
+      "src/main.tsx": 'document.title = "main";\n',
+      "src/widget.tsx": 'import { label } from "./label";\ndocument.title = label;\n',
+      "src/label.ts": 'export const label: string = "first label";\n',
+      "src/other.tsx": 'document.title = "other";\n',
+    });
+    const { port } = await api.project.start({ projectId });
+    // The host bundles the entry when the port opens: counted from after that.
+    await expect.poll(async () => (await api.project.preview({ projectId })).prepare?.phase).toBe("ready");
+    const before = bundles.builds;
+
+    const first = await rawGet(port!, "/src/widget.tsx");
+    const second = await rawGet(port!, "/src/widget.tsx");
+    expect(first.body).toContain("first label");
+    expect(second.body).toBe(first.body);
+    expect(bundles.builds - before).toBe(1);
+
+    // An edit of a file the module imports (not the module itself): the next request builds and serves it.
+    const file = await api.file.read({ projectId, path: "src/label.ts" });
+    await api.file.save({
+      projectId,
+      path: "src/label.ts",
+      content: 'export const label: string = "second label";\n',
+      fileId: file.id,
+      baseVersion: file.version,
+    });
+    const edited = await rawGet(port!, "/src/widget.tsx");
+    expect(edited.body).toContain("second label");
+    expect(edited.body).not.toContain("first label");
+    expect(bundles.builds - before).toBe(2);
+    // A new file changes the state too (it could be what an import was missing).
+    await api.file.create({ projectId, path: "src/extra.ts", content: "export {};\n" });
+    await rawGet(port!, "/src/widget.tsx");
+    expect(bundles.builds - before).toBe(3);
+
+    const together = await Promise.all(Array.from({ length: 6 }, () => rawGet(port!, "/src/other.tsx")));
+    expect(together.map((response) => response.status)).toEqual(Array(6).fill(200));
+    expect(new Set(together.map((response) => response.body)).size).toBe(1);
+    expect(together[0]!.body).toContain('"other"');
+    expect(bundles.builds - before).toBe(4);
     await api.project.stop({ projectId });
   });
 });

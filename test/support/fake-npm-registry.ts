@@ -25,6 +25,8 @@ export interface FakeNpmRegistry {
   port: number;
   /** Request paths answered, in order (packuments and tarballs). */
   requests: string[];
+  /** The most distinct packages ever being answered at once (with `delayMs`: how many installs overlapped). */
+  peakPackagesInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -103,9 +105,15 @@ export function tarball(files: Record<string, string>): Buffer {
 
 /** Starts the registry on 127.0.0.1 (`port` 0: any free port). */
 export async function startFakeNpmRegistry(
-  options: { port?: number; markerPath?: string } = {},
+  options: {
+    port?: number;
+    markerPath?: string;
+    /** Each answer waits this long (a slow registry). */ delayMs?: number;
+  } = {},
 ): Promise<FakeNpmRegistry> {
   const requests: string[] = [];
+  const inFlight = new Map<string, number>();
+  let peak = 0;
   const built = new Map<string, { packument: (base: string) => unknown; tgz: Buffer }>();
   for (const pkg of packages(options.markerPath ?? "/tmp/vaporform-fake-npm-install-script-ran")) {
     const manifest = {
@@ -144,24 +152,36 @@ export async function startFakeNpmRegistry(
     requests.push(path);
     const base = `http://${req.headers.host}`;
     const tarballMatch = /^\/([^/]+)\/-\/[^/]+\.tgz$/.exec(path);
-    const pkg = built.get(tarballMatch ? tarballMatch[1]! : path.slice(1));
+    const name = tarballMatch ? tarballMatch[1]! : path.slice(1);
+    const pkg = built.get(name);
+    inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
+    peak = Math.max(peak, inFlight.size);
+    res.on("close", () => {
+      const left = (inFlight.get(name) ?? 1) - 1;
+      if (left > 0) inFlight.set(name, left);
+      else inFlight.delete(name);
+    });
+    setTimeout(() => answer(res, pkg, tarballMatch !== null, base), options.delayMs ?? 0);
+  });
+  function answer(res: http.ServerResponse, pkg: ReturnType<typeof built.get>, tarball: boolean, base: string) {
     if (!pkg) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "Not found" }));
-    } else if (tarballMatch) {
+    } else if (tarball) {
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": pkg.tgz.length });
       res.end(pkg.tgz);
     } else {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(pkg.packument(base)));
     }
-  });
+  }
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
     requests,
+    peakPackagesInFlight: () => peak,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

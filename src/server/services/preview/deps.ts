@@ -4,7 +4,9 @@
  * script (`--ignore-scripts`), never installs devDependencies, and is bounded in time and size; it is written into a
  * temporary folder and renamed into place, so a cache entry is complete or absent. A PostgreSQL advisory lock per
  * key keeps two instances (or two requests) from installing the same set twice; the most recently used
- * `keep` entries stay, older ones are removed after each install.
+ * `keep` entries stay, older ones are removed after each install. At most `MAX_CONCURRENT_INSTALLS` npm processes
+ * run in this process (more sets wait their turn, up to `MAX_WAITING_INSTALLS`; past that an install is refused as
+ * busy), and npm's cache lives inside the install's temporary folder, so the size limit counts it.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +15,7 @@ import path from "node:path";
 import type pg from "pg";
 import { env, npmChildEnvironment } from "~/env";
 import type { DepsPlan } from "./deps-plan";
+import { createLimiter, LimiterBusyError } from "./limiter";
 
 export interface DepsSettings {
   /** The cache folder (`VAPORFORM_DATA_DIR/preview-deps`). */
@@ -36,6 +39,8 @@ export function depsSettings(): DepsSettings {
 
 /** An install that did not succeed; `message` is what the preview pane shows. */
 export class DepsInstallError extends Error {}
+/** No install slot is free and too many wait: worth trying again soon (never remembered as the set's failure). */
+class DepsBusyError extends DepsInstallError {}
 
 export interface InstalledDeps {
   /** The folder holding `node_modules`. */
@@ -48,6 +53,13 @@ export interface InstalledDeps {
 /** Second key space of the install lock ("vfpd"), apart from the app's other advisory locks. */
 const INSTALL_LOCK_CLASS = 0x76667064;
 const inFlight = new Map<string, Promise<InstalledDeps>>();
+export const MAX_CONCURRENT_INSTALLS = 2;
+export const MAX_WAITING_INSTALLS = 16;
+const installSlots = createLimiter(MAX_CONCURRENT_INSTALLS, MAX_WAITING_INSTALLS);
+/** A set whose install failed is not tried again before this (each reload would run npm again otherwise). */
+export const FAILED_INSTALL_RETRY_MS = 30_000;
+/** By install folder: the failure and when it happened (oldest first; bounded). */
+const recentFailures = new Map<string, { error: DepsInstallError; at: number }>();
 
 /** The installed dependencies of `plan`: from the cache, or installed now (once, whoever else asks). */
 export function ensureDependencies(options: {
@@ -58,7 +70,25 @@ export function ensureDependencies(options: {
   const { plan } = options;
   const running = inFlight.get(plan.key);
   if (running) return running;
-  const promise = ensureOnce(options).finally(() => inFlight.delete(plan.key));
+  const dir = path.join(options.settings.root, plan.key);
+  const failed = recentFailures.get(dir);
+  if (failed && Date.now() - failed.at < FAILED_INSTALL_RETRY_MS) return Promise.reject(failed.error);
+  const promise = ensureOnce(options)
+    .then(
+      (installed) => {
+        recentFailures.delete(dir);
+        return installed;
+      },
+      (error: unknown) => {
+        if (error instanceof DepsInstallError && !(error instanceof DepsBusyError)) {
+          recentFailures.delete(dir);
+          recentFailures.set(dir, { error, at: Date.now() });
+          if (recentFailures.size > 256) recentFailures.delete(recentFailures.keys().next().value!);
+        }
+        throw error;
+      },
+    )
+    .finally(() => inFlight.delete(plan.key));
   inFlight.set(plan.key, promise);
   return promise;
 }
@@ -75,20 +105,32 @@ async function ensureOnce({ pool, plan, settings }: { pool: pg.Pool; plan: DepsP
     await touch(dir);
     return { dir, installed: false, ms: Date.now() - started };
   }
-  return withInstallLock(pool, plan.key, settings.timeoutMs, async () => {
-    // Another instance may have finished it while this one waited for the lock.
-    if (await exists(dir)) return { dir, installed: false, ms: Date.now() - started };
-    await install(plan, settings, dir);
-    await prune(settings, plan.key).catch(() => {});
-    return { dir, installed: true, ms: Date.now() - started };
-  });
+  // The slot is taken before the lock: a waiting install holds no database connection.
+  return installSlots
+    .run(() =>
+      withInstallLock(pool, plan.key, settings.timeoutMs, async () => {
+        // Another instance (or an earlier install here) may have finished it while this one waited.
+        if (await exists(dir)) return { dir, installed: false, ms: Date.now() - started };
+        await install(plan, settings, dir);
+        await prune(settings, plan.key).catch(() => {});
+        return { dir, installed: true, ms: Date.now() - started };
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof LimiterBusyError)) throw error;
+      throw new DepsBusyError(
+        `The server is busy installing other previews' dependencies (${MAX_CONCURRENT_INSTALLS} at a time, ` +
+          `${MAX_WAITING_INSTALLS} waiting): reload the preview in a minute to try again.`,
+      );
+    });
 }
 
 async function install(plan: DepsPlan, settings: DepsSettings, dir: string): Promise<void> {
   await fs.mkdir(settings.root, { recursive: true });
   const id = `${plan.key.slice(0, 12)}-${randomBytes(4).toString("hex")}`;
   const temp = path.join(settings.root, `.tmp-${id}`);
-  const cache = path.join(settings.root, `.tmp-${id}.npm-cache`);
+  // npm's cache (packuments, tarballs) inside the install's folder: measured with it, removed with it.
+  const cache = path.join(temp, ".npm-cache");
   try {
     await fs.mkdir(temp);
     // Only these two files of the project reach the disk (as planned: no scripts, no workspaces, no addresses).
@@ -96,13 +138,13 @@ async function install(plan: DepsPlan, settings: DepsSettings, dir: string): Pro
     if (plan.lockfile !== null) await fs.writeFile(path.join(temp, "package-lock.json"), plan.lockfile);
     await runNpm(plan, settings, temp, cache);
     if ((await dirSize(temp, Infinity)) > settings.maxBytes) throw tooLarge(settings);
+    await fs.rm(cache, { recursive: true, force: true });
     await fs.rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
       // Someone without the lock (another machine's instance on a shared disk) was first: theirs is as good.
       if (!(await exists(dir))) throw error;
     });
   } finally {
     await fs.rm(temp, { recursive: true, force: true });
-    await fs.rm(cache, { recursive: true, force: true });
   }
 }
 

@@ -2,8 +2,8 @@
  * The preview host: one node:http listener per running preview, in the parent process of `npm start` (beside the
  * job worker), not in the Next server. Why there: it is the long-lived process that starts first (so it re-opens
  * the previews that were running before a restart), it survives Next's dev reloads, and a preview's traffic never
- * shares the app's event loop budget with its pages. Files are read from PostgreSQL on every request (with an
- * ETag from content_hash), so a saved edit shows on the next reload.
+ * shares the app's event loop budget with its pages. Files are read from PostgreSQL on every request (ETag: the
+ * content_hash; bundles: see bundle-cache.ts), so a saved edit shows on the next reload.
  *
  * Every response carries a strict CSP whose `sandbox` directive gives the page an opaque origin even when opened
  * outside the IDE's sandboxed iframe: it can never read or set the app's cookies (cookies ignore ports, so a
@@ -14,6 +14,7 @@ import type pg from "pg";
 import { mimeTypeForPath } from "~/lib/file-types";
 import { normalizeFilePath } from "~/lib/paths";
 import { BUNDLED_EXTENSIONS, errorModule, formatBundleError } from "./bundle";
+import type { BundleCache } from "./bundle-cache";
 import { depsSettings, type DepsSettings } from "./deps";
 import { HEALTH_PATH, SERVICE_RESOURCE, type PreviewSettings } from "./lifecycle";
 import { createPreparer } from "./prepare";
@@ -31,6 +32,7 @@ export interface PreviewHostOptions {
   metricsMs?: number;
   /** Where and how npm dependencies of bundled previews are installed (default: from the environment). */
   deps?: DepsSettings;
+  bundleCache?: BundleCache; // default: one of this host's own
   log?: (line: string) => void;
 }
 
@@ -70,11 +72,11 @@ export function previewContentSecurityPolicy(appOrigin: string): string {
 
 /** Starts the host: LISTEN for changes, open the previews that should be up, and keep them in step. */
 export async function startPreviewHost(options: PreviewHostOptions): Promise<PreviewHost> {
-  const { pool, settings, appOrigin, reconcileMs = 5_000, metricsMs = 10_000 } = options;
+  const { pool, settings, appOrigin, reconcileMs = 5_000, metricsMs = 10_000, bundleCache } = options;
   const log = options.log ?? ((line: string) => console.warn(line));
   const csp = previewContentSecurityPolicy(appOrigin);
   const listeners = new Map<string, Listener>();
-  const preparer = createPreparer({ pool, deps: options.deps ?? depsSettings(), log });
+  const preparer = createPreparer({ pool, deps: options.deps ?? depsSettings(), log, bundleCache });
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
@@ -162,9 +164,8 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       return;
     }
     if (!file.is_binary && BUNDLED_EXTENSIONS.test(checked.path)) {
-      // A browser cannot run TypeScript/JSX: bundled from the project's files on every request (no ETag: the
-      // bundle depends on every file it imports), with its installed dependencies. Errors show in the page (and
-      // in the pane), with file and line.
+      // TypeScript/JSX, bundled with its dependencies (bundle-cache.ts: built again once a file changed). Errors show
+      // in the page (and in the pane), with file and line.
       const bundled = await preparer.bundle(projectId, checked.path);
       send(
         200,

@@ -2,13 +2,14 @@
  * Preparing a running preview whose index.html loads a TypeScript/JSX module: install the npm dependencies of its
  * package.json (deps.ts), then bundle the entry (bundle.ts). Runs in the preview host (the process that serves the
  * port), when the listener opens and again on every request of a bundled module, so an edit of package.json is
- * installed on the next reload. Each step is written into the service row's `configuration.prepare`
+ * installed on the next reload; the bundle comes from the host's cache (bundle-cache.ts) while no file changed. Each step is written into the service row's `configuration.prepare`
  * (ZPreviewPrepare), which `project.preview` answers and the pane shows: with several instances, the one serving
  * the port writes it, and any instance's Next server reads it.
  */
 import type pg from "pg";
 import type { PreviewBundleError, PreviewPrepare, PreviewStep } from "~/lib/schemas/preview";
 import { bundleModule, type BundleDeps, type BundleResult } from "./bundle";
+import { bundleKey, createBundleCache, projectFileState, type BundleCache } from "./bundle-cache";
 import { DepsInstallError, ensureDependencies, isInstalled, type DepsSettings } from "./deps";
 import { planDependencies } from "./deps-plan";
 import { SERVICE_RESOURCE } from "./lifecycle";
@@ -23,8 +24,15 @@ export interface Preparer {
   forget(projectId: string): void;
 }
 
-export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log?: (line: string) => void }): Preparer {
+export function createPreparer(options: {
+  pool: pg.Pool;
+  deps: DepsSettings;
+  log?: (line: string) => void;
+  /** Where bundles are kept between requests (default: a cache of this preparer's own). */
+  bundleCache?: BundleCache;
+}): Preparer {
   const { pool, deps: settings } = options;
+  const cache = options.bundleCache ?? createBundleCache();
   const log = options.log ?? ((line: string) => console.warn(line));
   const recorded = new Map<string, string>();
   /** Per preview, the install step that installed its current set: a reload's cache hit keeps showing it. */
@@ -65,15 +73,15 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
     projectId: string,
     files: Awaited<ReturnType<typeof readFiles>>,
     onStep: (step: PreviewStep) => Promise<void>,
-  ): Promise<{ deps: BundleDeps; failure: string | null }> {
+  ): Promise<{ deps: BundleDeps; depsKey: string; failure: string | null }> {
     const planned = planDependencies({ ...files, registry: settings.registry });
     const fail = async (message: string, label: string) => {
       await onStep({ id: "install", label, state: "failed", ms: null });
-      return { deps: { dir: null, reason: "failed", message } as const, failure: message };
+      return { deps: { dir: null, reason: "failed", message } as const, depsKey: "failed", failure: message };
     };
     if (!planned.ok) return fail(planned.message, "Dependencies cannot be installed");
     const plan = planned.plan;
-    if (!plan) return { deps: { dir: null, reason: "none" }, failure: null };
+    if (!plan) return { deps: { dir: null, reason: "none" }, depsKey: "none", failure: null };
     const count = `${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"}`;
     const cached = await isInstalled(plan, settings);
     if (!cached)
@@ -96,7 +104,7 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
             };
       installs.set(projectId, { key: plan.key, step });
       await onStep(step);
-      return { deps: { dir: installed.dir, devPackages: plan.devPackages }, failure: null };
+      return { deps: { dir: installed.dir, devPackages: plan.devPackages }, depsKey: plan.key, failure: null };
     } catch (error) {
       if (!(error instanceof DepsInstallError)) throw error;
       return fail(error.message, `Installing dependencies (${count}) failed`);
@@ -113,7 +121,7 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
     const show = async (phase: PreviewPrepare["phase"], extra: Partial<PreviewPrepare> = {}) => {
       if (forEntry) await record(projectId, { phase, steps: [...steps], errors: [], message: null, ...extra });
     };
-    const { deps, failure } = await dependencies(projectId, files, async (step) => {
+    const { deps, depsKey, failure } = await dependencies(projectId, files, async (step) => {
       const at = steps.findIndex((known) => known.id === step.id);
       if (at >= 0) steps[at] = step;
       else steps.push(step);
@@ -138,7 +146,11 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
       steps.pop();
     }
     const started = Date.now();
-    const result = await bundleModule(pool, projectId, target, deps);
+    // Read before the build: an edit while it runs makes a new key, so the next request builds again.
+    const fileState = await projectFileState(pool, projectId);
+    const result = await cache.get(bundleKey({ projectId, modulePath: target, depsKey, fileState }), () =>
+      bundleModule(pool, projectId, target, deps),
+    );
     const ms = Date.now() - started;
     steps.push(bundleStep(result.ok ? "done" : "failed", ms));
     const errors: PreviewBundleError[] = result.ok ? [] : result.errors.slice(0, 20);
@@ -156,6 +168,7 @@ export function createPreparer(options: { pool: pg.Pool; deps: DepsSettings; log
     forget(projectId) {
       recorded.delete(projectId);
       installs.delete(projectId);
+      cache.forget(projectId);
     },
   };
 }
