@@ -83,6 +83,7 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
   await list.goto("/projects");
   const card = list.getByTestId("project-list").getByRole("listitem").filter({ hasText: repoName });
   await expect(card.getByTestId("unpushed-changes")).toHaveText("1 change not pushed");
+  await screenshots(list, "projects-list");
   await list.close();
 
   // The Git panel shows the remote, the synced commit and the change; push it with a message of our own.
