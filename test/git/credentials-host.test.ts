@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../db";
 import { expectFailure, signedInUser } from "../files/support";
 import { gitServerForFile, importAndWait } from "./support";
 
@@ -39,6 +40,44 @@ describe("git credentials and the remote's host", () => {
     await expectFailure(api.git.push({ projectId }), "PRECONDITION_FAILED", /token/);
     const secret = Buffer.from(`alice:${server().password}`).toString("base64");
     expect(authorizations.filter((header) => header.includes(secret))).toEqual([]);
+  });
+
+  it("keeps a git integration's username and host through an edit in the integrations form, until its token is replaced", async () => {
+    const url = await server().createRepo(`app-${randomBytes(3).toString("hex")}`, { "a.txt": "a\n" });
+    const { api } = await signedInUser();
+    const op = await importAndWait(api, {
+      url,
+      name: `Edited ${randomBytes(3).toString("hex")}`,
+      username: "alice",
+      token: server().password,
+    });
+    const projectId = op.projectId!;
+    const [git] = (await api.integration.list({ projectId })).filter((item) => item.serviceName === "git");
+    const stored = async () =>
+      (await pool.query(`SELECT configuration FROM project_integrations WHERE id = $1`, [git!.id])).rows[0]
+        .configuration as Record<string, unknown>;
+    const host = new URL(url).host;
+    // An edit of the form's part (a header) keeps the binding: pull still authenticates, and another host is refused.
+    await api.integration.update({
+      projectId,
+      integrationId: git!.id,
+      configuration: { method: "POST", headers: [{ name: "X-Note", value: "kept" }] },
+    });
+    expect(await stored()).toMatchObject({ username: "alice", host, headers: [{ name: "X-Note", value: "kept" }] });
+    expect((await api.git.pullPreview({ projectId })).upToDate).toBe(true);
+    await api.project.update({ projectId, repositoryUrl: otherUrl });
+    await expectFailure(
+      api.git.pullPreview({ projectId }),
+      "PRECONDITION_FAILED",
+      /Replace the git integration's token/,
+    );
+    // A new token is bound to the host of its first use, and from then on to it alone.
+    await api.integration.update({ projectId, integrationId: git!.id, apiKey: "new-token-for-the-other-host" });
+    expect((await stored()).host).toBeUndefined();
+    await expectFailure(api.git.pullPreview({ projectId }), "FORBIDDEN", /refused the credentials/);
+    expect((await stored()).host).toBe(new URL(otherUrl).host);
+    await api.project.update({ projectId, repositoryUrl: url });
+    await expectFailure(api.git.pullPreview({ projectId }), "PRECONDITION_FAILED", /token/);
   });
 
   it("refuses an integration that is not a git one (e.g. a payment key) and sends its secret nowhere", async () => {

@@ -53,6 +53,7 @@ export async function storeGitCredentials(
  * project, else NOT_FOUND; a git one, GIT_INTEGRATION_WHERE, else BAD_REQUEST), or the project's git integration,
  * or none (a public remote). A token stored for
  * another host (its configuration's `host`: the repository URL changed since) is never sent: PRECONDITION_FAILED.
+ * An integration without a host is bound to the host of its first use.
  */
 export async function loadGitCredentials(
   db: Pick<Database, "projectIntegration">,
@@ -87,10 +88,17 @@ export async function loadGitCredentials(
   }
   const configuration = (row.configuration ?? {}) as { username?: unknown; host?: unknown };
   const host = new URL(url).host;
-  if (typeof configuration.host === "string" && configuration.host !== host) {
+  if (typeof configuration.host !== "string") {
+    // A git integration made by hand (or edited in the integrations form, whose configuration has no host) is
+    // bound to the host of its first use, so a later change of the repository URL cannot carry its token away.
+    await db.projectIntegration.update({
+      where: { id: row.id },
+      data: { configuration: { ...(configuration as Record<string, unknown>), host } },
+    });
+  } else if (configuration.host !== host) {
     throw new AppError(
       "PRECONDITION_FAILED",
-      `The stored token is for ${configuration.host}, not ${host} (the repository URL changed): it is not sent there. Update the git integration's token and host.`,
+      `The stored token is for ${configuration.host}, not ${host} (the repository URL changed): it is not sent there. Replace the git integration's token (Integrations) to use one for the new host.`,
     );
   }
   let token: string;

@@ -54,9 +54,24 @@ function secretHint(envelope: string | null): string | null {
   }
 }
 
+/** The form's part of a stored configuration (a git integration's binding, gitBinding, is kept apart). */
 function configurationOf(stored: StoredIntegration): TIntegrationConfiguration {
-  const parsed = ZIntegrationConfiguration.safeParse(stored.configuration ?? {});
+  const { username: _username, host: _host, ...form } = (stored.configuration ?? {}) as Record<string, unknown>;
+  const parsed = ZIntegrationConfiguration.safeParse(form);
   return parsed.success ? parsed.data : { method: "POST", headers: [] };
+}
+
+/**
+ * What a git integration keeps beyond the form's configuration (src/server/services/git/credentials.ts): its
+ * username, and the host its token is bound to, unless the token is being replaced (a new token binds to the
+ * host of its first use). The form never shows nor sends them, so an edit must not drop them.
+ */
+function gitBinding(stored: StoredIntegration, tokenReplaced: boolean): { username?: string; host?: string } {
+  const kept = (stored.configuration ?? {}) as { username?: unknown; host?: unknown };
+  return {
+    ...(typeof kept.username === "string" ? { username: kept.username } : {}),
+    ...(typeof kept.host === "string" && !tokenReplaced ? { host: kept.host } : {}),
+  };
 }
 
 /** What the client sees of an integration: never a secret, only whether one is set and a mask. */
@@ -236,6 +251,7 @@ export async function updateIntegration(
   const configuration = options.configuration
     ? ZIntegrationConfiguration.parse(options.configuration)
     : configurationOf(current);
+  const binding = gitBinding(current, typeof options.apiKey === "string");
   // One key version per row: when a secret is written, the one kept beside it is re-encrypted with it.
   const rewrites = typeof options.apiKey === "string" || typeof options.webhookSecret === "string";
   const next = (given: string | null | undefined, stored: string | null) => {
@@ -253,7 +269,7 @@ export async function updateIntegration(
         data: {
           serviceName: options.serviceName,
           serviceType: options.serviceType,
-          configuration,
+          configuration: { ...configuration, ...binding },
           apiKeyEncrypted,
           webhookSecretEncrypted,
           keyVersion: rewrites ? currentKeyVersion() : current.keyVersion,
