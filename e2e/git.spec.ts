@@ -131,6 +131,7 @@ test("imports a repository from Git with progress, pushes an edit, is told to pu
 
   // The pull: a three-way merge (we changed app.js, they changed README.md), nothing written until applied.
   await page.waitForURL(`**/projects/${projectId}/pull`);
+  await expect(page).toHaveTitle(`Pull into ${repoName} · Vaporform`);
   await expect(page.getByTestId("pull-page")).toBeVisible();
   await expect(page.getByTestId("pull-summary")).toContainText("1 change applies cleanly, 0 conflicts");
   const readme = page.getByTestId("pull-file").filter({ hasText: "README.md" });

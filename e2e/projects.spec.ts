@@ -14,6 +14,7 @@ test("create a project from a template and land in its IDE with the template's f
 
   await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { name: "My landing page" })).toBeVisible();
+  await expect(page).toHaveTitle("My landing page · Vaporform");
   await expect(
     page.getByRole("tree", { name: "Project files" }).getByRole("treeitem", { name: /index\.html/ }),
   ).toBeVisible();

@@ -1,18 +1,12 @@
 import { Suspense } from "react";
 import { Ide } from "~/components/editor/ide";
 import { requireSession } from "~/server/auth/guards";
-import { loadOrNotFound } from "~/trpc/load";
+import { loadOrNotFound, projectPageMetadata } from "~/trpc/load";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 type Params = { params: Promise<{ projectId: string }> };
 
-export async function generateMetadata({ params }: Params) {
-  const { projectId } = await params;
-  const project = await getQueryClient()
-    .fetchQuery(trpc.project.get.queryOptions({ projectId }))
-    .catch(() => null);
-  return { title: project?.name ?? "Project" };
-}
+export const generateMetadata = projectPageMetadata((name) => name, "Project");
 
 export default async function ProjectIdePage({ params }: Params) {
   const { projectId } = await params;

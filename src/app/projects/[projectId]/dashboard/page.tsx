@@ -1,18 +1,12 @@
 import Link from "next/link";
 import { ProjectDashboard } from "~/components/projects/dashboard/project-dashboard";
 import { requireSession } from "~/server/auth/guards";
-import { loadOrNotFound } from "~/trpc/load";
+import { loadOrNotFound, projectPageMetadata } from "~/trpc/load";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 type Params = { params: Promise<{ projectId: string }> };
 
-export async function generateMetadata({ params }: Params) {
-  const { projectId } = await params;
-  const project = await getQueryClient()
-    .fetchQuery(trpc.project.get.queryOptions({ projectId }))
-    .catch(() => null);
-  return { title: project ? `Dashboard · ${project.name}` : "Dashboard" };
-}
+export const generateMetadata = projectPageMetadata((name) => `Dashboard · ${name}`, "Dashboard");
 
 /** A project's dashboard: what it holds, what happened in it, what it runs on and what its AI turns cost. */
 export default async function ProjectDashboardPage({ params }: Params) {

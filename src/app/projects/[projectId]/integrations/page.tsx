@@ -1,18 +1,12 @@
 import Link from "next/link";
 import { IntegrationList } from "~/components/projects/integrations";
 import { requireSession } from "~/server/auth/guards";
-import { loadOrNotFound } from "~/trpc/load";
+import { loadOrNotFound, projectPageMetadata } from "~/trpc/load";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 type Params = { params: Promise<{ projectId: string }> };
 
-export async function generateMetadata({ params }: Params) {
-  const { projectId } = await params;
-  const project = await getQueryClient()
-    .fetchQuery(trpc.project.get.queryOptions({ projectId }))
-    .catch(() => null);
-  return { title: project ? `Integrations · ${project.name}` : "Integrations" };
-}
+export const generateMetadata = projectPageMetadata((name) => `Integrations · ${name}`, "Integrations");
 
 /** A project's integrations: outbound endpoints it can test, and the signed webhooks it receives. */
 export default async function ProjectIntegrationsPage({ params }: Params) {

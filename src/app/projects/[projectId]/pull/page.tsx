@@ -1,17 +1,11 @@
 import { PullReview } from "~/components/git/pull-review";
 import { requireSession } from "~/server/auth/guards";
-import { loadOrNotFound } from "~/trpc/load";
+import { loadOrNotFound, projectPageMetadata } from "~/trpc/load";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 type Params = { params: Promise<{ projectId: string }> };
 
-export async function generateMetadata({ params }: Params) {
-  const { projectId } = await params;
-  const project = await getQueryClient()
-    .fetchQuery(trpc.project.get.queryOptions({ projectId }))
-    .catch(() => null);
-  return { title: project ? `Pull into ${project.name}` : "Pull" };
-}
+export const generateMetadata = projectPageMetadata((name) => `Pull into ${name}`, "Pull");
 
 /** The review of a pull from the project's Git remote; the fetch and merge run on the client's request (they take a while). */
 export default async function ProjectPullPage({ params }: Params) {

@@ -1,17 +1,11 @@
 import { UpgradeReview } from "~/components/templates/upgrade/upgrade-review";
 import { requireSession } from "~/server/auth/guards";
-import { loadOrNotFound } from "~/trpc/load";
+import { loadOrNotFound, projectPageMetadata } from "~/trpc/load";
 import { getQueryClient, HydrateClient, trpc } from "~/trpc/server";
 
 type Params = { params: Promise<{ projectId: string }> };
 
-export async function generateMetadata({ params }: Params) {
-  const { projectId } = await params;
-  const project = await getQueryClient()
-    .fetchQuery(trpc.project.get.queryOptions({ projectId }))
-    .catch(() => null);
-  return { title: project ? `Upgrade ${project.name}` : "Upgrade" };
-}
+export const generateMetadata = projectPageMetadata((name) => `Upgrade ${name}`, "Upgrade");
 
 /** The review of a template upgrade; the merge itself is computed on the client's request (it can be large). */
 export default async function ProjectUpgradePage({ params }: Params) {
